@@ -200,7 +200,8 @@ def split_paragraphs(text: str) -> list[str]:
     """Split text into paragraphs, rejoining hard-wrapped lines.
 
     A blank line always ends a paragraph; a single newline ends one unless the text is
-    hard-wrapped or the line plainly continues (no closing punctuation, next line lowercase).
+    hard-wrapped (then only blank lines count) or the line plainly continues (no closing
+    punctuation, next line lowercase).
     """
     lines = [_normalize_line(ln) for ln in text.split("\n")]
     wrapped = _is_hard_wrapped(lines)
@@ -214,8 +215,9 @@ def split_paragraphs(text: str) -> list[str]:
             continue
         if current:
             prev = current[-1]
-            continues = (wrapped and not prev.endswith(_TERMINAL)) or (
-                not prev.endswith(_TERMINAL) and line[:1].islower())
+            # in hard-wrapped text only blank lines end paragraphs; elsewhere a newline does,
+            # unless the sentence plainly runs on
+            continues = wrapped or (not prev.endswith(_TERMINAL) and line[:1].islower())
             if not continues:
                 paragraphs.append(" ".join(current))
                 current = []
