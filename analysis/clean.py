@@ -69,8 +69,8 @@ BOILERPLATE_RULES: dict[str, tuple[str, ...]] = {
 
 #: Photo captions and credits: a line that ends with or is a credit.
 CAPTION_PATTERNS: tuple[str, ...] = (
-    r".*\((?:[A-Z][\w.&/ -]{0,30}\s)?(?:PHOTO|PHOTOS|IMAGE|FILE PHOTO|AP PHOTO|AAP IMAGE)[^)]{0,60}\)\.?\s*$",
-    r".*\((?:AP|AFP|Reuters|Getty|EPA|AAP)(?: Photo)?/[^)]{1,60}\)\.?\s*$",
+    r".*\((?:[A-Z][\w.&/ -]{0,30}\s)?(?:PHOTO|PHOTOS|IMAGE|FILE PHOTO|AP PHOTO)[^)]{0,60}\)\.?\s*$",
+    r".*\((?:AP|AFP|Reuters|Getty|EPA|PA)(?: Photo)?/[^)]{1,60}\)\.?\s*$",
     r"^(?:photo|image|picture|photograph|credit|photo credit)\s*(?::|by)\s.{1,120}$",
     r".*\|\s*(?:photo|image|credit)\b.{0,80}$",
     r".*\b(?:Getty Images|Shutterstock|AP Photo|Reuters/[A-Z]\w+)\.?\s*$",
@@ -79,7 +79,7 @@ CAPTION_PATTERNS: tuple[str, ...] = (
 _METADATA_PREFIX = re.compile(
     r"^\s*(?:date|published|updated|posted)\s*[:\-]?\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
     re.IGNORECASE)
-# "(CNN) —", "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -", "KYIV, Ukraine —"
+# "(CNN) —", "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -", "PARIS, France —"
 _DATELINE = re.compile(
     r"^(?P<dateline>(?:[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][\w .]{1,25})?\s*)?\((?:[A-Z][\w .&]{0,20})\)|"
     r"[A-Z][A-Z'-]{2,}(?:\s[A-Z][A-Z'-]{2,})?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?)\s*[—–-]{1,2}\s+")
@@ -353,7 +353,7 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
         rule = boilerplate_rule(para)
-        # a short keyword line directly above a caption belongs to the caption ("Russia Ukraine")
+        # a short keyword line directly above a caption belongs to the caption ("Protest Paris")
         if (rule is None and i + 1 < len(paragraphs) and len(para.split()) <= 4
                 and not para.endswith(_TERMINAL) and boilerplate_rule(paragraphs[i + 1]) == "caption"):
             rule = "caption_header"

@@ -1,0 +1,122 @@
+"""The whole pipeline: artifacts, determinism, caching, and errors that name the stage and cell."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import artifacts, cli, pipeline
+from analysis.errors import PipelineError
+
+pytestmark = pytest.mark.slow
+
+
+def test_run_writes_the_contract(seed_run: Path) -> None:
+    for name, columns in artifacts.REQUIRED_COLUMNS.items():
+        table = artifacts.read_table(seed_run, name)
+        assert set(columns) <= set(table.columns), name
+    for nb in ("01_clean", "02_coverage", "03_stance", "04_quotes", "05_report"):
+        assert (seed_run / "notebooks" / f"{nb}.ipynb").exists()
+    assert (seed_run / "report.html").stat().st_size > 10_000
+    assert (seed_run / "report-reviewer.html").exists()
+    inputs = artifacts.read_table(seed_run, "inputs")
+    assert len(inputs) == 5 and set(inputs["status"]) == {"kept"}
+
+
+def test_provenance_records_inputs_params_versions(seed_run: Path, seeds_dir: Path) -> None:
+    record = json.loads((seed_run / "provenance.json").read_text())
+    assert set(record["input_files_sha256"]) == {p.name for p in seeds_dir.iterdir()}
+    assert record["parameters"]["clean"]["min_words"] == 40
+    assert record["packages"]["papermill"] != "not installed"
+    assert len(record["git"]["commit"]) in (40, 7) or record["git"]["commit"] == "unknown"
+
+
+def test_reader_html_is_self_contained_and_code_free(seed_run: Path) -> None:
+    from analysis import report
+
+    html = (seed_run / "report.html").read_text(encoding="utf-8")
+    assert report.external_urls(html) == []
+    assert "<script src" not in html
+    assert "import pandas" not in html and "artifacts.read_table" not in html
+    reviewer = (seed_run / "report-reviewer.html").read_text(encoding="utf-8")
+    assert "artifacts.read_table" in reviewer  # reviewers see the code
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (make system-deps)")
+def test_pdf_is_written(seed_run: Path) -> None:
+    assert (seed_run / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_same_inputs_same_artifacts(seed_run: Path, tmp_path: Path) -> None:
+    second = tmp_path / "again"
+    corpus = Path(json.loads((seed_run / "provenance.json").read_text())["corpus"])
+    pipeline.run(corpus, second, log=None)
+    names = sorted(p.relative_to(seed_run) for p in (seed_run / "data").glob("*") if p.suffix in (".csv", ".json"))
+    assert names, "no data artifacts"
+    for rel in names + [Path("inputs.csv")]:
+        assert filecmp.cmp(seed_run / rel, second / rel, shallow=False), f"{rel} differs between runs"
+
+
+def test_rerun_reuses_cache_and_force_recomputes(seed_run: Path) -> None:
+    corpus = Path(json.loads((seed_run / "provenance.json").read_text())["corpus"])
+    messages: list[str] = []
+    result = pipeline.run(corpus, seed_run, log=messages.append)
+    assert all(stage.cached for stage in result.stages)
+    assert sum("reusing cached outputs" in m for m in messages) == 5
+    changed: list[str] = []
+    pipeline.run(corpus, seed_run, overrides={"report": {"max_table_rows": 39}}, log=changed.append)
+    assert sum("reusing cached outputs" in m for m in changed) == 4  # only the report stage reruns
+
+
+def _broken_notebook_dir(tmp_path: Path) -> Path:
+    from nbformat import v4, write
+
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(pipeline.PROJECT_DIR / "notebooks", nb_dir)
+    nb = v4.new_notebook()
+    params = v4.new_code_cell('run_dir: str = "reports/seeds"  # run folder')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, v4.new_code_cell("x = 1"), v4.new_code_cell("raise ValueError('facts table is empty')")]
+    write(nb, nb_dir / "03_stance.ipynb")
+    return nb_dir
+
+
+def test_failed_stage_names_stage_and_cell(tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", _broken_notebook_dir(tmp_path))
+    run_dir = tmp_path / "run"
+    with pytest.raises(PipelineError) as info:
+        pipeline.run(seeds_dir, run_dir, overrides={}, log=None)
+    message = str(info.value)
+    assert "stage 'stance'" in message and "03_stance.ipynb" in message
+    assert "facts table is empty" in message
+    assert (run_dir / "notebooks" / "03_stance.ipynb").exists()  # partial output kept
+    assert (run_dir / "data" / "articles.csv").exists()  # earlier stages' artifacts kept
+
+
+@pytest.mark.parametrize("yaml_text, fragment", [
+    ("clean:\n  min_wordz: 3\n", "unknown parameter clean.min_wordz"),
+    ("cleaning:\n  min_words: 3\n", "unknown stage 'cleaning'"),
+    ("- just a list\n", "expected a mapping"),
+])
+def test_bad_parameter_files_are_named(tmp_path: Path, yaml_text: str, fragment: str) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(PipelineError, match=fragment.replace("(", r"\(")):
+        pipeline.load_parameters(path)
+
+
+def test_cli_reports_missing_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "nope: no such file or folder" in err
+
+
+def test_example_parameter_file_is_current() -> None:
+    committed = (pipeline.PROJECT_DIR / "params.example.yaml").read_text(encoding="utf-8")
+    assert committed.strip() == pipeline.example_parameters_yaml().strip(), \
+        "params.example.yaml is stale: run `make params`"

@@ -1,0 +1,85 @@
+"""Project hygiene a reviewer relies on: pins agree, notebooks are clean and parameterised, code is generic."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+PROJECT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((PROJECT / "notebooks").glob("*.ipynb"))
+
+
+def _pins(requirements: list[str]) -> dict[str, str]:
+    out = {}
+    for req in requirements:
+        name, sep, version = req.partition("==")
+        assert sep, f"{req!r} is not pinned with =="
+        out[name.strip().lower()] = version.strip()
+    return out
+
+
+def test_environment_yml_matches_pyproject_pins() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["embeddings"]
+                   + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((PROJECT / "environment.yml").read_text())
+    pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert _pins([p for p in pip_list if not p.startswith("-e")]) == wanted
+
+
+def test_constraints_agree_with_pyproject() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["embeddings"])
+    lines = [ln for ln in (PROJECT / "constraints.txt").read_text().splitlines() if ln and not ln.startswith("#")]
+    frozen = {k.replace("_", "-"): v for k, v in _pins(lines).items()}
+    for name, version in wanted.items():
+        assert frozen.get(name.replace("_", "-")) == version, name
+
+
+def test_five_stage_notebooks_exist() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["01_clean.ipynb", "02_coverage.ipynb", "03_stance.ipynb",
+                                           "04_quotes.ipynb", "05_report.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_stored_without_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_is_tagged_parameters(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", [])
+    assert re.search(r"^run_dir: str = ", first.source, re.M)
+    for line in first.source.splitlines():
+        if line.strip():
+            assert re.match(r"^\w+: [\w\[\], |]+ = .+  # .+", line), f"{path.name}: untyped or undocumented: {line}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_define_no_functions(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not re.search(r"^\s*(def|class) ", cell.source, re.M), f"{path.name}: move logic into analysis/"
+
+
+def test_code_knows_nothing_about_the_seed_story() -> None:
+    seed_words = re.compile(r"putin|ukrain|kremlin|zelensk|ushakov|ceasefire|kursk|\bAAP\b|thenational|whdh|sofx",
+                            re.IGNORECASE)
+    offenders = []
+    for path in sorted((PROJECT / "analysis").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".txt", ".csv", ".json", ".j2", ".md", ".yaml"):
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if seed_words.search(line):
+                    offenders.append(f"{path.relative_to(PROJECT)}:{i}: {line.strip()[:80]}")
+    assert offenders == []
