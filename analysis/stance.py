@@ -51,7 +51,7 @@ from .errors import StanceError
 
 METHOD = "lexical-clause"
 SECTION_WEIGHTS: dict[str, float] = {"headline": 3.0, "lede": 2.0, "body": 1.0}
-HEDGE_DAMPING = 0.6  # "agrees in principle" keeps 60 % of "agrees"
+HEDGE_DAMPING = 0.5  # "agrees in principle" keeps half of "agrees"
 NEGATION_FACTOR = -0.7  # "does not support" is opposition, a little weaker than "opposes"
 BOOST_CAP = 1.69  # two boosters at most ("very strongly")
 CONDITION_DILUTION = 1.0  # how much condition mass weakens the support share of a section
@@ -206,7 +206,7 @@ def _ordered(sentences: pd.DataFrame) -> pd.DataFrame:
 def _name_key(text: str) -> tuple[str, ...]:
     """Lowercase word tuple of a name without honorifics, possessive or punctuation."""
     text = re.sub(r"[’']s$", "", text.strip())
-    words = [w.strip(".,;:\"“”‘’()") for w in text.lower().replace("’", "'").split()]
+    words = [w.strip(".,;:\"“”‘’()[]{}") for w in text.lower().replace("’", "'").split()]
     words = [w for w in words if w]
     while words and words[0].rstrip(".") in _HONORIFICS:
         words = words[1:]
@@ -269,7 +269,8 @@ def _entity_index(docs: Mapping[str, Any], *, labels: Sequence[str]) -> _EntityI
     counts = {k: sum(c.values()) for k, c in surface.items()}
     full = sorted((k for k in counts if len(k) >= 2), key=lambda k: (-counts[k], k))
     parent: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for k in sorted(counts, key=lambda k: (len(k), k)):
+    # longest first, so a short name sees the merged groups of the longer ones
+    for k in sorted(counts, key=lambda k: (-len(k), k)):
         # shorter names join the one longer name they end with ("putin" -> "vladimir putin");
         # ambiguous short names ("smith" with two Smiths) stay on their own
         longer = [f for f in full if len(f) > len(k) and f[-len(k):] == k]
@@ -979,11 +980,12 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
             e = evidence[(evidence["article_id"] == aid) & (evidence["target"] == t.target)
                          & (evidence["axis"] != "modifier")]
             e = e.assign(mag=e["weight"].abs()).sort_values(["mag", "start"], ascending=[False, True])
+            e = e[e["mag"] > 0]
             return ", ".join(f"“{c}”" for c in dict.fromkeys(e["cue"].head(3)))
 
-        kind = "position" if t.kind == "actor" else "framing of the proposition"
+        what = f"{t.target}'s position" if t.kind == "actor" else f"the proposition “{t.target}”"
         findings.append(
-            f"On {t.target}'s {kind}, {name(top.article_id)} is the most supportive ({top.label}, "
+            f"On {what}, {name(top.article_id)} is the most supportive ({top.label}, "
             f"{top.support_score:+.2f}; {words(top.article_id)}) and {name(low.article_id)} the least "
             f"({low.label}, {low.support_score:+.2f}; {words(low.article_id)}).")
         counts = st["label"].value_counts()
