@@ -43,27 +43,32 @@ from .errors import CleanError
 #: re-expressed as short generic English patterns.
 BOILERPLATE_RULES: dict[str, tuple[str, ...]] = {
     "paywall": (
-        r".*\b(free|paid) subscription\b.*",
-        r"(subscribe|subscription)\b.*",
-        r".*\bsubscribe (now|today|to (continue|keep) reading)\b.*",
-        r"(start|continue|keep) reading\.?",
+        r".*\b(free|paid|digital) subscription\b.*",
+        r"(subscribe|subscription)\b.*\b(read|reading|access|unlimited|member|free|now|today)\b.*",
+        r".*\b(subscribe|log in|sign in)( now| today)? to (read|continue|keep reading|get|access)\b.*",
+        r"(start|continue|keep) reading\b.{0,60}",
+        r"you('ve| have) (reached|used)\b.*\b(limit|free (articles|stories))\b.*",
         r"already (a|an) (member|subscriber|account holder)\b.*",
         r"sign (up|in)( here| now)? to (read|continue|keep reading|get)\b.*",
         r"(this (article|content) is (for|only available to) subscribers)\b.*",
     ),
     "signin": (r"(sign|log) (in|up)( here| now)?\.?", r"create (a free )?account\.?"),
     "newsletter": (r".*\bnewsletters?\b.*\b(sign up|subscribe|inbox)\b.*",
-                   r"(sign up|subscribe) (for|to) (our|the) .*newsletter.*"),
+                   r"(sign up|subscribe) (for|to) (our|the) .*newsletter.*",
+                   r".*\bin your inbox\b.{0,40}"),
     "license": (r"(license|licence|republish|reprint) this (article|story|content)\.?",),
     "share": (r"(share|share this|share on \w+|tweet|email|print|copy link)( (article|story|page))?\.?",
               r"follow us on .*", r"(click|tap) (here|to) .*"),
     "related": (r"(related|recommended|more) (posts|stories|articles|coverage|content|news)\b.*",
+                r"(recommended|suggested) (for you|reading)\b.*",
+                r"more (from|in) (this|the|our) \w+( \w+)?",
                 r"(top|latest|trending|popular) (stories|news|headlines)\b.*",
                 r"(read|see) (more|also)\s*:?.*", r"most (read|viewed|popular)\b.*"),
     "load_more": (r"load(ing)? more\b.*", r"no more (posts|stories)\.?"),
     "source_link": (r"source link\.?", r"(original|view) (source|article)\.?"),
     "label": (r"(featured|advertisement|advert|sponsored( content)?|ad|breaking|exclusive|opinion|"
-              r"analysis|live|watch|listen)\.?",),
+              r"analysis|live|watch|listen)\.?",
+              r"advertisement\b.{0,40}"),
     "slogan": (r"(\w+\.\s*){2,4}",),  # "Factual. Independent. Impartial." — a masthead, not a sentence
 }
 
@@ -71,7 +76,10 @@ BOILERPLATE_RULES: dict[str, tuple[str, ...]] = {
 CAPTION_PATTERNS: tuple[str, ...] = (
     r".*\((?:[A-Z][\w.&/ -]{0,30}\s)?(?:PHOTO|PHOTOS|IMAGE|FILE PHOTO|AP PHOTO)[^)]{0,60}\)\.?\s*$",
     r".*\((?:AP|AFP|Reuters|Getty|EPA|PA)(?: Photo)?/[^)]{1,60}\)\.?\s*$",
+    r".*\((?:photo|picture|image)s? by [^)]{2,80}\)\.?\s*$",
     r"^(?:photo|image|picture|photograph|credit|photo credit)\s*(?::|by)\s.{1,120}$",
+    r".*\.\s(?:Photo|Picture|Image|Credit)s?:\s.{1,80}$",
+    r"^FILE PHOTO\b.{0,200}$",
     r".*\|\s*(?:photo|image|credit)\b.{0,80}$",
     r".*\b(?:Getty Images|Shutterstock|AP Photo|Reuters/[A-Z]\w+)\.?\s*$",
 )
@@ -251,6 +259,7 @@ _RULE_REASONS = {
     "slogan": "masthead slogan",
     "caption": "photo caption or credit",
     "caption_header": "photo caption keyword line",
+    "fragment": "short line without sentence punctuation inside the body (widget or link text)",
 }
 
 
@@ -262,6 +271,10 @@ def boilerplate_rule(line: str, *, max_words: int = 25) -> str | None:
         if pattern.match(line):
             return rule
     return None
+
+
+def _has_digits_or_quote(text: str) -> bool:
+    return bool(re.search(r"[\d\"“”«»]", text))
 
 
 def english_share(text: str) -> float:
@@ -300,7 +313,7 @@ def _looks_like_headline(paragraph: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: float = 0.15,
-                   today: str | None = None) -> CleanedDocument:
+                   max_fragment_words: int = 4, today: str | None = None) -> CleanedDocument:
     """Clean one raw document into an article record, or say why it cannot be one.
 
     Parameters
@@ -310,6 +323,8 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         Articles shorter than this after cleaning are rejected as too short to compare.
     min_english_share : float, default=0.15
         Minimum share of English function words; below it the text is rejected as not English.
+    max_fragment_words : int, default=4
+        Body lines this short without closing punctuation are dropped as widget text (0: keep).
     today : str, optional
         ISO date after which a date is flagged as in the future (default: the current UTC date).
     """
@@ -357,6 +372,11 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         if (rule is None and i + 1 < len(paragraphs) and len(para.split()) <= 4
                 and not para.endswith(_TERMINAL) and boilerplate_rule(paragraphs[i + 1]) == "caption"):
             rule = "caption_header"
+        # a few words without sentence punctuation inside the body are widget or link text
+        # ("Tweet this", "You may also like"); the first lines may be a headline, so are spared
+        if (rule is None and kept and len(para.split()) <= max_fragment_words
+                and not para.endswith(_TERMINAL) and not _has_digits_or_quote(para)):
+            rule = "fragment"
         if rule:
             log(rule, para, _RULE_REASONS[rule])
         else:
@@ -524,8 +544,8 @@ def split_sentences(articles: pd.DataFrame, paragraphs: dict[str, list[tuple[int
 
 
 def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: float = 0.15,
-                 duplicate_threshold: float = 0.8, min_articles: int = 2, today: str | None = None,
-                 show_progress: bool = False) -> CleanedCorpus:
+                 max_fragment_words: int = 4, duplicate_threshold: float = 0.8, min_articles: int = 2,
+                 today: str | None = None, show_progress: bool = False) -> CleanedCorpus:
     """Clean every document, drop duplicates, split sentences and build the input ledger.
 
     Raises
@@ -547,7 +567,8 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
     audit_rows: list[dict[str, str]] = []
     by_id: dict[str, tuple[RawDocument, CleanedDocument]] = {}
     for doc in iterator:
-        result = clean_document(doc, min_words=min_words, min_english_share=min_english_share, today=today)
+        result = clean_document(doc, min_words=min_words, min_english_share=min_english_share,
+                                max_fragment_words=max_fragment_words, today=today)
         audit_rows.extend(result.audit)
         cleaned.append(result)
         if result.article is None:

@@ -188,3 +188,15 @@ def test_too_few_articles_is_a_clear_error(tmp_path: Path) -> None:
         clean.clean_corpus(corpus.read_corpus(tmp_path))
     message = str(info.value)
     assert "only 1 usable article" in message and "empty.txt: rejected - empty file" in message
+
+
+def test_widget_fragments_dropped_but_headline_and_numbers_kept() -> None:
+    text = ("Council passes budget\n\n" + PARAGRAPH + "\n\nTweet this\n\n" + PARAGRAPH.replace("city", "town")
+            + "\n\n2,000 jobs\n\n" + PARAGRAPH.replace("city", "county"))
+    result = clean.clean_document(_doc(text), today="2026-01-01")
+    assert result.article["title"] == "Council passes budget"
+    assert "Tweet this" not in result.article["clean_text"]
+    assert "2,000 jobs" in result.article["clean_text"]
+    assert ("fragment", "Tweet this") in [(r["rule"], r["removed_text"]) for r in result.audit]
+    kept = clean.clean_document(_doc(text), max_fragment_words=0, today="2026-01-01")
+    assert "Tweet this" in kept.article["clean_text"]
