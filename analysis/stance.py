@@ -60,8 +60,8 @@ CONDITION_CLASSES = ("hedge", "conditional", "contrast")
 MODIFIER_CLASSES = ("booster", "negation")
 LABELS = ("supportive", "conditional", "skeptical", "opposed", "unclear")
 
-# generic role nouns that stand for "the one who leads" a country/body: "the Russian leader" may
-# refer back to "Russian President X"; written by us, any English news corpus
+# generic role nouns that stand for "the one who leads" a country/body: "the French leader" may
+# refer back to "French President X"; written by us, any English news corpus
 _LEADER_ROLES = frozenset({"president", "prime", "minister", "premier", "chancellor", "leader", "king",
                            "queen", "chief", "head", "governor", "mayor", "ceo", "chairman", "chair"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
@@ -216,7 +216,7 @@ def _name_key(text: str) -> tuple[str, ...]:
 
 
 def _title_before(ent: Any) -> tuple[str, ...]:
-    """Title words right before a PERSON entity ("Russian President" in "Russian President X")."""
+    """Title words right before a PERSON entity ("French President" in "French President X")."""
     words: list[str] = []
     i = ent.start - 1
     doc = ent.doc
@@ -271,7 +271,7 @@ def _entity_index(docs: Mapping[str, Any], *, labels: Sequence[str]) -> _EntityI
     parent: dict[tuple[str, ...], tuple[str, ...]] = {}
     # longest first, so a short name sees the merged groups of the longer ones
     for k in sorted(counts, key=lambda k: (-len(k), k)):
-        # shorter names join the one longer name they end with ("putin" -> "vladimir putin");
+        # shorter names join the one longer name they end with ("duarte" -> "ana duarte");
         # ambiguous short names ("smith" with two Smiths) stay on their own
         longer = [f for f in full if len(f) > len(k) and f[-len(k):] == k]
         if len(k) == 1 and not longer:
@@ -305,7 +305,7 @@ def _entity_index(docs: Mapping[str, Any], *, labels: Sequence[str]) -> _EntityI
 
 
 def _resolve_title(chunk_words: Sequence[str], index: _EntityIndex) -> str | None:
-    """``("russian", "leader")`` -> the one canonical whose known titles fit, else None."""
+    """``("french", "leader")`` -> the one canonical whose known titles fit, else None."""
     if len(chunk_words) < 2:
         return None  # "the president" alone is ambiguous in multi-leader stories
     mods, role = set(chunk_words[:-1]), chunk_words[-1]
@@ -322,7 +322,7 @@ def _proposition(docs: Mapping[str, Any], sentences: pd.DataFrame, index: _Entit
     """The event's central object: the common noun that most articles put in their headline/lede.
 
     Returns (head noun, alias head nouns, mentions, articles). Alias heads are nouns the head
-    modifies as a compound in at least two articles ("ceasefire plan" makes "plan" an alias).
+    modifies as a compound in at least two articles ("budget plan" makes "plan" an alias).
     """
     score: dict[str, dict[str, float]] = defaultdict(dict)
     mentions: Counter = Counter()
@@ -346,6 +346,23 @@ def _proposition(docs: Mapping[str, Any], sentences: pd.DataFrame, index: _Entit
                 alias_articles[t.head.text.lower().rstrip("s")].add(row.article_id)
     aliases = tuple(sorted(a for a, arts in alias_articles.items() if len(arts) >= 2 and a != best))
     return best, aliases, mentions[best], len(score[best])
+
+
+def _with_names(index: _EntityIndex, names: Iterable[str]) -> _EntityIndex:
+    """``index`` plus explicitly named actors (full name and surname) the NER never found."""
+    keys = dict(index.key_to_canonical)
+    display = dict(index.display)
+    label = dict(index.label)
+    for name in names:
+        key = _name_key(name)
+        if not key:
+            continue
+        canonical = keys.get(key) or (keys.get(key[-1:]) if len(key) > 1 else None) or " ".join(key)
+        keys.setdefault(key, canonical)
+        keys.setdefault(key[-1:], canonical)
+        display.setdefault(canonical, " ".join(name.split()))
+        label.setdefault(canonical, "PERSON")
+    return _EntityIndex(keys, display, label, index.titles)
 
 
 def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mapping[str, Any] | None = None,
@@ -375,7 +392,7 @@ def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mappi
     _check_inputs(articles, sentences)
     sentences = _ordered(sentences)
     docs = parse_sentences(sentences) if docs is None else docs
-    index = _entity_index(docs, labels=entity_labels)
+    index = _with_names(_entity_index(docs, labels=entity_labels), actors or ())
     per_article: dict[str, set] = defaultdict(set)
     n_mentions: Counter = Counter()
     for row in sentences.itertuples(index=False):
@@ -434,6 +451,21 @@ def _mentions(doc: Any, index: _EntityIndex, prev: Mapping[str, str] | None) -> 
             continue
         out.append(_Mention(canonical, ent.start, ent.end, "ner"))
         covered.update(range(ent.start, ent.end))
+    # the small model misses some names (often at the start of a sentence): runs of proper nouns
+    # whose key is a known alias count too
+    run: list[Any] = []
+    for t in [*doc, None]:
+        if t is not None and t.pos_ == "PROPN" and t.i not in covered:
+            run.append(t)
+            continue
+        while run:
+            canonical = index.key_to_canonical.get(_name_key(" ".join(x.text for x in run)))
+            if canonical is not None and index.label.get(canonical, "PERSON") in ("PERSON", "ORG"):
+                out.append(_Mention(canonical, run[0].i, run[-1].i + 1, "alias"))
+                covered.update(x.i for x in run)
+                break
+            run = run[1:]  # "Minister Ana Duarte": drop leading title words and retry
+        run = []
     for chunk in doc.noun_chunks:
         if chunk[0].lower_ != "the" or any(t.i in covered for t in chunk) or chunk.root.pos_ != "NOUN":
             continue
@@ -545,6 +577,8 @@ def _owned_tokens(doc: Any, target_tokens: set[int], first_person_is_target: boo
             owned.add(t.i)
             for c in t.children:
                 if c.i != v.i and _is_clause_head(c) and c.dep_ in _SEPARATE_CLAUSE_DEPS and other_subject(c):
+                    # someone else's clause, but its "if"/"unless" still conditions the actor's
+                    owned.update(m.i for m in c.children if m.dep_ == "mark")
                     continue
                 if _is_clause_head(c) and c.i not in role:
                     role[c.i] = "speaker"
@@ -670,7 +704,7 @@ def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd
     """Clause-level cues for each article and target, one row per cue.
 
     A clause counts for an actor when the actor is its subject (a name, a resolved title such as
-    "the Russian president", or a pronoun resolved to the nearest person subject), or when it
+    "the French president", or a pronoun resolved to the nearest person subject), or when it
     sits in what the actor says (the complement of a verb the actor is subject of, or a
     following quote sentence with no speaker of its own). For the proposition, clauses that
     mention it count, whoever speaks.
@@ -699,6 +733,7 @@ def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd
         if t.kind == "proposition":
             prop = (t.target, {a.lower() for a in aliases} | {t.target.lower()})
             continue
+        index = _with_names(index, [t.target])
         keys = [_name_key(a) for a in [t.target, *aliases]]
         canonical = next((index.key_to_canonical[k] for k in keys if k in index.key_to_canonical), None)
         actor_keys[t.target] = canonical or " ".join(_name_key(t.target))

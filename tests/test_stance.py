@@ -1,0 +1,274 @@
+"""Stance wording: verb classes, hedges, negation, section weighting, aliases, seeds ranking, HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import artifacts, stance
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus(*articles: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles from lists of sentences: the first is the headline, the next two the lede."""
+    arts, sents = [], []
+    for n, lines in enumerate(articles):
+        aid = f"a{n}"
+        text = "\n\n".join(lines)
+        pos = 0
+        for k, line in enumerate(lines):
+            start = text.index(line, pos)
+            section = "headline" if k == 0 else "lede" if k <= 2 else "body"
+            sents.append(dict(article_id=aid, sent_id=f"{aid}:s{k:03d}", start=start, end=start + len(line),
+                              text=line, section=section))
+            pos = start + len(line)
+        arts.append(dict(article_id=aid, file=f"{aid}.txt", outlet=f"Outlet {n}", url="", date="", title=lines[0],
+                         clean_text=text, lang="en"))
+    return pd.DataFrame(arts), pd.DataFrame(sents)
+
+
+def run(articles, sentences, **kw):
+    docs = stance.parse_sentences(sentences)
+    targets = stance.find_targets(articles, sentences, docs=docs, **kw)
+    ev = stance.stance_evidence(articles, sentences, targets, docs=docs)
+    return targets, stance.score_stance(ev, articles, targets)
+
+
+FILLER = ["The talks were held in the capital on Monday.", "Officials met for three hours."]
+
+
+@pytest.mark.parametrize("sentence, cue, cls", [
+    ("Minister Ana Duarte backs the new budget plan.", "backs", "endorsing"),
+    ("Minister Ana Duarte supported the new budget plan.", "supported", "endorsing"),
+    ("Minister Ana Duarte welcomes the new budget plan.", "welcomes", "endorsing"),
+    ("Minister Ana Duarte says the new budget plan is ready.", "says", "neutral"),
+    ("Minister Ana Duarte claims the new budget plan is ready.", "claims", "distancing"),
+    ("Minister Ana Duarte insisted the new budget plan was ready.", "insisted", "distancing"),
+    ("Minister Ana Duarte has reservations about the new budget plan.", "has reservations", "distancing"),
+    ("Minister Ana Duarte rejects the new budget plan.", "rejects", "opposing"),
+    ("Minister Ana Duarte denied the new budget plan was ready.", "denied", "opposing"),
+])
+def test_verb_class_of_the_subjects_clause(sentence, cue, cls):
+    arts, sents = corpus([sentence, *FILLER])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    ev = res.evidence
+    assert ((ev["cue"] == cue) & (ev["cue_class"] == cls) & (ev["target"] == "Ana Duarte")).any(), ev[["cue", "cue_class"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ana Duarte's aide rejects the new budget plan.",  # the aide is the subject, not Duarte
+    "Critics of Ana Duarte reject the new budget plan.",
+])
+def test_cues_of_other_subjects_are_not_the_targets(sentence):
+    arts, sents = corpus([sentence, *FILLER])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    assert not (res.evidence["cue_class"] == "opposing").any()
+
+
+@pytest.mark.parametrize("sentence, sign", [
+    ("Ana Duarte supports the budget plan.", 1),
+    ("Ana Duarte does not support the budget plan.", -1),  # negation flips
+    ("Ana Duarte rejects the budget plan.", -1),
+    ("Ana Duarte did not reject the budget plan.", 1),
+])
+def test_negation_flips_the_stance(sentence, sign):
+    arts, sents = corpus([sentence, *FILLER])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    score = res.stance.loc[res.stance["target"] == "Ana Duarte", "support_score"].iloc[0]
+    assert score * sign > 0
+
+
+def test_hedge_lowers_support_and_raises_conditionality():
+    arts, sents = corpus(["Ana Duarte agrees with the budget plan.", *FILLER],
+                         ["Ana Duarte agrees in principle with the budget plan.", *FILLER],
+                         ["Ana Duarte agrees with the budget plan if taxes stay low.", *FILLER])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    st = res.stance.set_index("article_id")
+    assert st.at["a1", "support_score"] < st.at["a0", "support_score"]
+    assert st.at["a1", "conditionality"] > st.at["a0", "conditionality"]
+    assert st.at["a2", "conditionality"] > st.at["a0", "conditionality"]
+    assert st.at["a0", "label"] == "supportive" and st.at["a1", "label"] == "conditional"
+
+
+def test_headline_outweighs_body():
+    back = "Ana Duarte backs the budget plan."
+    rej = "Ana Duarte rejects the budget plan."
+    arts, sents = corpus(["Budget talks end", *FILLER, back],  # endorsement in the body only
+                         [back, *FILLER, rej],  # endorsed in the headline, rejected in the body
+                         [rej, *FILLER, back])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    st = res.stance.set_index("article_id")["support_score"]
+    assert st["a1"] > 0 > st["a2"]
+    assert abs(st["a1"]) == pytest.approx(abs(st["a2"]))
+    # the same cue counts more in the headline than in the lede, more in the lede than in the body
+    weights = res.evidence.set_index(["article_id", "section"])
+    head = weights.loc[("a1", "headline"), "weight"]
+    body = weights.loc[("a1", "body"), "weight"]
+    assert float(head) > abs(float(body))
+
+
+def test_lede_outweighs_body():
+    arts, sents = corpus(["Budget talks end", "Ana Duarte backs the budget plan.", FILLER[0],
+                          "Ana Duarte rejects the budget plan."])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    assert res.stance["support_score"].iloc[0] > 0
+
+
+def test_weights_sum_to_the_scores():
+    arts, sents = corpus(["Ana Duarte backs budget plan, but questions remain",
+                          "Ana Duarte said she supports the plan in principle.", FILLER[0],
+                          "Ana Duarte insisted the plan must change if taxes rise."])
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    ev, st = res.evidence, res.stance.iloc[0]
+    assert ev.loc[ev["axis"] == "support", "weight"].sum() == pytest.approx(st["support_score"], abs=1e-5)
+    assert ev.loc[ev["axis"] == "conditionality", "weight"].sum() == pytest.approx(st["conditionality"], abs=1e-5)
+    # every offset points at the cue in clean_text
+    text = arts["clean_text"].iloc[0]
+    assert all(text[r.start:r.end] == r.cue for r in ev.itertuples())
+
+
+def test_aliases_titles_and_pronouns_merge_into_one_actor():
+    arts, sents = corpus(
+        ["Mr. Okafor backs port deal", "Nigerian President Samuel Okafor said on Friday he backs the port deal.",
+         "Ghanaian President Kofi Mensah rejected it.", "Mr Okafor later met the unions.",
+         "The Nigerian leader said he wants more talks.", "Okafor's office confirmed the meeting."],
+        ["Samuel Okafor welcomes port deal", *FILLER, "Samuel Okafor met the unions."])
+    targets, res = run(arts, sents, n_actors=2, proposition="")
+    row = targets.set_index("target").loc["Samuel Okafor"]
+    assert {"okafor", "samuel okafor", "nigerian president"} <= set(row["aliases"].split("|"))
+    ev = res.evidence[res.evidence["target"] == "Samuel Okafor"]
+    # "The Nigerian leader said" resolves by title; the rejection belongs to Mensah
+    assert ((ev["sent_id"] == "a0:s004") & (ev["cue"] == "said")).any()
+    assert not (ev["cue_class"] == "opposing").any()
+    assert ((ev["sent_id"] == "a0:s001") & (ev["cue"] == "backs") & (ev["role"] == "subject")).any()
+
+
+def test_ambiguous_title_is_not_resolved():
+    arts, sents = corpus(["Leaders meet", "President Samuel Okafor met President Kofi Mensah.",
+                          "The president rejected the port deal.", "Samuel Okafor and Kofi Mensah left."],
+                         ["Samuel Okafor and Kofi Mensah meet", *FILLER])
+    _, res = run(arts, sents, n_actors=2, proposition="")
+    assert not (res.evidence["cue_class"] == "opposing").any()
+
+
+def test_quote_continuation_is_attributed_to_the_previous_speaker():
+    arts, sents = corpus(["Port deal signed", "“The deal is fair,” Samuel Okafor said.",
+                          "“We support it fully.”", "Unions were not consulted."])
+    _, res = run(arts, sents, actors=["Samuel Okafor"], proposition="")
+    ev = res.evidence
+    assert ((ev["sent_id"] == "a0:s002") & (ev["cue"] == "support") & (ev["role"] == "speaker")).any()
+
+
+def test_explicit_proposition_and_automatic_proposition():
+    lines = ["Okafor backs port deal", "Samuel Okafor said the port deal is good.", "The deal needs votes."]
+    arts, sents = corpus(lines, ["Port deal faces vote", *FILLER, "Okafor supports the deal."])
+    targets, _ = run(arts, sents, n_actors=1)
+    assert targets.loc[targets["kind"] == "proposition", "target"].tolist() == ["deal"]
+    targets, _ = run(arts, sents, n_actors=1, proposition="port")
+    assert targets.loc[targets["kind"] == "proposition", "target"].tolist() == ["port"]
+
+
+@pytest.fixture(scope="module")
+def seeds_result():
+    from analysis import clean
+    from analysis import corpus as corpus_io
+
+    cleaned = clean.clean_corpus(corpus_io.read_corpus(ROOT / "seeds"))
+    docs = stance.parse_sentences(cleaned.sentences)
+    targets = stance.find_targets(cleaned.articles, cleaned.sentences, docs=docs)
+    ev = stance.stance_evidence(cleaned.articles, cleaned.sentences, targets, docs=docs)
+    return cleaned, targets, stance.score_stance(ev, cleaned.articles, targets)
+
+
+def test_seed_targets(seeds_result):
+    _, targets, _ = seeds_result
+    actor = targets.iloc[0]
+    assert actor["kind"] == "actor" and "putin" in actor["aliases"].split("|")
+    assert {"mr putin", "mr. putin"}.isdisjoint(actor["aliases"].split("|"))  # honorifics are stripped
+    assert "ceasefire" in targets.loc[targets["kind"] == "proposition", "target"].tolist()
+
+
+def test_seed_ranking_follows_the_headlines(seeds_result):
+    cleaned, targets, res = seeds_result
+    actor = targets.iloc[0]["target"]
+    st = res.stance[res.stance["target"] == actor].merge(cleaned.articles[["article_id", "title"]])
+    titles = st.set_index("title")["support_score"]
+    reservations = next(t for t in titles.index if "reservations" in t)
+    in_principle = next(t for t in titles.index if "in principle" in t)
+    backs = [t for t in titles.index if re.search(r"\b(backs|supports)\b", t)]
+    assert len(backs) == 3
+    assert titles[reservations] == titles.min()
+    assert all(titles[reservations] < titles[in_principle] < titles[b] for b in backs)
+    ev = res.evidence[res.evidence["target"] == actor].merge(cleaned.articles[["article_id", "title"]])
+    head = ev[ev["section"] == "headline"]
+    assert "distancing" in set(head.loc[head["title"] == reservations, "cue_class"])
+    assert "in principle" in set(head.loc[head["title"] == in_principle, "cue"])
+
+
+def test_seed_artifacts_are_deterministic(seeds_result, tmp_path):
+    cleaned, targets, res = seeds_result
+    docs = stance.parse_sentences(cleaned.sentences)
+    ev2 = stance.stance_evidence(cleaned.articles, cleaned.sentences, targets, docs=docs)
+    res2 = stance.score_stance(ev2, cleaned.articles, targets)
+    a = artifacts.write_table(res.evidence, tmp_path / "a", "stance_evidence").read_bytes()
+    b = artifacts.write_table(res2.evidence, tmp_path / "b", "stance_evidence").read_bytes()
+    assert a == b
+    assert artifacts.write_table(res.stance, tmp_path / "a", "stance").read_bytes() == \
+        artifacts.write_table(res2.stance, tmp_path / "b", "stance").read_bytes()
+
+
+@pytest.mark.parametrize("text, spans, must, must_not", [
+    ("<script>alert(1)</script> backs it", [(26, 31, "endorsing", "x")], ["&lt;script&gt;", "<mark"], ["<script>"]),
+    ('He said "no" & left', [(3, 7, "neutral", 'a "quote"')], ["&quot;no&quot;", "&amp;", 'title="a &quot;quote&quot;"'],
+     ['"no"']),
+    ("overlap here", [(0, 7, "hedge", ""), (3, 10, "booster", "")], ["stance-hedge"], ["stance-booster"]),
+    ("plain", [(2, 4, "bad class\"><x", "")], ['class="stance-cue stance-badclassx"'], ["<x"]),
+])
+def test_highlight_html_escapes_every_piece(text, spans, must, must_not):
+    out = stance.highlight_html(text, spans)
+    for m in must:
+        assert m in out
+    for m in must_not:
+        assert m not in out
+    assert re.sub(r"<[^>]+>", "", out).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        .replace("&amp;", "&").replace("&#x27;", "'") == text
+
+
+def test_evidence_view_escapes_outlet_and_text(seeds_result):
+    cleaned, targets, res = seeds_result
+    arts = cleaned.articles.copy()
+    arts.loc[0, "outlet"] = "<b>Evil</b>"
+    view = stance.evidence_html(arts, cleaned.sentences, res.stance, res.evidence, target=targets.iloc[0]["target"])
+    assert "<b>Evil</b>" not in view and "&lt;b&gt;Evil&lt;/b&gt;" in view
+    assert "stance-distancing" in view and "stance-endorsing" in view
+
+
+def test_lexicon_inflections_and_bad_lines():
+    lex = stance.parse_lexicon("back\tendorsing\t1\tverb\tNEW\ndeny|denies|denied\topposing\t-1\tverb\tR13\n"
+                               "reservation\tdistancing\t-0.8\tnoun\tNEW\n")
+    for form in [("backs",), ("backed",), ("backing",), ("denied",), ("reservations",)]:
+        assert form in lex.forms
+    assert ("denys",) not in lex.forms
+    with pytest.raises(stance.StanceError, match="line 1"):
+        stance.parse_lexicon("back\tendorsing\t1\n")
+    with pytest.raises(stance.StanceError, match="unknown class"):
+        stance.parse_lexicon("back\tlovely\t1\tverb\tNEW\n")
+
+
+def test_word_lists_and_code_know_nothing_of_the_seed_story():
+    banned = re.compile(r"putin|ukrain|ceasefire|kremlin|russia|trump|witkoff|kursk", re.I)
+    files = [ROOT / "analysis" / "stance.py", *sorted((ROOT / "analysis" / "resources").glob("stance_*"))]
+    for path in files:
+        assert not banned.search(path.read_text(encoding="utf-8")), path
+
+
+def test_notebook_is_stored_without_outputs_and_has_parameters():
+    nb = nbformat.read(ROOT / "notebooks" / "03_stance.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
