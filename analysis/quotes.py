@@ -154,6 +154,8 @@ def _mark_role(text: str, i: int) -> tuple[str, str] | None:
     if c in "“«„":
         return ("double", "open")
     if c in "”»":
+        if c == "”" and (prev.isspace() or prev in "([" or i == 0) and nxt.isalpha():
+            return ("double", "open")  # a wrongly-turned opening mark (”This guy ...”)
         return ("double", "close")
     if c == '"':
         if (prev.isspace() or prev in "([{" + _DASHES) and not nxt.isspace():
@@ -389,7 +391,7 @@ def _strip_titles(name: str) -> tuple[str, str]:
     return " ".join(words).strip(" ,.;:"), gender
 
 
-def _mention(parse: _ArticleParse, tok: Any) -> tuple[str, int, int, str]:
+def _mention(parse: _ArticleParse, tok: Any, *, full: bool = False) -> tuple[str, int, int, str]:
     """Expand a subject token to the words naming the speaker; returns (text, start, end, type)."""
     doc = parse.doc
     # "a foreign policy aide, Yuri Ushakov, said": prefer the named apposition
@@ -409,14 +411,23 @@ def _mention(parse: _ArticleParse, tok: Any) -> tuple[str, int, int, str]:
     if ent is not None and ent.label_ in _GROUP_LABELS:
         kind = "group"
     # the head with its left modifiers and an "of" phrase ("Ministry of Defense"), never a clause
-    words = [t for t in tok.subtree if t.i <= tok.i and not t.is_punct
+    words = [t for t in tok.subtree if t.i <= tok.i
              and not any(a.dep_ in ("relcl", "acl", "appos", "advcl") and a.i != tok.i
                          for a in _ancestors_until(t, tok))]
-    for child in tok.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            words += [t for t in child.subtree if not t.is_punct]
-            break
-    words = sorted(words, key=lambda t: t.i)
+    if kind != "person" or full:
+        # "a spokeswoman for X", "a person familiar with the talks", "lawyers and experts"
+        for child in tok.rights:
+            if full or (child.dep_ == "prep" and child.lower_ in ("of", "for", "from", "at", "with", "by")) \
+                    or child.dep_ in ("conj", "cc", "amod") or (child.dep_ == "acl" and child.pos_ == "ADJ"):
+                words += list(child.subtree)
+            elif child.dep_ != "punct":
+                break
+    words = sorted({t.i: t for t in words}.values(), key=lambda t: t.i)
+    while words and words[-1].is_punct:
+        words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
+    words = words or [tok]
     # keep the contiguous run ending at or after the head
     run: list[Any] = []
     for t in words:
@@ -659,7 +670,7 @@ def _direct_quote(parse: _ArticleParse, span: MarkSpan, article_id: str) -> Quot
                        attribution="verb", speaker_type=stype)
     acc = _according_to(head + tail)
     if acc is not None:
-        mention, s, e, stype = _mention(parse, acc)
+        mention, s, e, stype = _mention(parse, acc, full=True)
         return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb="according to",
                        attribution="according", speaker_type=stype)
     return replace(base, attribution="floating")
@@ -702,9 +713,17 @@ def _indirect_quotes(parse: _ArticleParse, article_id: str, categories: tuple[st
         info = _verb_info(tok, categories)
         if info is None:
             continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue  # "has not said he would veto": a denial of speech, not reported speech
         for comp in tok.children:
             if comp.dep_ != "ccomp":
                 continue
+            if info[0] in ("ask", "wonder", "question") and comp.left_edge.lower_ in (
+                    "whether", "if", "what", "why", "how", "when", "who", "where", "which"):
+                continue  # an indirect question reports no statement
+            if comp.i < tok.i and any(parse.in_mark(t.idx) for t in doc[tok.i + 1:min(len(doc), tok.i + 4)]
+                                      if t.text in "“\"‘'«"):
+                continue  # "When told ..., he said, “...”": the quote after the verb is what was said
             if comp.i > tok.i:
                 toks = [t for t in doc[max(comp.left_edge.i, tok.i + 1):comp.right_edge.i + 1]]
             else:
@@ -750,7 +769,7 @@ def _indirect_quotes(parse: _ArticleParse, article_id: str, categories: tuple[st
         start, end = part[0].idx, part[-1].idx + len(part[-1].text)
         if "\n" in text[start:end] or _mark_share(parse, start, end) > 0.5:
             continue
-        mention, s, e, stype = _mention(parse, src)
+        mention, s, e, stype = _mention(parse, src, full=True)
         out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
                          speaker_start=s, speaker_end=e, verb="according to", attribution="according",
                          speaker_type=stype))
@@ -820,7 +839,7 @@ def _nest(quotes: list[Quote], text: str) -> list[Quote]:
     return result
 
 
-def _resolve(parse: _ArticleParse, quotes: list[Quote], *, floating_partial_words: int = 4) -> list[Quote]:
+def _resolve(parse: _ArticleParse, quotes: list[Quote]) -> list[Quote]:
     """Turn mentions into names: pronouns, titles, floating and nested quotes, in text order."""
     persons = parse.persons
     by_start = {f"{q.article_id}:{q.start}": q for q in quotes if q.kind == "indirect"}
@@ -838,8 +857,7 @@ def _resolve(parse: _ArticleParse, quotes: list[Quote], *, floating_partial_word
         if q.speaker_mention:
             name, how = _resolve_mention(parse, persons, voices, q)
             q = replace(q, speaker=name, resolution=how)
-        elif q.attribution == "floating" or (q.kind == "partial" and q.attribution == "none"
-                                             and len(_words(q.quote)) >= floating_partial_words):
+        elif q.attribution == "floating":
             name = _antecedent(persons, voices, q.start, gender="-", subjects_only=True)
             if name:
                 q = replace(q, speaker=name, resolution="name", attribution="floating")
@@ -1120,7 +1138,10 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
             x = parent[x]
         return x
 
+    arts = [str(df.at[i, "article_id"]) for i in eligible]
     for x, y in sorted(_candidate_pairs(words, max_df=max_df, min_shared=min_shared)):
+        if arts[x] == arts[y]:
+            continue  # variants are renderings by different articles; one article's quotes are distinct
         sim = quote_similarity(texts[x], texts[y])
         same_speaker = not speakers[x] or not speakers[y] or speakers[x] == speakers[y]
         if sim >= (threshold if same_speaker else misattribution_threshold):

@@ -1,0 +1,176 @@
+"""Benchmark quote extraction and speaker attribution on labelled news quotes.
+
+Data (read at run time, never copied into the repo): ``../shared/eval/ggt_quotes_dev.jsonl``
+(Gender Gap Tracker annotations) and ``../shared/eval/polnear_dev.jsonl`` (PolNeAR attributions).
+Scoring follows ``eval/README.md`` exactly (the Gender Gap Tracker's rule):
+
+* overlap of a prediction with a gold span = share of the gold span's characters it covers;
+  a match needs overlap strictly above the threshold (0.3 lenient, 0.8 strict);
+* per article, gold quotes in order of start each take the still-unmatched prediction with the
+  highest overlap; TP = matched gold, FN = unmatched gold, FP = predictions left over; micro
+  averages over articles; all quotes and direct quotes only (gold ``type == "direct"``, and
+  for predictions our ``kind`` direct or partial, i.e. the span starts with a quotation mark);
+* speaker accuracy over matched pairs (0.3): the gold speaker's last name appears in the
+  predicted speaker (case-insensitive), skipping empty and pronoun gold speakers. The gold
+  speaker is the annotated mention (``speaker``); the figure against the annotators' resolved
+  person (``speaker_reference``) is printed too.
+
+Predictions are the top-level quotes of :func:`analysis.quotes.extract_corpus` (a quoted
+fragment inside a reported clause is part of that clause's span, as in the annotations),
+without unattributed partial quotes (scare quotes, titles: no speaker, so not a quotation).
+Articles are split in two halves by a hash of their id: ``tune`` (used while developing) and
+``held`` (not looked at); both are printed.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_quotes.py [--eval-dir ../shared/eval] [--update-floors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis import quotes  # noqa: E402
+
+FLOORS = Path(__file__).with_name("floors_quotes.json")
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their", "one", "who"}
+ANCHORS = {
+    ("ggt", "all", 0.3): "GGT system F1 0.837; textacy 0.57; quote-mark regex 0.67",
+    ("ggt", "direct", 0.3): "textacy P 0.97 / R 0.69 (F1 ~0.81; 0.72 in eval/README); regex 0.85",
+    ("ggt", "speaker", 0.3): "GGT system 0.865",
+}
+
+
+def half_of(article_id: str) -> str:
+    return "tune" if int(hashlib.sha1(article_id.encode()).hexdigest(), 16) % 2 == 0 else "held"
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def predict(rows: list[dict], *, include_cognition: bool) -> pd.DataFrame:
+    articles = pd.DataFrame({"article_id": [r["id"] for r in rows], "clean_text": [r["text"] for r in rows],
+                             "outlet": [r.get("outlet") or r.get("publisher") or "" for r in rows]})
+    q = quotes.extract_corpus(articles, include_cognition=include_cognition)
+    # a quote is attributed speech: unattributed quoted fragments (scare quotes, titles) are not
+    return q[(q["contained_in"] == "") & ~((q["kind"] == "partial") & (q["speaker"] == ""))]
+
+
+def overlap(gold: tuple[int, int], pred: tuple[int, int]) -> float:
+    lo, hi = max(gold[0], pred[0]), min(gold[1], pred[1])
+    return max(0, hi - lo) / max(1, gold[1] - gold[0])
+
+
+def last_name(speaker: str) -> str:
+    words = [w.strip(".,;:’'\"()") for w in speaker.split()]
+    words = [w for w in words if w and w.lower() not in ("’s", "'s")]
+    return words[-1].lower().removesuffix("’s").removesuffix("'s") if words else ""
+
+
+def score(rows: list[dict], pred: pd.DataFrame, *, threshold: float, direct_only: bool) -> dict:
+    by_article = {aid: g for aid, g in pred.groupby("article_id")}
+    tp = fp = fn = 0
+    spk_ok = spk_n = ref_ok = ref_n = 0
+    for r in rows:
+        gold = sorted(r["quotes"], key=lambda g: (g["start"], g["end"]))
+        if direct_only:
+            gold = [g for g in gold if g["type"] == "direct"]
+        p = by_article.get(r["id"], pred.iloc[0:0])
+        if direct_only:
+            p = p[p["kind"].isin(["direct", "partial"])]
+        cand = [(int(x.start), int(x.end), str(x.speaker), str(x.speaker_mention)) for x in p.itertuples()]
+        used: set[int] = set()
+        for g in gold:
+            best, best_k = 0.0, -1
+            for k, c in enumerate(cand):
+                if k in used:
+                    continue
+                o = overlap((g["start"], g["end"]), (c[0], c[1]))
+                if o > best:
+                    best, best_k = o, k
+            if best_k >= 0 and best > threshold:
+                used.add(best_k)
+                tp += 1
+                predicted = cand[best_k][2]
+                gs = (g.get("speaker") or "").strip()
+                if gs and gs.lower() not in PRONOUNS:
+                    spk_n += 1
+                    spk_ok += last_name(gs) in predicted.lower() if last_name(gs) else 0
+                gr = (g.get("speaker_reference") or "").strip()
+                if gr and gr.lower() not in PRONOUNS:
+                    ref_n += 1
+                    ref_ok += last_name(gr) in predicted.lower() if last_name(gr) else 0
+            else:
+                fn += 1
+        fp += len(cand) - len(used)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"P": prec, "R": rec, "F1": f1, "tp": tp, "fp": fp, "fn": fn, "n_gold": tp + fn,
+            "speaker_acc": spk_ok / spk_n if spk_n else 0.0, "speaker_n": spk_n,
+            "speaker_ref_acc": ref_ok / ref_n if ref_n else 0.0, "speaker_ref_n": ref_n}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--update-floors", action="store_true",
+                    help="lower or raise the pinned floors to 0.02 below today's figures")
+    args = ap.parse_args(argv)
+    eval_dir = Path(args.eval_dir)
+    datasets = {"ggt": ("ggt_quotes_dev.jsonl", False), "polnear": ("polnear_dev.jsonl", True)}
+    figures: dict[str, float] = {}
+    for name, (fname, cognition) in datasets.items():
+        path = eval_dir / fname
+        if not path.exists():
+            print(f"quotes  {fname}  missing, skipped")
+            continue
+        rows = load(path)
+        t0 = time.perf_counter()
+        pred = predict(rows, include_cognition=cognition)
+        secs = time.perf_counter() - t0
+        for part in ("all", "tune", "held"):
+            sub = rows if part == "all" else [r for r in rows if half_of(r["id"]) == part]
+            for scope in ("all", "direct"):
+                for thr in (0.3, 0.8):
+                    s = score(sub, pred, threshold=thr, direct_only=scope == "direct")
+                    anchor = ANCHORS.get((name, scope, thr), "")
+                    line = (f"quotes  {fname}  {part:4s} n_art={len(sub):3d} {scope:6s} @{thr}  n={s['n_gold']:4d}  "
+                            f"P {s['P']:.3f}  R {s['R']:.3f}  F1 {s['F1']:.3f}")
+                    if scope == "all" and thr == 0.3:
+                        line += (f"  speaker_acc {s['speaker_acc']:.3f} (n={s['speaker_n']})"
+                                 f"  vs_resolved {s['speaker_ref_acc']:.3f} (n={s['speaker_ref_n']})")
+                        if (name, "speaker", 0.3) in ANCHORS:
+                            anchor += f"; speaker anchor {ANCHORS[(name, 'speaker', 0.3)]}"
+                    print(line + (f"  (anchor {anchor})" if anchor and part == "all" else ""))
+                    if part == "all":
+                        figures[f"{name}_{scope}_f1_{thr}"] = round(s["F1"], 4)
+                        if scope == "all" and thr == 0.3:
+                            figures[f"{name}_speaker_acc"] = round(s["speaker_acc"], 4)
+        print(f"quotes  {fname}  extraction wall time {secs:.1f} s for {len(rows)} articles")
+    floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
+    if args.update_floors:
+        FLOORS.write_text(json.dumps({k: round(max(0.0, v - 0.02), 3) for k, v in sorted(figures.items())},
+                                     indent=2) + "\n")
+        print(f"floors written to {FLOORS}")
+        return 0
+    failed = [f"{k} {figures[k]:.3f} < floor {v:.3f}" for k, v in floors.items() if k in figures and figures[k] < v]
+    for f in failed:
+        print("BELOW FLOOR:", f)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
