@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-EXTRAS ?= embeddings,dev
+EXTRAS ?= embeddings,dask,dev
 CORPUS ?= seeds
 OUT    ?= reports/$(notdir $(CORPUS))
 
@@ -33,7 +33,7 @@ test: env system-deps
 
 # JupyterLab for reviewers who want to open the notebooks interactively
 lab:
-	$(MAKE) env EXTRAS=embeddings,dev,lab
+	$(MAKE) env EXTRAS=embeddings,dask,dev,lab
 	$(BIN)/jupyter lab notebooks/
 
 benchmarks: env

@@ -26,12 +26,14 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import partial
+from typing import Any, Iterable
 
 import ftfy
 import pandas as pd
 
 from .corpus import RawCorpus, RawDocument, Rejection
+from .engine import Engine, map_chunks
 from .errors import CleanError
 
 # ---------------------------------------------------------------------------------------------
@@ -467,8 +469,22 @@ def _shingles(text: str, k: int = 5) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
 
 
+def _signatures(texts: list[str], *, num_perm: int = 128) -> list[tuple[frozenset[str], Any, str]]:
+    """5-word shingles and their MinHash signature, per text (per-article work, runs on any engine)."""
+    from datasketch import MinHash
+
+    out = []
+    for text in texts:
+        shingles = frozenset(_shingles(text))
+        mh = MinHash(num_perm=num_perm, seed=1)
+        mh.update_batch(s.encode("utf-8") for s in sorted(shingles))
+        out.append((shingles, mh.hashvalues, mh.scheme))
+    return out
+
+
 def find_duplicates(texts: dict[str, str], *, threshold: float = 0.8, num_perm: int = 128,
-                    order: Iterable[str] | None = None) -> dict[str, tuple[str, float]]:
+                    order: Iterable[str] | None = None, engine: Engine | None = None
+                    ) -> dict[str, tuple[str, float]]:
     """Map each duplicate article id to ``(kept id, Jaccard)``.
 
     Exact copies and near copies (syndicated versions with a changed line or two) share most
@@ -480,15 +496,16 @@ def find_duplicates(texts: dict[str, str], *, threshold: float = 0.8, num_perm: 
 
     ids = list(order) if order is not None else sorted(texts)
     rank = {aid: i for i, aid in enumerate(ids)}
-    shingles = {aid: _shingles(texts[aid]) for aid in ids}
+    signatures = dict(zip(ids, map_chunks(partial(_signatures, num_perm=num_perm),
+                                          [texts[a] for a in ids], engine=engine)))
     lsh = MinHashLSH(threshold=max(0.5, threshold - 0.1), num_perm=num_perm)
     duplicates: dict[str, tuple[str, float]] = {}
     for aid in ids:
-        mh = MinHash(num_perm=num_perm, seed=1)
-        mh.update_batch(s.encode("utf-8") for s in sorted(shingles[aid]))
+        shingles, hashvalues, scheme = signatures[aid]
+        mh = MinHash(num_perm=num_perm, seed=1, hashvalues=hashvalues, scheme=scheme)
         best: tuple[str, float] | None = None
         for other in sorted(lsh.query(mh), key=rank.__getitem__):
-            a, b = shingles[aid], shingles[other]
+            a, b = shingles, signatures[other][0]
             jac = len(a & b) / len(a | b) if a | b else 1.0
             if jac >= threshold and (best is None or jac > best[1]):
                 best = (duplicates.get(other, (other, 1.0))[0], jac)
@@ -499,53 +516,54 @@ def find_duplicates(texts: dict[str, str], *, threshold: float = 0.8, num_perm: 
     return duplicates
 
 
-def split_sentences(articles: pd.DataFrame, paragraphs: dict[str, list[tuple[int, int]]], *,
-                    batch_size: int = 64, show_progress: bool = False) -> pd.DataFrame:
-    """Sentences of every article with offsets into ``clean_text``, never crossing a paragraph."""
+def _split_articles(records: list[tuple[str, str, list[tuple[int, int]], bool]], *, batch_size: int = 64
+                    ) -> list[list[dict[str, object]]]:
+    """Sentence rows for each (article_id, clean_text, paragraph spans, has_headline) record."""
     from .nlp import load_spacy
 
     nlp = load_spacy(parser=False, ner=False)
-    jobs: list[tuple[str, int, int, bool]] = []  # article, paragraph index, start, is_headline
+    jobs: list[tuple[int, int, int, bool]] = []  # record index, paragraph index, start, is_headline
     texts: list[str] = []
-    for row in articles.itertuples(index=False):
-        for p_idx, (start, end) in enumerate(paragraphs[row.article_id]):
-            jobs.append((row.article_id, p_idx, start, bool(row.has_headline) and p_idx == 0))
-            texts.append(row.clean_text[start:end])
-    docs = nlp.pipe(texts, batch_size=batch_size)
-    if show_progress:
-        from tqdm.auto import tqdm
-
-        docs = tqdm(docs, total=len(texts), desc="sentences", unit="para")
-    rows: list[dict[str, object]] = []
-    counters: dict[str, int] = {}
-    body_seen: dict[str, int] = {}
-    for (aid, p_idx, p_start, is_headline), doc in zip(jobs, docs):
-        spans = [(s.start_char, s.end_char) for s in doc.sents] if not is_headline else [(0, len(doc.text))]
+    for r_idx, (_aid, text, spans, has_headline) in enumerate(records):
+        for p_idx, (start, end) in enumerate(spans):
+            jobs.append((r_idx, p_idx, start, has_headline and p_idx == 0))
+            texts.append(text[start:end])
+    out: list[list[dict[str, object]]] = [[] for _ in records]
+    body_seen = [0] * len(records)
+    for (r_idx, p_idx, p_start, is_headline), doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+        aid = records[r_idx][0]
+        spans = [(0, len(doc.text))] if is_headline else [(s.start_char, s.end_char) for s in doc.sents]
         for s_start, s_end in spans:
             raw = doc.text[s_start:s_end]
-            lead = len(raw) - len(raw.lstrip())
             text = raw.strip()
             if not text:
                 continue
-            n = counters.get(aid, 0)
-            counters[aid] = n + 1
             if is_headline:
                 section = "headline"
             else:
-                k = body_seen.get(aid, 0)
-                body_seen[aid] = k + 1
-                section = "lede" if k < 2 else "body"
-            start = p_start + s_start + lead
-            rows.append({"article_id": aid, "sent_id": f"{aid}:s{n:03d}", "start": start,
-                         "end": start + len(text), "text": text, "section": section,
-                         "paragraph": p_idx})
-    return pd.DataFrame(rows, columns=["article_id", "sent_id", "start", "end", "text", "section",
-                                       "paragraph"])
+                section = "lede" if body_seen[r_idx] < 2 else "body"
+                body_seen[r_idx] += 1
+            start = p_start + s_start + len(raw) - len(raw.lstrip())
+            rows = out[r_idx]
+            rows.append({"article_id": aid, "sent_id": f"{aid}:s{len(rows):03d}", "start": start,
+                         "end": start + len(text), "text": text, "section": section, "paragraph": p_idx})
+    return out
+
+
+def split_sentences(articles: pd.DataFrame, paragraphs: dict[str, list[tuple[int, int]]], *,
+                    engine: Engine | None = None) -> pd.DataFrame:
+    """Sentences of every article with offsets into ``clean_text``, never crossing a paragraph."""
+    records = [(row.article_id, row.clean_text, paragraphs[row.article_id], bool(row.has_headline))
+               for row in articles.itertuples(index=False)]
+    per_article = map_chunks(_split_articles, records, engine=engine)
+    return pd.DataFrame([row for rows in per_article for row in rows],
+                        columns=["article_id", "sent_id", "start", "end", "text", "section", "paragraph"])
 
 
 def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: float = 0.15,
                  max_fragment_words: int = 4, duplicate_threshold: float = 0.8, min_articles: int = 2,
-                 today: str | None = None, show_progress: bool = False) -> CleanedCorpus:
+                 today: str | None = None, engine: Engine | None = None,
+                 show_progress: bool = False) -> CleanedCorpus:
     """Clean every document, drop duplicates, split sentences and build the input ledger.
 
     Raises
@@ -554,23 +572,23 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
         When fewer than ``min_articles`` articles survive; the message lists what happened to
         each input.
     """
-    cleaned: list[CleanedDocument] = []
     docs = corpus.documents
-    iterator: Iterable[RawDocument] = docs
+    today = today or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    clean_one = partial(_clean_many, min_words=min_words, min_english_share=min_english_share,
+                        max_fragment_words=max_fragment_words, today=today)
+    results = map_chunks(clean_one, docs, engine=engine)
+    iterator: Iterable[tuple[RawDocument, CleanedDocument]] = zip(docs, results)
     if show_progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(docs, desc="clean", unit="article")
+        iterator = tqdm(iterator, total=len(docs), desc="clean", unit="article")
     ledger: dict[str, dict[str, object]] = {}
     for rej in corpus.rejections:
         ledger[rej.file] = _ledger_row(rej.file, "rejected", rej.reason, "", rej.sha256, rej.n_bytes, "")
     audit_rows: list[dict[str, str]] = []
     by_id: dict[str, tuple[RawDocument, CleanedDocument]] = {}
-    for doc in iterator:
-        result = clean_document(doc, min_words=min_words, min_english_share=min_english_share,
-                                max_fragment_words=max_fragment_words, today=today)
+    for doc, result in iterator:
         audit_rows.extend(result.audit)
-        cleaned.append(result)
         if result.article is None:
             ledger[doc.file] = _ledger_row(doc.file, "rejected", result.rejection or "", "", doc.sha256,
                                            doc.n_bytes, doc.doc_id)
@@ -582,7 +600,7 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
 
     order = sorted(by_id, key=sort_key)
     bodies = {aid: _body(by_id[aid][1]) for aid in order}
-    duplicates = find_duplicates(bodies, threshold=duplicate_threshold, order=order)
+    duplicates = find_duplicates(bodies, threshold=duplicate_threshold, order=order, engine=engine)
     for aid in order:
         doc, result = by_id[aid]
         if aid in duplicates:
@@ -603,9 +621,13 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
                          f"at least {min_articles} are needed to compare coverage.\n{lines or '  (no inputs)'}")
     articles = pd.DataFrame([by_id[a][1].article for a in kept_ids])
     paragraphs = {a: by_id[a][1].paragraphs for a in kept_ids}
-    sentences = split_sentences(articles, paragraphs, show_progress=show_progress)
+    sentences = split_sentences(articles, paragraphs, engine=engine)
     audit = pd.DataFrame(audit_rows, columns=["article_id", "rule", "removed_text", "reason"])
     return CleanedCorpus(articles, sentences, audit, inputs)
+
+
+def _clean_many(docs: list[RawDocument], **kwargs: Any) -> list[CleanedDocument]:
+    return [clean_document(doc, **kwargs) for doc in docs]
 
 
 def _body(result: CleanedDocument) -> str:

@@ -1,7 +1,7 @@
 """The ``newsreport`` command.
 
 ``newsreport run CORPUS [--out reports/NAME] [--params FILE] [--set stage.name=value ...]
-[--format html|pdf|both] [--force] [--quiet]`` runs the pipeline; ``newsreport params`` prints a
+[--format html|pdf|both] [--engine local|dask] [--scheduler ADDRESS] [--force] [--quiet]`` runs the pipeline; ``newsreport params`` prints a
 commented parameter file with every stage's defaults.
 """
 
@@ -57,6 +57,10 @@ def build_parser(*, with_parameter_help: bool = False) -> argparse.ArgumentParse
                      help="override one parameter, e.g. --set clean.min_words=60 (repeatable)")
     run.add_argument("--format", choices=sorted(_FORMATS), default="html",
                      help="html: report.html + report-reviewer.html; pdf/both: also report.pdf")
+    run.add_argument("--engine", choices=("local", "dask"),
+                     help="where per-article work runs (default: local; dask needs the 'dask' extra)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler of an existing cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
     run.add_argument("--force", action="store_true", help="recompute every stage, ignoring cached outputs")
     run.add_argument("--quiet", action="store_true", help="print only errors")
     sub.add_parser("params", help="print a commented parameter file with every default")
@@ -78,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus = Path(args.corpus)
         out = Path(args.out) if args.out else Path("reports") / (corpus.stem or "corpus")
         result = run(corpus, out, params_file=args.params, overrides=_parse_set(args.set),
-                     formats=_FORMATS[args.format], force=args.force,
+                     formats=_FORMATS[args.format], force=args.force, engine=args.engine,
+                     scheduler=args.scheduler,
                      log=None if args.quiet else print)
         if not args.quiet:
             print(f"report: {result.outputs['report.html']}")

@@ -223,9 +223,22 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
             asyncio.run(km.shutdown_kernel(now=True))
 
 
+def engine_overrides(params: dict[str, dict[str, Any]], engine: str | None, scheduler: str | None
+                     ) -> dict[str, dict[str, Any]]:
+    """Set ``engine``/``scheduler`` in every stage that declares them (the per-article stages)."""
+    out: dict[str, dict[str, Any]] = {}
+    for stage, values in params.items():
+        if engine is not None and "engine" in values:
+            out.setdefault(stage, {})["engine"] = engine
+        if scheduler is not None and "scheduler" in values:
+            out.setdefault(stage, {})["scheduler"] = scheduler
+    return out
+
+
 def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None = None,
         overrides: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("html",),
-        force: bool = False, log: Callable[[str], None] | None = print) -> RunResult:
+        force: bool = False, engine: str | None = None, scheduler: str | None = None,
+        log: Callable[[str], None] | None = print) -> RunResult:
     """Run every stage on ``corpus`` into the run folder ``out`` and render the report.
 
     Parameters
@@ -240,6 +253,9 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
         ``report.html`` and ``report-reviewer.html`` are always written; ``pdf`` adds ``report.pdf``.
     force : bool, default=False
         Recompute every stage even when its cached outputs match.
+    engine, scheduler : str, optional
+        ``"dask"`` runs per-article work as Dask tasks (``scheduler``: address of an existing
+        cluster; empty: a local cluster). Sets the parameter in every stage that declares it.
     """
     from . import corpus as corpus_mod
     from . import report as report_mod
@@ -249,6 +265,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     run_dir = Path(out).resolve()
     corpus_mod.read_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
     params = load_parameters(params_file, overrides)
+    params = load_parameters(params_file, _merge(overrides or {}, engine_overrides(params, engine, scheduler)))
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "notebooks").mkdir(exist_ok=True)
     artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
@@ -291,6 +308,13 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     for name, path in sorted(result.outputs.items()):
         say(f"  {name}: {path}")
     return result
+
+
+def _merge(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    merged = {stage: dict(values) for stage, values in a.items()}
+    for stage, values in b.items():
+        merged.setdefault(stage, {}).update(values)
+    return merged
 
 
 def write_provenance(run_dir: Path, corpus: Path, params: dict[str, Any], hashes: dict[str, str],

@@ -27,3 +27,9 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pipeline.run(corpus, run_dir, formats=("html", "pdf") if shutil.which("chromium") else ("html",),
                  log=None)
     return run_dir
+
+
+# tests import small helpers (corpus_factory) from this folder
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -25,8 +25,8 @@ def _pins(requirements: list[str]) -> dict[str, str]:
 
 def test_environment_yml_matches_pyproject_pins() -> None:
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["embeddings"]
-                   + project["optional-dependencies"]["dev"])
+    extras = project["optional-dependencies"]
+    wanted = _pins(project["dependencies"] + extras["embeddings"] + extras["dask"] + extras["dev"])
     env = yaml.safe_load((PROJECT / "environment.yml").read_text())
     pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert _pins([p for p in pip_list if not p.startswith("-e")]) == wanted
