@@ -9,7 +9,7 @@ EXTRAS ?= embeddings,dask,dev
 CORPUS ?= seeds
 OUT    ?= reports/$(notdir $(CORPUS))
 
-.PHONY: report test lab system-deps env benchmarks params clean-reports
+.PHONY: report test lab system-deps env benchmarks bench-scale params clean-reports
 
 # the stamp is remade whenever the pins change
 $(VENV)/.installed-$(EXTRAS): pyproject.toml constraints.txt
@@ -38,6 +38,9 @@ lab:
 
 benchmarks: env
 	$(BIN)/python benchmarks/run_all.py
+
+bench-scale: env
+	$(BIN)/python benchmarks/bench_scale.py --sizes 50 200 1000 --no-embeddings
 
 params: env
 	$(BIN)/newsreport params > params.example.yaml

@@ -1,0 +1,177 @@
+"""Scale: wall time and peak memory of every stage at growing corpus sizes, and the growth exponent.
+
+Corpora are assembled at run time from the labelled news texts in ../shared/eval/ (GGT, BASIL,
+PolNeAR, SemEval — about 640 distinct articles, never copied into the repository). Beyond that
+many, articles are recombined from paragraphs of different source articles (seeded), so that
+larger corpora keep realistic overlap without being duplicates.
+
+For each size the whole pipeline runs through papermill exactly as ``newsreport run`` does. Peak
+memory is the highest resident set size of the notebook kernel (plus its children) sampled every
+0.1 s while the stage runs. The exponent k of time ∝ n^k is a least-squares fit on log-log axes.
+
+Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+
+def eval_texts(eval_dir: Path) -> list[tuple[str, str, str]]:
+    """(id, outlet, text) of every distinct article in the eval data."""
+    seen, out = set(), []
+
+    def add(aid: str, outlet: str, text: str) -> None:
+        key = text[:200]
+        if text and key not in seen and len(text.split()) >= 80:
+            seen.add(key)
+            out.append((aid, outlet, text))
+
+    for name in ("ggt_quotes_dev.jsonl", "basil_dev.jsonl", "polnear_dev.jsonl"):
+        path = eval_dir / name
+        if path.exists():
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+                rec = json.loads(line)
+                add(f"{name.split('_')[0]}{i:04d}", rec.get("outlet") or rec.get("publisher") or name, rec["text"])
+    semeval = eval_dir / "semeval2022_en_dev.csv"
+    if semeval.exists():
+        import pandas as pd
+
+        df = pd.read_csv(semeval)
+        for i, row in df.iterrows():
+            for col in ("text1", "text2"):
+                add(f"semeval{i:04d}{col[-1]}", "semeval", str(row[col]))
+    return out
+
+
+def build_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path, *, seed: int = 11) -> Path:
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paragraphs = [p for _, _, t in texts for p in t.split("\n\n") if len(p.split()) >= 15]
+    rows = ["file,outlet,url,date,title"]
+    for i in range(n):
+        if i < len(texts):
+            aid, outlet, text = texts[i]
+        else:
+            aid, outlet = f"mix{i:05d}", f"Mixed {i % 23:02d}"
+            text = "\n\n".join(rng.sample(paragraphs, k=rng.randint(5, 14)))
+        name = f"a{i:05d}.txt"
+        (out_dir / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},\"{outlet}\",,2024-01-{1 + i % 28:02d},")
+    (out_dir / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return out_dir
+
+
+class PeakRSS:
+    """Highest RSS (MB) of this process's children while the context is open."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+
+    def _poll(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            for child in self._proc.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mb = max(self.peak_mb, total / 1e6)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> "PeakRSS":
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | None) -> list[dict]:
+    from analysis import pipeline
+
+    rows = []
+    original = pipeline._execute
+
+    def timed(notebook, output, parameters, stage):  # type: ignore[no-untyped-def]
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            original(notebook, output, parameters, stage)
+            seconds = time.perf_counter() - t0
+        rows.append({"stage": stage, "seconds": seconds, "peak_mb": mem.peak_mb})
+
+    pipeline._execute = timed
+    try:
+        pipeline.run(corpus_dir, run_dir, overrides=overrides, force=True, engine=engine, log=None)
+    finally:
+        pipeline._execute = original
+    return rows
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    xs = [math.log(n) for n in sizes]
+    ys = [math.log(max(s, 1e-3)) for s in seconds]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 1000])
+    parser.add_argument("--eval-dir", default=str(HERE.parents[1] / "shared" / "eval"))
+    parser.add_argument("--no-embeddings", action="store_true", help="switch embeddings off in every stage")
+    parser.add_argument("--engine", choices=("local", "dask"), default=None)
+    args = parser.parse_args()
+    from analysis import pipeline
+
+    texts = eval_texts(Path(args.eval_dir))
+    if not texts:
+        print(f"no eval data under {args.eval_dir}", file=sys.stderr)
+        return 2
+    overrides: dict = {}
+    if args.no_embeddings:
+        for stage, values in pipeline.default_parameters().items():
+            if "use_embeddings" in values:
+                overrides.setdefault(stage, {})["use_embeddings"] = False
+    label = "no-embeddings" if args.no_embeddings else "embeddings"
+    results: dict[int, list[dict]] = {}
+    for n in args.sizes:
+        corpus_dir = build_corpus(texts, n, OUT / f"corpus_{n}")
+        rows = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine)
+        results[n] = rows
+        total = sum(r["seconds"] for r in rows)
+        print(f"n={n:>5}  total {total:7.1f} s  peak {max(r['peak_mb'] for r in rows):6.0f} MB  " +
+              "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in rows), flush=True)
+    stages = [r["stage"] for r in results[args.sizes[0]]]
+    print(f"\nscale ({label}, engine {args.engine or 'local'})  sizes {args.sizes}")
+    print("| stage | " + " | ".join(f"n={n} s (MB)" for n in args.sizes) + " | exponent k |")
+    print("|---|" + "---|" * (len(args.sizes) + 1))
+    for stage in stages + ["total"]:
+        secs = [sum(r["seconds"] for r in results[n] if stage in ("total", r["stage"])) for n in args.sizes]
+        mems = [max(r["peak_mb"] for r in results[n] if stage in ("total", r["stage"])) for n in args.sizes]
+        k = exponent(args.sizes, secs) if len(args.sizes) > 1 else float("nan")
+        print(f"| {stage} | " + " | ".join(f"{s:.1f} ({m:.0f})" for s, m in zip(secs, mems)) + f" | {k:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
