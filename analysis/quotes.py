@@ -35,8 +35,9 @@ quotes : DataFrame, one row per quote
     none), ``verb`` (reporting verb as printed), ``attribution`` (``verb / according / floating
     / containing / none``: how the speaker was found), ``resolution`` (``name / pronoun / title /
     nominal / none``), ``contained_in`` (quote_id of an enclosing reported-speech span),
-    ``unbalanced`` (bool), ``n_words``, ``reference_quote_id``, ``coverage`` (share of the
-    reference this rendering covers), ``diff`` (plain-text word diff).
+    ``unbalanced`` (bool), ``n_words``, ``reference_quote_id`` (``transcript`` when the reference is
+    a transcript passage), ``reference_text``, ``coverage`` (share of the reference this rendering
+    covers), ``diff`` (plain-text word diff), ``speaker_type`` (person / group / nominal / pronoun).
 clusters : DataFrame, one row per variant cluster with two or more renderings
     ``cluster_id, speaker, n_renderings, n_articles, n_outlets, reference_quote_id,
     reference_text, min_fidelity, mean_fidelity, mutations``.
@@ -845,6 +846,11 @@ def _resolve(parse: _ArticleParse, quotes: list[Quote]) -> list[Quote]:
     by_start = {f"{q.article_id}:{q.start}": q for q in quotes if q.kind == "indirect"}
     # (position, name, gender) of earlier speakers: antecedents for "he said" and floating quotes
     voices: list[tuple[int, str, str]] = []
+    # a gender named once by a title ("Mr.", "Ms.") holds for every mention of that person
+    gender_of: dict[str, str] = {}
+    for p in persons:
+        if p.gender != "-":
+            gender_of.setdefault(_full_name(persons, p), p.gender)
     final: list[Quote] = []
     for q in quotes:
         if q.contained_in:
@@ -863,6 +869,10 @@ def _resolve(parse: _ArticleParse, quotes: list[Quote]) -> list[Quote]:
                 q = replace(q, speaker=name, resolution="name", attribution="floating")
         if q.speaker:
             gender = _PRONOUN_GENDER.get(q.speaker_mention.lower(), "-")
+            if gender == "-":
+                gender = _strip_titles(q.speaker_mention)[1] if q.speaker_mention else "-"
+            if gender == "-":
+                gender = gender_of.get(q.speaker, "-")
             voices.append((q.speaker_start if q.speaker_start >= 0 else q.start, q.speaker, gender))
         final.append(q)
     return final
@@ -875,8 +885,10 @@ def _antecedent(persons: list[_Person], voices: list[tuple[int, str, str]], befo
     for pos, name, g in voices:
         if pos < before and (gender == "-" or g in ("-", gender)):
             cands.append((pos, name))
+    known = {_full_name(persons, p): p.gender for p in persons if p.gender != "-"}
     for p in persons:
-        if p.end <= before and (p.is_subject or not subjects_only) and (gender == "-" or p.gender in ("-", gender)):
+        g = p.gender if p.gender != "-" else known.get(_full_name(persons, p), "-")
+        if p.end <= before and (p.is_subject or not subjects_only) and (gender == "-" or g in ("-", gender)):
             cands.append((p.start, _full_name(persons, p)))
     if not cands:
         return ""
@@ -940,7 +952,7 @@ def _resolve_mention(parse: _ArticleParse, persons: list[_Person], voices: list[
 QUOTE_COLUMNS = ["quote_id", "article_id", "outlet", "start", "end", "quote", "speaker", "kind", "cluster_id",
                  "fidelity", "mutation", "speaker_mention", "speaker_start", "speaker_end", "verb",
                  "attribution", "resolution", "contained_in", "unbalanced", "n_words", "reference_quote_id",
-                 "coverage", "diff"]
+                 "reference_text", "coverage", "diff"]
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
@@ -987,7 +999,8 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     if df.empty:
         df = pd.DataFrame(columns=QUOTE_COLUMNS)
     for col, default in (("cluster_id", ""), ("fidelity", float("nan")), ("mutation", ""),
-                         ("reference_quote_id", ""), ("coverage", float("nan")), ("diff", "")):
+                         ("reference_quote_id", ""), ("reference_text", ""), ("coverage", float("nan")),
+                         ("diff", "")):
         df[col] = default
     df["speaker"] = canonical_speakers(df["speaker"].tolist())
     return df[QUOTE_COLUMNS + [c for c in df.columns if c not in QUOTE_COLUMNS]]
@@ -996,16 +1009,26 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
 def canonical_speakers(names: Sequence[str]) -> list[str]:
     """Merge name forms across the corpus: "Putin" and "Vladimir Putin" -> "Vladimir Putin".
 
-    Multi-word names are grouped by surname and first initial; each group's most frequent form
+    Multi-word names are grouped by surname and a close first name (Yuri / Yuriy); each group's most frequent form
     (ties: longest, then alphabetical) becomes canonical. A surname alone maps to its group only
     when exactly one group carries that surname, so two different Smiths are never merged.
     """
+    from rapidfuzz import fuzz
+
     cleaned = [_strip_titles(n)[0] if n else "" for n in names]
     counts = Counter(n for n in cleaned if len(n.split()) >= 2)
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for full in counts:
+    firsts: dict[str, list[str]] = defaultdict(list)  # surname -> representative first names
+    for full in sorted(counts, key=lambda f: (-counts[f], f)):
         words = full.split()
-        groups[(words[-1].lower(), words[0][0].lower())].append(full)
+        last, first = words[-1].lower(), words[0].lower()
+        # spelling variants of one first name (Yuri / Yuriy) are one person; John and Jane are not
+        rep = next((f for f in firsts[last] if f == first or fuzz.ratio(f, first) >= 80), None)
+        if rep is None:
+            firsts[last].append(first)
+            rep = first
+        groups[(last, rep)].append(full)
+    group_of = {full: key for key, forms in groups.items() for full in forms}
     canon_of_group = {key: sorted(forms, key=lambda f: (-counts[f], -len(f), f))[0] for key, forms in groups.items()}
     by_surname: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for key in groups:
@@ -1015,8 +1038,8 @@ def canonical_speakers(names: Sequence[str]) -> list[str]:
         words = n.split()
         if not words:
             out.append("")
-        elif len(words) >= 2 and (words[-1].lower(), words[0][0].lower()) in canon_of_group:
-            out.append(canon_of_group[(words[-1].lower(), words[0][0].lower())])
+        elif len(words) >= 2 and n in group_of:
+            out.append(canon_of_group[group_of[n]])
         elif len(words) == 1 and len(by_surname.get(words[0].lower(), ())) == 1:
             out.append(canon_of_group[next(iter(by_surname[words[0].lower()]))])
         else:
@@ -1330,7 +1353,7 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     """
     df = quotes.copy()
     for col, default in (("fidelity", float("nan")), ("mutation", ""), ("reference_quote_id", ""),
-                         ("coverage", float("nan")), ("diff", "")):
+                         ("reference_text", ""), ("coverage", float("nan")), ("diff", "")):
         if col not in df:
             df[col] = default
     df["fidelity"] = df["fidelity"].astype(float)
@@ -1344,6 +1367,8 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
             passage = find_in_transcript(reference_transcript, _strip_marks(ref_text))
             if passage is not None:
                 ref_text, ref_id = passage, "transcript"
+            elif len(group) < 2:
+                continue  # not in the transcript and no other rendering: nothing to compare
         elif len(group["article_id"].unique()) < 2 and len(group) < 2:
             continue  # nothing to compare a lone rendering with
         speakers = [s for s in group["speaker"] if s]
@@ -1356,6 +1381,7 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
             df.at[idx, "coverage"] = al.coverage
             df.at[idx, "mutation"] = mutation_type(al, same_speaker=same, reworded_floor=reworded_floor)
             df.at[idx, "reference_quote_id"] = ref_id
+            df.at[idx, "reference_text"] = ref_text
             df.at[idx, "diff"] = diff_text(_strip_marks(ref_text), variant)
     return df
 
@@ -1373,7 +1399,7 @@ def cluster_table(quotes: pd.DataFrame) -> pd.DataFrame:
         if g["article_id"].nunique() < 2:
             continue
         ref_id = str(g["reference_quote_id"].iloc[0])
-        ref = quotes.loc[quotes["quote_id"] == ref_id, "quote"]
+        ref = g["reference_text"] if "reference_text" in g else quotes.loc[quotes["quote_id"] == ref_id, "quote"]
         speakers = Counter(s for s in g["speaker"] if s)
         rows.append({
             "cluster_id": cid, "speaker": speakers.most_common(1)[0][0] if speakers else "",
@@ -1467,8 +1493,7 @@ def clusters_html(quotes: pd.DataFrame, clusters: pd.DataFrame, *, max_clusters:
     parts = [style]
     for c in clusters.head(max_clusters).itertuples(index=False):
         members = quotes[quotes["cluster_id"] == c.cluster_id].sort_values(["fidelity", "quote_id"])
-        ref = quotes.loc[quotes["quote_id"] == c.reference_quote_id, "quote"]
-        ref_text = str(ref.iloc[0]) if len(ref) else str(c.reference_text)
+        ref_text = str(c.reference_text)
         parts.append(f"<h4>{esc(c.speaker or 'unknown speaker')} — {c.n_renderings} renderings in "
                      f"{c.n_outlets} outlets, lowest fidelity {c.min_fidelity:.2f}</h4>")
         parts.append(f"<p><b>Reference</b> ({esc(str(c.reference_quote_id))}): {esc(ref_text)}</p>")

@@ -1,0 +1,333 @@
+"""Quote extraction, attribution, variant clusters and fidelity.
+
+Hand-written texts pin one hard case each (partial quote, floating quote, unbalanced marks,
+nested single quotes, multi-paragraph quotes, apostrophes, titles and pronouns); the seed corpus
+pins the issue's "done" criteria.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import quotes
+from analysis.errors import QuotesError
+
+
+def extract(text: str) -> list[quotes.Quote]:
+    return quotes.extract_quotes(text, article_id="t")
+
+
+def spans(text: str) -> list[str]:
+    return [text[m.start:m.end] for m in quotes.find_quote_marks(text)]
+
+
+# --------------------------------------------------------------------------- quotation marks
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('“We will win,” she said.', ['“We will win,”']),
+    ('"We will win," she said.', ['"We will win,"']),
+    ("‘We will win,’ she said.", ["‘We will win,’"]),
+    ("«Nous gagnerons», dit-elle.", ["«Nous gagnerons»"]),
+    # nested single quotes stay inside their double quote
+    ('“He told me, ‘We are done,’ and left,” Ames said.', ['“He told me, ‘We are done,’ and left,”']),
+    # apostrophes and possessives are not quotation marks
+    ("The players’ union said it’s fine and Russia’s team agreed.", []),
+    ("It's the '90s again, isn't it?", []),
+    # a stray closing mark is ignored
+    ("The vote was close” and nobody noticed.", []),
+])
+def test_quote_marks(text: str, expected: list[str]) -> None:
+    assert spans(text) == expected
+
+
+def test_unbalanced_mark_ends_at_paragraph_and_is_flagged() -> None:
+    text = 'Lee said "this never closes, and more.\n\nThe next paragraph has no marks.'
+    marks = quotes.find_quote_marks(text)
+    assert len(marks) == 1
+    assert marks[0].unbalanced
+    assert text[marks[0].start:marks[0].end] == '"this never closes, and more.'
+    found = extract(text)  # must not raise
+    assert any(q.unbalanced for q in found)
+
+
+def test_unbalanced_single_mark_is_dropped_not_guessed() -> None:
+    assert spans("Officials said ‘the plan was dead.\n\nIt was not.") == []
+
+
+def test_multi_paragraph_quote_reopened_with_a_mark_is_one_quote() -> None:
+    text = ('“We will hold the line. We have done it before.\n\n'
+            '“And we will do it again,” Mayor Ana Ruiz said.\n\nShe left.')
+    found = [q for q in extract(text) if q.kind == "direct"]
+    assert len(found) == 1
+    assert found[0].quote.startswith("“We will hold") and found[0].quote.endswith("again,”")
+    assert found[0].speaker == "Ana Ruiz"
+
+
+def test_paragraph_without_reopening_mark_closes_the_quote() -> None:
+    text = '“We will hold the line.\n\nThe council met on Friday.'
+    marks = quotes.find_quote_marks(text)
+    assert len(marks) == 1 and marks[0].unbalanced and "council" not in text[marks[0].start:marks[0].end]
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('“We need more talks,” Foreign Minister Karl Berg said.', "Karl Berg"),
+    ('“We need more talks,” said Karl Berg, who leads the delegation.', "Karl Berg"),
+    ('Karl Berg, who leads the delegation, said: “We need more talks.”', "Karl Berg"),
+    ('Questioning the plan, Karl Berg asked: “Who will pay for it?”', "Karl Berg"),
+    ('“We need more talks,” a spokesperson said.', "a spokesperson"),
+])
+def test_speaker_in_the_same_sentence(text: str, speaker: str) -> None:
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [q.speaker for q in direct] == [speaker]
+    assert direct[0].attribution == "verb"
+
+
+def test_partial_quote_inside_a_sentence() -> None:
+    text = "Senator Jane Okafor called the proposal “very promising” on Tuesday."
+    found = extract(text)
+    partial = [q for q in found if q.kind == "partial"]
+    assert len(partial) == 1
+    assert partial[0].quote == "“very promising”"
+    assert partial[0].speaker == "Jane Okafor"
+    assert partial[0].verb == "called"
+
+
+def test_scare_quote_has_no_speaker() -> None:
+    found = extract("The so-called “peace plan” collapsed within a week.")
+    assert [(q.kind, q.speaker) for q in found] == [("partial", "")]
+
+
+def test_floating_quote_takes_the_previous_speaker() -> None:
+    text = ("Mayor Ana Ruiz said the budget was tight. “We cannot pay for everything,” she said.\n\n"
+            "“The council will vote next week.”\n\nThe vote is on Monday.")
+    found = [q for q in extract(text) if q.kind == "direct"]
+    assert [q.speaker for q in found] == ["Ana Ruiz", "Ana Ruiz"]
+    assert found[1].attribution == "floating"
+    assert found[0].resolution == "pronoun"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = ("Ms. Ana Ruiz met Mr. Tom Hale on Friday. Mr. Hale said the deal was done.\n\n"
+            "“It is final,” she said.")
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert direct[0].speaker == "Ana Ruiz"
+
+
+def test_title_resolves_to_the_person_who_carries_it() -> None:
+    text = ("Finnish President Aino Virtanen met reporters in Oslo on Monday.\n\n"
+            "“We are ready to talk,” the Finnish president said.")
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert direct[0].speaker == "Aino Virtanen"
+    assert direct[0].resolution == "title"
+    assert direct[0].speaker_mention == "the Finnish president"
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Karl Berg said that the vote had been rigged.", "that the vote had been rigged", "Karl Berg"),
+    ("According to the ministry, the bridge will open in May.", "the bridge will open in May", "ministry"),
+    ("The bridge will open in May, according to the ministry.", "The bridge will open in May", "ministry"),
+])
+def test_indirect_speech(text: str, content: str, speaker: str) -> None:
+    ind = [q for q in extract(text) if q.kind == "indirect"]
+    assert [q.quote for q in ind] == [content]
+    assert speaker in ind[0].speaker
+
+
+@pytest.mark.parametrize("text", [
+    "Karl Berg has not said he would veto the bill.",  # negated: no speech reported
+    "Reporters asked whether the vote had been rigged.",  # an indirect question
+    "Karl Berg said so.",  # too short to be a statement
+])
+def test_not_indirect_speech(text: str) -> None:
+    assert [q for q in extract(text) if q.kind == "indirect"] == []
+
+
+def test_offsets_index_the_text() -> None:
+    text = "Headline here\n\n“We will win,” Ana Ruiz said, adding that the team was ready."
+    for q in extract(text):
+        assert text[q.start:q.end] == q.quote
+        if q.speaker_start >= 0:
+            assert text[q.speaker_start:q.speaker_end] == q.speaker_mention
+
+
+def test_non_string_text_is_refused() -> None:
+    with pytest.raises(QuotesError, match="clean_text"):
+        quotes.extract_quotes(None, article_id="x")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_canonical_names_merge_surname_and_title_forms() -> None:
+    assert quotes.canonical_speakers(["Mr. Petrov", "Ivan Petrov", "Petrov", "Ivan Petrov’s"]) == \
+        ["Ivan Petrov"] * 4
+
+
+def test_two_people_with_one_surname_are_not_merged() -> None:
+    out = quotes.canonical_speakers(["John Smith", "Jane Smith", "Smith"])
+    assert out == ["John Smith", "Jane Smith", "Smith"]
+
+
+# --------------------------------------------------------------------------- fidelity
+
+
+@pytest.mark.parametrize("reference, variant, mutation", [
+    ("The idea is right and we support it", "The idea is right and we support it", "verbatim"),
+    ("The idea is right and we support it", "we support it", "trimmed"),
+    ("The idea is right and we support it", "The idea is right and we really support it", "expanded"),
+    ("The idea is right and we support it", "The idea is correct and we support it", "reworded"),
+    ("The idea is right and we support it", "Nobody should expect a deal soon", "paraphrase-in-quotes"),
+])
+def test_mutation_types(reference: str, variant: str, mutation: str) -> None:
+    al = quotes.align_words(reference, variant)
+    assert quotes.mutation_type(al, same_speaker=True) == mutation
+
+
+def test_same_words_different_speaker_is_misattributed() -> None:
+    al = quotes.align_words("we support it", "we support it")
+    assert quotes.mutation_type(al, same_speaker=False) == "misattributed"
+
+
+def test_diff_html_marks_changes_and_escapes() -> None:
+    out = quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
+    assert "<script" not in out and "<new>" not in out
+    assert '<ins class="qd-ins">&lt;new&gt;</ins>' in out
+    assert out == quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
+    text = re.sub(r"<[^>]+>", " ", out)
+    assert html.unescape(" ".join(text.split())).startswith("We back")
+
+
+def test_diff_shows_substitution_and_trim() -> None:
+    out = quotes.diff_text("The idea itself is the right one and we do support it", "is correct and we support it")
+    assert out == "(…) is [-the right one-] {+correct+} and we [-do-] support it"
+
+
+def test_similarity_finds_fragments_but_not_scattered_words() -> None:
+    long = "But there are questions that we need to discuss, and I think we need to talk to our partners"
+    assert quotes.quote_similarity("questions that we need to discuss", long) == 1.0
+    assert quotes.quote_similarity("we think it is time to go home now", long) < 0.75
+
+
+def test_candidate_pairs_come_from_shared_rare_words() -> None:
+    words = [["ceasefire", "plan", "correct"], ["ceasefire", "plan", "support"], ["budget", "council", "vote"]]
+    pairs = quotes._candidate_pairs(words, max_df=50, min_shared=2)
+    assert pairs == {(0, 1)}
+
+
+def _corpus(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"article_id": a, "outlet": o, "clean_text": t} for a, o, t in rows])
+
+
+def test_clusters_across_articles_and_scores_against_the_longest() -> None:
+    arts = _corpus([
+        ("a1", "Outlet A", "“The plan itself is correct, and we support it,” Ivan Petrov said."),
+        ("a2", "Outlet B", "“The plan itself is the right one, and we do support it,” Mr. Petrov said."),
+        ("a3", "Outlet C", "Ivan Petrov said the plan “is correct, and we support it” on Monday."),
+        ("a4", "Outlet D", "“Budgets must balance by June,” Mayor Ana Ruiz said."),
+    ])
+    q, clusters, voices = quotes.build_quotes(arts)
+    petrov = q[q["speaker"] == "Ivan Petrov"]
+    assert petrov["cluster_id"].nunique() == 1 and (petrov["cluster_id"] != "").all()
+    assert len(clusters) == 1 and clusters.iloc[0]["n_renderings"] == 3
+    ref = petrov[petrov["quote_id"] == clusters.iloc[0]["reference_quote_id"]]
+    assert ref["article_id"].tolist() == ["a2"]  # the longest rendering
+    assert ref["mutation"].tolist() == ["verbatim"]
+    assert set(petrov.loc[petrov["article_id"] != "a2", "mutation"]) == {"reworded"}
+    ruiz = q[q["speaker"] == "Ana Ruiz"]
+    assert (ruiz["mutation"] == "").all()
+    assert set(voices["speaker"]) == {"Ivan Petrov", "Ana Ruiz"}
+
+
+def test_transcript_becomes_the_reference() -> None:
+    arts = _corpus([
+        ("a1", "A", "“We support the plan,” Ivan Petrov said."),
+        ("a2", "B", "“We fully support the plan,” Ivan Petrov said."),
+    ])
+    transcript = "Thank you. We support this plan and we will sign it. Next question."
+    q, clusters, _ = quotes.build_quotes(arts, reference_transcript=transcript)
+    assert set(q.loc[q["kind"] == "direct", "reference_quote_id"]) == {"transcript"}
+    assert "support this plan" in clusters.iloc[0]["reference_text"]
+
+
+def test_empty_corpus_gives_empty_tables() -> None:
+    q, clusters, voices = quotes.build_quotes(_corpus([("a1", "A", "Nothing was said today at all.")]))
+    assert q.empty and clusters.empty and voices.empty
+    assert list(q.columns[:len(quotes.QUOTE_COLUMNS)]) == quotes.QUOTE_COLUMNS
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seeds_dir):
+    from analysis import clean, corpus
+
+    cleaned = clean.clean_corpus(corpus.read_corpus(seeds_dir))
+    q, clusters, voices = quotes.build_quotes(cleaned.articles)
+    return cleaned.articles, q, clusters, voices
+
+
+def test_seed_putin_quotations_are_his(seed_quotes) -> None:
+    articles, q, _, _ = seed_quotes
+    text = dict(zip(articles["article_id"], articles["clean_text"]))
+    for needle in ("How are they going to use these 30 days", "I think we need to discuss this",
+                   "The idea itself is correct, and we support it", "But there are issues that we need",
+                   "We support the idea of ending this conflict", "But we proceed from the fact",
+                   "Would it mean that everybody there", "Should we release them after",
+                   "The idea itself is the right one", "Will all those who are there",
+                   "What will we do with this area", "How will other issues be resolved"):
+        rows = q[q["quote"].str.contains(needle, regex=False)]
+        assert len(rows) >= 1, needle
+        assert set(rows["speaker"]) == {"Vladimir Putin"}, (needle, rows["speaker"].tolist())
+        r = rows.iloc[0]
+        assert text[r["article_id"]][r["start"]:r["end"]] == r["quote"]
+
+
+def test_seed_floating_quotes_after_he_said_are_putins(seed_quotes) -> None:
+    _, q, _, _ = seed_quotes
+    floating = q[(q["attribution"] == "floating") & q["quote"].str.contains("we", case=False)]
+    assert len(floating) >= 4
+    putin = floating[floating["quote"].str.contains("discuss|proceed|release|support the idea")]
+    assert set(putin["speaker"]) == {"Vladimir Putin"}
+
+
+def test_seed_idea_itself_renderings_share_one_cluster(seed_quotes) -> None:
+    _, q, clusters, _ = seed_quotes
+    rows = q[q["quote"].str.contains(r"(?:idea itself|in itself) is (?:correct|the right one)", regex=True)]
+    assert rows["article_id"].nunique() == 4
+    assert rows["cluster_id"].nunique() == 1
+    cluster = clusters[clusters["cluster_id"] == rows["cluster_id"].iloc[0]].iloc[0]
+    assert cluster["n_outlets"] == 4
+    assert (rows["diff"] != "").all()
+    assert rows["diff"].str.contains(r"\{\+|\[-", regex=True).sum() >= 3  # word changes shown
+
+
+@pytest.mark.parametrize("needle, speaker", [
+    ("nothing more than a temporary respite", "Yuriy Ushakov"),
+    ("Hopefully Russia will do the right thing", "Donald Trump"),
+    ("It’s up to Russia now", "Donald Trump"),
+    ("Putin, of course, is afraid", "Volodymyr Zelenskyy"),
+    ("Moscow was awaiting further", "Dmitry Peskov"),
+    ("absolutely unacceptable to deploy units", "Maria Zakharova"),
+    ("different ways to construct a deterrent", "Marco Rubio"),
+])
+def test_seed_other_speakers(seed_quotes, needle: str, speaker: str) -> None:
+    _, q, _, _ = seed_quotes
+    rows = q[q["quote"].str.contains(needle, regex=False)]
+    assert len(rows) >= 1
+    assert set(rows["speaker"]) == {speaker}
+
+
+def test_seed_run_is_deterministic(seed_quotes) -> None:
+    articles, q, clusters, _ = seed_quotes
+    q2, clusters2, _ = quotes.build_quotes(articles.sample(frac=1, random_state=3))
+    pd.testing.assert_frame_equal(q.reset_index(drop=True), q2.reset_index(drop=True))
+    pd.testing.assert_frame_equal(clusters, clusters2)
