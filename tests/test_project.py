@@ -63,6 +63,9 @@ def test_first_code_cell_is_tagged_parameters(path: Path) -> None:
     for line in first.source.splitlines():
         if line.strip():
             assert re.match(r"^\w+: [\w\[\], |]+ = .+  # .+", line), f"{path.name}: untyped or undocumented: {line}"
+            # papermill skips a parameter whose line holds a second "=" (even in the comment),
+            # and then `newsreport params` and --set would not know it
+            assert line.count("=") == 1, f"{path.name}: papermill cannot parse: {line}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
