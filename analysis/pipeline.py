@@ -196,7 +196,8 @@ def git_commit() -> dict[str, Any]:
 # execution
 # ---------------------------------------------------------------------------------------------
 
-def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: str) -> None:
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: str, *,
+             progress: bool = False) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -208,7 +209,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
                             connection_file=str(output.parent / f".kernel-{output.stem}.json"))
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                            progress_bar=False, cwd=str(PROJECT_DIR), log_output=False,
+                            progress_bar=progress, cwd=str(PROJECT_DIR), log_output=False,
                             report_mode=False, request_save_on_cell_execute=False, km=km)
     except PapermillExecutionError as exc:
         raise PipelineError(
@@ -293,7 +294,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
         else:
             say(f"[{i}/{len(STAGES)}] {stage}: running {notebook_name} ...")
             cache.pop(stage, None)
-            _execute(notebook, output, stage_params, stage)
+            _execute(notebook, output, stage_params, stage, progress=log is not None)
             cache[stage] = key
             cache_file.parent.mkdir(exist_ok=True)
             cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True))

@@ -111,10 +111,10 @@ def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | Non
     rows = []
     original = pipeline._execute
 
-    def timed(notebook, output, parameters, stage):  # type: ignore[no-untyped-def]
+    def timed(notebook, output, parameters, stage, **kwargs):  # type: ignore[no-untyped-def]
         with PeakRSS() as mem:
             t0 = time.perf_counter()
-            original(notebook, output, parameters, stage)
+            original(notebook, output, parameters, stage, **kwargs)
             seconds = time.perf_counter() - t0
         rows.append({"stage": stage, "seconds": seconds, "peak_mb": mem.peak_mb})
 
