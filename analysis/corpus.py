@@ -70,6 +70,12 @@ class RawCorpus:
     root: str
 
 
+def safe_id(name: str) -> str:
+    """An article id from a file stem: unchanged for ordinary names; characters outside letters,
+    digits, ``_ . -`` (spaces, ``:`` that sentence ids use as separator, ``<&>``) become ``_``."""
+    return re.sub(r"[^\w.-]+", "_", name) or "article"
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -111,7 +117,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(5, len(text) // 200):
         raise ValueError("binary file (many control characters), not text")
-    return text, best.encoding
+    encoding = best.encoding
+    # charset-normalizer often names a sibling code page (cp1250, latin-1) for Western text; when
+    # cp1252, by far the commonest legacy encoding of English pages, yields the same text, say so
+    try:
+        if encoding != "cp1252" and data.decode("cp1252") == text:
+            encoding = "cp1252"
+    except UnicodeDecodeError:
+        pass
+    return text, encoding
 
 
 def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
@@ -146,7 +160,9 @@ def _read_file(path: Path, label: str, *, max_bytes: int) -> RawDocument | Rejec
         text, encoding = decode_bytes(data)
     except (ValueError, UnicodeDecodeError) as exc:
         return Rejection(label, str(exc), digest, size)
-    return RawDocument(doc_id=path.stem, file=label, text=text, sha256=digest, n_bytes=size,
+    if not text.strip():
+        return Rejection(label, f"only whitespace ({size} bytes), no text", digest, size)
+    return RawDocument(doc_id=safe_id(path.stem), file=label, text=text, sha256=digest, n_bytes=size,
                        encoding=encoding)
 
 
@@ -172,7 +188,7 @@ def _read_folder(root: Path, *, max_bytes: int) -> RawCorpus:
             continue
         doc_id = result.doc_id
         if doc_id in seen_ids:  # a.txt and a.html share a stem: keep ids unique and stable
-            doc_id = label.replace("/", "_")
+            doc_id = safe_id(label)
         seen_ids[doc_id] = label
         meta = manifest.get(label) or manifest.get(path.name) or {}
         documents.append(RawDocument(doc_id=doc_id, file=label, text=result.text, sha256=result.sha256,
@@ -225,7 +241,7 @@ def _read_table(path: Path, *, max_bytes: int) -> RawCorpus:
         label = f"{path.name}#row={i}"
         text = row.get("text") or ""
         data = text.encode("utf-8")
-        doc_id = re.sub(r"[^\w.-]+", "_", (row.get("id") or "").strip()) or f"row{i:05d}"
+        doc_id = safe_id((row.get("id") or "").strip()) if (row.get("id") or "").strip() else f"row{i:05d}"
         if doc_id in used:
             doc_id = f"{doc_id}_row{i:05d}"
         used.add(doc_id)
