@@ -12,7 +12,7 @@ into ``clean_text``.
    of a reporting verb in the same sentence ("X said", "said X", "X, who ..., said", "X asked:",
    "according to X"), else, for a floating quote, the nearest preceding attributed speaker.
    Reported speech ("X said that ...", "according to X, ...") is found from the parse and flagged
-   ``kind="indirect"``. Pronouns and definite titles ("the Russian president") resolve to the
+   ``kind="indirect"``. Pronouns and definite titles ("the Finnish president") resolve to the
    closest compatible named person; :func:`canonical_speakers` merges name forms across the
    corpus ("Mr. X" and "X" -> "Firstname X").
 3. :func:`cluster_variants` groups renderings of the same utterance across articles: candidate
@@ -170,7 +170,7 @@ def _mark_role(text: str, i: int) -> tuple[str, str] | None:
         return ("single", "open")
     if c in "’›'":
         if prev.isalnum() and nxt.isalnum():
-            return None  # apostrophe inside a word: don't, Russia’s
+            return None  # apostrophe inside a word: don't, Norway’s
         if (prev.isspace() or prev in "([{“\"" + _DASHES or i == 0) and nxt.isalpha():
             return ("single", "open")  # a digit after it is an elision ('90s), not a quote
         if not prev.isspace() and i > 0:
@@ -359,7 +359,7 @@ class _ArticleParse:
 
 
 def _title_words(doc: Any, ent: Any) -> list[str]:
-    """Lower-cased words naming a person's role next to the name ("Kremlin aide", ", the envoy,")."""
+    """Lower-cased words naming a person's role next to the name ("Finnish President", ", the envoy,")."""
     words: list[str] = []
     i = ent.start - 1
     while i >= 0 and ent.start - i <= 6:
@@ -379,7 +379,7 @@ def _title_words(doc: Any, ent: Any) -> list[str]:
 
 
 def _strip_titles(name: str) -> tuple[str, str]:
-    """Drop honorifics, brackets and possessives: "Mr. Putin’s" -> ("Putin", "m")."""
+    """Drop honorifics, brackets and possessives: "Mr. Hale’s" -> ("Hale", "m")."""
     hon = honorifics()
     name = re.sub(r"[\[\]()]", "", name)
     name = re.sub(r"(’s|'s|’|')$", "", name.strip())
@@ -395,7 +395,7 @@ def _strip_titles(name: str) -> tuple[str, str]:
 def _mention(parse: _ArticleParse, tok: Any, *, full: bool = False) -> tuple[str, int, int, str]:
     """Expand a subject token to the words naming the speaker; returns (text, start, end, type)."""
     doc = parse.doc
-    # "a foreign policy aide, Yuri Ushakov, said": prefer the named apposition
+    # "a foreign policy aide, Ivan Petrov, said": prefer the named apposition
     if tok.pos_ in ("NOUN",) and tok.ent_type_ not in _PERSON_LABELS:
         for child in tok.children:
             if child.dep_ == "appos" and child.ent_type_ in _PERSON_LABELS:
@@ -448,11 +448,11 @@ def _mention(parse: _ArticleParse, tok: Any, *, full: bool = False) -> tuple[str
 
 
 def _name_words(words: list[Any]) -> list[Any]:
-    """Drop leading nationality words, titles and common nouns: "Ukrainian Gen. Oleksandr Syrskyi"."""
+    """Drop leading nationality words, titles and common nouns: "Finnish Gen. Aino Virtanen"."""
     hon = honorifics()
     titles = [k for k, w in enumerate(words[:-1]) if w.lower_.rstrip(".") in hon]
     if titles:
-        words = words[titles[-1] + 1:]  # "Ukrainian Gen. Oleksandr Syrskyi" -> after the title
+        words = words[titles[-1] + 1:]  # "Finnish Gen. Aino Virtanen" -> after the title
     while len(words) > 1 and (words[0].ent_type_ in ("NORP", "GPE") or words[0].pos_ != "PROPN"):
         words = words[1:]
     while len(words) > 1 and words[-1].pos_ == "PART":
@@ -896,7 +896,7 @@ def _antecedent(persons: list[_Person], voices: list[tuple[int, str, str]], befo
 
 
 def _full_name(persons: list[_Person], p: _Person) -> str:
-    """Longest name in the article sharing the surname of ``p`` ("Putin" -> "Vladimir Putin")."""
+    """Longest name in the article sharing the surname of ``p`` ("Petrov" -> "Ivan Petrov")."""
     last = p.name.split()[-1].lower()
     best = p.name
     for o in persons:
@@ -922,7 +922,7 @@ def _resolve_mention(parse: _ArticleParse, persons: list[_Person], voices: list[
         return _full_name(persons, tmp), "name"
     if q.speaker_type == "group":
         return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "name"
-    # a definite description: "the Russian president", "the top US diplomat"
+    # a definite description: "the Finnish president", "the top US diplomat"
     words = [w.lower() for w in re.findall(r"[\w’'-]+", mention)]
     if words and words[0] in ("the", "this", "that") and len(words) >= 2:
         head, mods = words[-1], set(words[1:-1])
@@ -1007,9 +1007,9 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
 
 
 def canonical_speakers(names: Sequence[str]) -> list[str]:
-    """Merge name forms across the corpus: "Putin" and "Vladimir Putin" -> "Vladimir Putin".
+    """Merge name forms across the corpus: "Petrov" and "Ivan Petrov" -> "Ivan Petrov".
 
-    Multi-word names are grouped by surname and a close first name (Yuri / Yuriy); each group's most frequent form
+    Multi-word names are grouped by surname and a close first name (Mohammad / Mohammed); each group's most frequent form
     (ties: longest, then alphabetical) becomes canonical. A surname alone maps to its group only
     when exactly one group carries that surname, so two different Smiths are never merged.
     """
@@ -1022,7 +1022,7 @@ def canonical_speakers(names: Sequence[str]) -> list[str]:
     for full in sorted(counts, key=lambda f: (-counts[f], f)):
         words = full.split()
         last, first = words[-1].lower(), words[0].lower()
-        # spelling variants of one first name (Yuri / Yuriy) are one person; John and Jane are not
+        # spelling variants of one first name (Mohammad / Mohammed) are one person; John and Jane are not
         rep = next((f for f in firsts[last] if f == first or fuzz.ratio(f, first) >= 80), None)
         if rep is None:
             firsts[last].append(first)
