@@ -415,7 +415,12 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         date, date_source = (_parse_date(raw_date) or ""), "manifest"
         if not date:
             flags.append("bad_date")
-            log("bad_date", raw_date, "manifest date is not an ISO date (YYYY-MM-DD); left empty")
+            # an unreadable manifest date must not hide a good one in the text (it also decides
+            # which of two duplicates is kept: the earliest)
+            date = (_parse_date(date_in_text) or "") if date_in_text else ""
+            date_source = "text" if date else ""
+            log("bad_date", raw_date, "manifest date is not an ISO date (YYYY-MM-DD); "
+                + (f"using the date in the text, {date}" if date else "left empty"))
         if date and date_in_text and date != date_in_text:
             flags.append("date_conflict")
             log("date_conflict", date_in_text, f"date in text differs from manifest date {date}")

@@ -218,6 +218,19 @@ def test_wrong_and_future_dates_are_flagged_not_fatal(tmp_path: Path) -> None:
     assert "a date in the future" in notes and "an unreadable date" in notes
 
 
+def test_unreadable_manifest_date_falls_back_to_the_date_in_the_text(tmp_path: Path) -> None:
+    # seed 000 starts with a "Date: 2025-03-13" line; a copy without manifest row must not win over it
+    shutil.copy(SEEDS / SEED_FILES[0], tmp_path / SEED_FILES[0])
+    shutil.copy(SEEDS / SEED_FILES[0], tmp_path / "zz_copy.txt")
+    (tmp_path / "manifest.csv").write_text(f"file,date\n{SEED_FILES[0]},13/03/2025\n", encoding="utf-8")
+    raw = corpus.read_corpus(tmp_path)
+    doc = next(d for d in raw.documents if d.file == SEED_FILES[0])
+    article = clean.clean_document(doc, today="2026-01-01").article
+    assert article["date"] == "2025-03-13" and article["date_source"] == "text" and "bad_date" in article["flags"]
+    inputs = clean.clean_corpus(raw, today="2026-01-01", min_articles=1).inputs.set_index("file")
+    assert inputs.loc[SEED_FILES[0], "status"] == "kept" and inputs.loc["zz_copy.txt", "status"] == "duplicate"
+
+
 def test_identical_titles_stay_two_articles(tmp_path: Path) -> None:
     for name in ("storm_a.txt", "storm_b.txt"):
         (tmp_path / name).write_bytes(CASES[name][0]())
@@ -305,8 +318,9 @@ def _hostile_corpus(folder: Path) -> Path:
         while fh.tell() < 50_000_000:
             fh.write(block)
     manifest = pd.read_csv(SEEDS / "manifest.csv", dtype=str, keep_default_na=False)
-    manifest.loc[0, "date"] = "13/03/2025"  # wrong format
-    manifest.loc[1, "date"] = "2099-01-01"  # future
+    # seeds 0 and 1 have copies in the corpus, so their dates stay right (the earliest copy is kept)
+    manifest.loc[3, "date"] = "13/03/2025"  # wrong format
+    manifest.loc[4, "date"] = "2099-01-01"  # future
     manifest.loc[2, "outlet"] = f"<b onmouseover=alert('{XSS}')>Evil & Co</b>"
     manifest.loc[2, "url"] = f"javascript:alert('{XSS}')"
     manifest.loc[3, "title"] = f"<script>alert('{XSS}')</script> & <i>more</i>"
