@@ -716,6 +716,8 @@ def _indirect_quotes(parse: _ArticleParse, article_id: str, categories: tuple[st
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue  # "has not said he would veto": a denial of speech, not reported speech
+        if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
+            out.extend(_parenthetical(parse, tok, article_id, min_words))
         for comp in tok.children:
             if comp.dep_ != "ccomp":
                 continue
@@ -774,6 +776,41 @@ def _indirect_quotes(parse: _ArticleParse, article_id: str, categories: tuple[st
         out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
                          speaker_start=s, speaker_end=e, verb="according to", attribution="according",
                          speaker_type=stype))
+    return out
+
+
+def _parenthetical(parse: _ArticleParse, verb: Any, article_id: str, min_words: int) -> list[Quote]:
+    """"Content, he said." and "Content, he said, more content.": the reported clause is the
+    writer's sentence around a comma-fenced "X said" / "said X" (parsers often leave it unattached)."""
+    doc, text = parse.doc, parse.text
+    sent = verb.sent
+    subj = _subject_of(verb, parse=parse)
+    if subj is None:
+        return []
+    lo = min(subj.left_edge.i, verb.i)
+    hi = max(subj.right_edge.i, verb.i) if subj.i > verb.i else verb.i
+    # extend over trailing adverbials of the frame ("he said on Monday")
+    while hi + 1 < sent.end and doc[hi + 1].head.i in (verb.i, hi) and doc[hi + 1].dep_ in ("prep", "pobj", "npadvmod",
+                                                                                               "advmod", "det", "compound"):
+        hi = doc[hi + 1].right_edge.i if doc[hi + 1].dep_ == "prep" else hi + 1
+    if lo - 1 < sent.start or doc[lo - 1].text != ",":
+        return []
+    after = doc[hi + 1] if hi + 1 < sent.end else None
+    if after is not None and after.text not in {",", ".", "!", "?"}:
+        return []
+    pieces = [_trim_tokens([t for t in doc[sent.start:lo - 1]])]
+    if after is not None and after.text == ",":
+        pieces.append(_trim_tokens([t for t in doc[hi + 2:sent.end]]))
+    out = []
+    mention, s, e, stype = _mention(parse, subj)
+    for toks in pieces:
+        if len([t for t in toks if not t.is_punct]) < min_words:
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        if "\n" in text[start:end] or _mark_share(parse, start, end) > 0.5 or parse.in_mark(start):
+            continue
+        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
+                         speaker_start=s, speaker_end=e, verb=verb.text, attribution="verb", speaker_type=stype))
     return out
 
 
