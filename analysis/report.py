@@ -133,7 +133,10 @@ mark.nr-pos { background: #cfe3f3; border-bottom: 2px solid #0072B2; padding: 0 
 mark.nr-neg { background: #f7d9c4; border-bottom: 2px dashed #D55E00; padding: 0 2px; }
 mark.nr-cond { background: #eeeeee; border-bottom: 2px dotted #555; padding: 0 2px; }
 del.nr-del { background: #f7d9c4; text-decoration: line-through; }
-ins.nr-ins { background: #cfe3f3; text-decoration: underline; }
+ins.nr-ins, ins.qd-ins { background: #cfe3f3; text-decoration: underline; }
+del.qd-del { background: #f7d9c4; text-decoration: line-through; }
+.qd-trim { color: #8a8a8a; }
+.qd-trim::before { content: '['; } .qd-trim::after { content: ']'; }
 .nr-note { background: var(--tint); border-left: 4px solid #4a6fa5; padding: 0.5em 0.9em; font-size: 14.5px;
        margin: 0.6em 0; max-width: 46em; }
 .nr-missing { border-left-color: #D55E00; }
@@ -453,6 +456,14 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+#: Words every news story uses whatever the event (reporting verbs, days, time words); left out of
+#: the event keywords so they name the event, not the genre. Written for this project.
+NEWS_FILLER = frozenset(
+    "said says say told tells according reported reports report added adding asked statement statements "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow week weeks month "
+    "months year years day days time times earlier later new news people official officials".split())
+
+
 @dataclass(frozen=True)
 class EventSummary:
     """What the corpus is about, inferred from headlines and ledes (no outside knowledge)."""
@@ -515,7 +526,7 @@ def infer_event(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *
         seen = set()
         for word in re.findall(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", doc):
             key = word.lower().strip("'’")
-            if len(key) < 3 or key in ENGLISH_STOP_WORDS or key in seen:
+            if len(key) < 3 or key in ENGLISH_STOP_WORDS or key in NEWS_FILLER or key in seen:
                 continue
             seen.add(key)
             df_count[key] = df_count.get(key, 0) + 1
@@ -525,7 +536,10 @@ def infer_event(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *
     min_df = 2 if len(docs) > 1 else 1
     keywords = tuple(display[k] for k, n in sorted(df_count.items(), key=lambda kv: (-kv[1], kv[0]))
                      if n >= min_df)[:n_keywords]
-    dates = sorted(d for d in articles.get("date", pd.Series(dtype=str)).map(_text) if re.match(r"^\d{4}-\d\d-\d\d$", d))
+    flags = articles["flags"].map(_text) if "flags" in articles.columns else pd.Series([""] * len(articles))
+    # a date flagged as in the future is a metadata error, not the end of the coverage period
+    dates = sorted(d for d, f in zip(articles.get("date", pd.Series([""] * len(articles))).map(_text), flags)
+                   if re.match(r"^\d{4}-\d\d-\d\d$", d) and "future_date" not in f)
     outlets = outlet_labels(articles)
     counts: dict[str, int] = {}
     for o in outlets.values():
@@ -536,7 +550,7 @@ def infer_event(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *
                         outlets=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))))
 
 
-def event_sentences(event: EventSummary) -> list[str]:
+def event_sentences(event: EventSummary, *, max_outlets: int = 8) -> list[str]:
     """Plain sentences for the top of the summary."""
     if event.n_articles == 0:
         return ["No article survived cleaning, so there is nothing to summarise."]
@@ -545,7 +559,9 @@ def event_sentences(event: EventSummary) -> list[str]:
         when = f" on {event.first_date}"
     elif event.first_date:
         when = f" between {event.first_date} and {event.last_date}"
-    outlets = ", ".join(f"{o} ({n})" if n > 1 else o for o, n in event.outlets)
+    named = [f"{o} ({n})" if n > 1 else o for o, n in event.outlets[:max_outlets]]
+    more = len(event.outlets) - len(named)
+    outlets = ", ".join(named) + (f" and {more} more (listed under The articles)" if more > 0 else "")
     out = [f"{event.n_articles} article{'s' if event.n_articles != 1 else ''} from {event.n_outlets} "
            f"outlet{'s' if event.n_outlets != 1 else ''}, published{when}: {outlets}."]
     if event.headline:
@@ -651,15 +667,21 @@ def stance_ranking(stance: pd.DataFrame | None, articles: pd.DataFrame) -> pd.Da
     return s.reset_index(drop=True)
 
 
-def main_targets(ranking: pd.DataFrame, *, limit: int = 3) -> list[str]:
-    """Targets with evidence in the most articles (those with a label other than ``unclear``)."""
+def main_targets(ranking: pd.DataFrame, *, limit: int = 3, preferred: Sequence[str] = ()) -> list[str]:
+    """Targets with evidence in the most articles (those with a label other than ``unclear``).
+
+    ``preferred`` (e.g. the stance summary's ``main_target``) come first when they have rows.
+    """
     if ranking.empty:
         return []
+    present = set(ranking["target"].map(_text))
+    first = [t for t in dict.fromkeys(str(p) for p in preferred if p) if t in present]
     informative = ranking[ranking["label"].map(_text) != "unclear"]
     base = informative if len(informative) else ranking
     # most articles with a stance first; among equals, the target with most evidence (confidence grows with it)
     g = base.groupby("target").agg(n=("article_id", "nunique"), mass=("confidence", lambda c: float(pd.to_numeric(c, errors="coerce").fillna(0).sum())))
-    return [str(t) for t, _ in sorted(g.iterrows(), key=lambda kv: (-kv[1]["n"], -round(kv[1]["mass"], 6), str(kv[0])))][:limit]
+    ranked = [str(t) for t, _ in sorted(g.iterrows(), key=lambda kv: (-kv[1]["n"], -round(kv[1]["mass"], 6), str(kv[0])))]
+    return list(dict.fromkeys(first + ranked))[:limit]
 
 
 def _cues_phrase(top_cues: Any, *, limit: int = 3) -> str:
@@ -720,11 +742,14 @@ def changed_quotes(quotes: pd.DataFrame | None, articles: pd.DataFrame) -> pd.Da
     for cid, group in q.groupby("cluster_id", sort=True):
         if group["article_id"].nunique() < 2 or not group["changed"].any():
             continue
-        unchanged = group[~group["changed"]]
-        base = unchanged if len(unchanged) else group
-        # the reference is the wording most versions share, ties to the earliest article id
-        reference = base.assign(n=base.groupby("quote")["quote"].transform("size")) \
-            .sort_values(["n", "article_id", "quote_id"], ascending=[False, True, True]).iloc[0]["quote"]
+        given = [t for t in group.get("reference_text", pd.Series(dtype=str)).map(_text) if t.strip()]
+        if given:  # the quotes stage chose the reference (a transcript or the fullest rendering)
+            reference = sorted(given, key=lambda t: (-given.count(t), t))[0]
+        else:  # else the wording most versions share, ties to the earliest article id
+            unchanged = group[~group["changed"]]
+            base = unchanged if len(unchanged) else group
+            reference = base.assign(n=base.groupby("quote")["quote"].transform("size")) \
+                .sort_values(["n", "article_id", "quote_id"], ascending=[False, True, True]).iloc[0]["quote"]
         for r in group.sort_values(["article_id", "quote_id"]).itertuples(index=False):
             rows.append({"cluster_id": str(cid), "quote_id": r.quote_id, "article_id": r.article_id,
                          "outlet": r.outlet, "speaker": r.speaker, "quote": r.quote, "kind": r.kind,
@@ -735,19 +760,23 @@ def changed_quotes(quotes: pd.DataFrame | None, articles: pd.DataFrame) -> pd.Da
 def quote_findings(quotes: pd.DataFrame | None, changed: pd.DataFrame) -> list[str]:
     if not _has(quotes, "quote_id"):
         return []
-    n = len(quotes)
-    clusters = quotes["cluster_id"].map(_text).replace("", pd.NA).dropna() if "cluster_id" in quotes else pd.Series(dtype=str)
-    multi = clusters.value_counts()
-    shared = int((multi > 1).sum())
-    out = [f"{n} quotes found; {shared} were repeated by more than one article."]
+    if "cluster_id" not in quotes.columns:
+        return [f"{len(quotes)} quotes found; they were not matched across articles in this run."]
+    q = quotes.assign(cid=quotes["cluster_id"].map(_text).str.strip())
+    q = q[q["cid"] != ""]
+    spread = q.groupby("cid")["article_id"].nunique()
+    shared = int((spread > 1).sum())
+    if not shared:
+        return ["No remark was quoted by more than one article, so no quote can be compared across outlets."]
+    n_changed = changed["cluster_id"].nunique() if len(changed) else 0
+    out = [f"{shared} remark{'s were' if shared != 1 else ' was'} quoted by more than one article; "
+           f"in {n_changed} of them the wording differs between outlets."]
     if len(changed):
-        n_clusters = changed["cluster_id"].nunique()
         muts = changed["mutation"].map(_text).str.strip().str.lower()
         muts = muts[~muts.isin(UNCHANGED_MUTATIONS)]
-        kinds = ", ".join(f"{k} ({v})" for k, v in muts.value_counts().head(3).items())
-        out.append(f"In {n_clusters} of those the wording differs between outlets" + (f"; changes: {kinds}." if kinds else "."))
-    elif shared:
-        out.append("Every repeated quote was reproduced with the same wording.")
+        if len(muts):
+            out.append("Kinds of change (one per changed version): "
+                       + ", ".join(f"{k} ({v})" for k, v in muts.value_counts().head(4).items()) + ".")
     return out
 
 
@@ -893,8 +922,12 @@ def summary_section(event: EventSummary, *, coverage: Sequence[str], stance: Seq
     parts = [section_heading("summary", "The story in one minute"), bullets(event_sentences(event), css_class="nr-summary")]
     for key, title, own in (("coverage", "Coverage", coverage), ("stance", "Framing", stance),
                             ("quotes", "Quotes", quotes)):
-        lines = list(own)[:per_stage] + [f for f in _stage_findings(summaries.get(key), per_stage) if f not in own]
-        lines = lines[: per_stage + 2]
+        stage_lines = [f for f in _stage_findings(summaries.get(key), per_stage) if f not in own]
+        if key == "stance" and stage_lines:
+            # the stance stage's own findings already name the most and least favourable outlet
+            lines = stage_lines[:per_stage]
+        else:
+            lines = list(own)[:2] + stage_lines[:2]
         parts.append(f"<h3>{esc(title)}</h3>")
         parts.append(bullets(lines, css_class="nr-summary") if lines else
                      note(f"No {key} results in this run; see the {key} section.", missing=True))
@@ -977,8 +1010,13 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
         c["outlet"] = c["article_id"].map(_text).map(outlet_labels(articles)).fillna(c["article_id"])
         parts.append(paragraph("The same fact stated with different numbers, dates or names. Each line gives the "
                                "value each outlet used; open it to read the sentences."))
+        outlets_of = outlet_labels(articles)
         for fid, g in c.groupby(c["fact_id"].map(_text), sort=True):
-            values = "; ".join(f"{o}: {v}" for o, v in sorted({(str(o), str(v)) for o, v in zip(g["outlet"], g["value"])}))
+            sides = {(_text(o), _text(v)) for o, v in zip(g["outlet"], g["value"])}
+            if {"other_article_id", "other_value"} <= set(g.columns):  # the stage records both sides
+                sides |= {(outlets_of.get(_text(a), _text(a)), _text(v))
+                          for a, v in zip(g["other_article_id"], g["other_value"]) if _text(a)}
+            values = " vs ".join(f"{o}: {v}" for o, v in sorted(sides))
             kinds = ", ".join(sorted(set(g["kind"].map(_text))))
             head = texts.get(fid, "")
             items = [(labels.get(str(a), str(a)), esc(t)) for a, t in zip(g["article_id"], g.get("text", g["value"]))]
@@ -1063,7 +1101,7 @@ def stance_evidence_html(evidence_rows: pd.DataFrame, sentences: pd.DataFrame | 
 def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | None, sentences: pd.DataFrame | None,
                    articles: pd.DataFrame, *, summary: Mapping[str, Any] | None,
                    figures: Mapping[str, bytes] | None = None, stage_figures: str = "", targets: int = 3,
-                   max_rows: int = 500, max_evidence: int = 8) -> str:
+                   max_rows: int = 500, max_evidence: int = 8, preferred: Sequence[str] = ()) -> str:
     """Who framed each main target's position most and least favourably, and the words why."""
     parts = [section_heading("stance", "How each outlet framed the position")]
     ranking = stance_ranking(stance, articles)
@@ -1071,7 +1109,7 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
         parts.append(_missing("The stance comparison", "data/stance.csv", "stance"))
         parts.append(bullets(_stage_findings(summary, 5)))
         return "".join(parts) + stage_figures
-    main = main_targets(ranking, limit=targets)
+    main = main_targets(ranking, limit=targets, preferred=preferred)
     parts.append(paragraph("For each main actor or proposition (the 'target'), the stance stage weighs the words each "
                            "article uses about it: verbs of backing or rejecting, hedges, conditions. The support score "
                            "runs from −1 (opposed) to +1 (full support); conditionality from 0 to 1 is how much of "
@@ -1115,6 +1153,15 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
     return "".join(parts) + stage_figures
 
 
+def _quote_diff(reference: str, version: str) -> str:
+    """The quotes stage's own escaped word diff (it also greys trimmed words) when available."""
+    try:
+        from .quotes import diff_html
+    except ImportError:  # the stage module is optional for the report
+        return word_diff_html(reference, version)
+    return diff_html(reference, version)
+
+
 def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summary: Mapping[str, Any] | None,
                    figure_png: bytes | None, stage_figures: str = "", max_rows: int = 500,
                    max_evidence: int = 8, max_clusters: int = 40) -> str:
@@ -1139,8 +1186,10 @@ def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summa
         parts.append(paragraph("No repeated quote differs between outlets." if "cluster_id" in quotes.columns else
                                "Quotes were not grouped across articles in this run, so changes cannot be shown."))
     else:
-        parts.append('<p class="nr-legend">In each version, <del class="nr-del">struck-through</del> words of the '
-                     'shared wording are missing and <ins class="nr-ins">underlined</ins> words were added.</p>')
+        parts.append('<p class="nr-legend">Each group starts with the reference wording. In each version, '
+                     '<del class="nr-del">struck-through</del> words of the reference are missing, '
+                     '<ins class="nr-ins">underlined</ins> words were added, and <span class="qd-trim">greyed</span> '
+                     'words were left out at the start or end (a shorter excerpt).</p>')
         clusters = list(changed.groupby("cluster_id", sort=False))
         clusters.sort(key=lambda kv: (-kv[1]["article_id"].nunique(), kv[0]))
         for cid, g in clusters[:max_clusters]:
@@ -1156,12 +1205,12 @@ def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summa
                 fid = "" if r.fidelity is None or (isinstance(r.fidelity, float) and math.isnan(r.fidelity)) else \
                     f", fidelity {_fmt(r.fidelity)}"
                 mut = f", {r.mutation}" if str(r.mutation).strip() else ""
-                items.append((f"{r.outlet} ({r.article_id}{mut}{fid})", word_diff_html(reference, str(r.quote))))
+                items.append((f"{r.outlet} ({r.article_id}{mut}{fid})", _quote_diff(reference, str(r.quote))))
             parts.append(evidence_html(f"compare the {len(items)} versions", items, limit=max_evidence))
         if len(clusters) > max_clusters:
             parts.append(paragraph(f"… {len(clusters) - max_clusters} more groups with changes are in data/quotes.csv."))
     parts.append("<h3>All quotes</h3>")
-    q = quotes.copy()
+    q = quotes.drop(columns=["outlet"], errors="ignore")
     q.insert(0, "outlet", q["article_id"].map(_text).map(outlet_labels(articles)).fillna(q["article_id"]))
     show = [c for c in ("outlet", "speaker", "kind", "quote", "cluster_id", "fidelity", "mutation", "article_id")
             if c in q.columns]
@@ -1252,6 +1301,24 @@ def load_run(run_dir: str | Path) -> tuple[dict[str, pd.DataFrame | None], dict[
     return tables, summaries, params or {}
 
 
+def stage_figures_block(run_dir: str | Path, notebook_name: str, summary: Mapping[str, Any] | None) -> str:
+    """The collapsed block of a stage's own figures, captioned from its executed notebook."""
+    import nbformat
+
+    run = Path(run_dir)
+    figures = stage_figures(run, notebook_name[:2])
+    executed = run / "notebooks" / notebook_name
+    captions = notebook_figure_captions(nbformat.read(str(executed), as_version=4)) if executed.exists() else {}
+    return stage_figures_html(figures, summary, notebook=f"notebooks/{notebook_name}", captions=captions)
+
+
+def preferred_targets(summary: Mapping[str, Any] | None) -> list[str]:
+    """The stance stage's own choice of main target(s), if its summary names them."""
+    summary = summary or {}
+    out = [summary.get("main_target")] + list(summary.get("targets") or [])
+    return [str(t) for t in out if isinstance(t, str) and t.strip()]
+
+
 def stage_figures(run_dir: str | Path, stage_prefix: str) -> list[tuple[str, bytes]]:
     """PNG figures a stage saved under ``figures/`` (``02_*.png`` for coverage), sorted by name."""
     folder = Path(run_dir) / "figures"
@@ -1260,20 +1327,45 @@ def stage_figures(run_dir: str | Path, stage_prefix: str) -> list[tuple[str, byt
     return [(p.stem, p.read_bytes()) for p in sorted(folder.glob(f"{stage_prefix}_*.png"))]
 
 
+def notebook_figure_captions(notebook: Any) -> dict[str, str]:
+    """``figure name -> caption`` from a stage notebook: the markdown cell just before the cell that
+    saves the figure (house style puts "what the reader sees" there), headings dropped."""
+    captions: dict[str, str] = {}
+    previous = ""
+    for cell in getattr(notebook, "cells", []):
+        source = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            previous = source
+            continue
+        for name in re.findall(r"""figure_path\([^,()]+,\s*f?["'](\d\d_[\w.-]+)["']""", source):
+            lines = [ln for ln in previous.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+            text = re.sub(r"[*_`]+", "", " ".join(lines)).strip()
+            if text:
+                captions[name] = text
+    return captions
+
+
 def stage_figures_html(figures: Sequence[tuple[str, bytes]], summary: Mapping[str, Any] | None, *,
-                       notebook: str) -> str:
-    """Figures drawn by a stage notebook, captioned from the stage summary's ``figures`` mapping
-    (``{name: caption}``) when it has one."""
-    captions = (summary or {}).get("figures") or {}
-    if isinstance(captions, list):
-        captions = {str(c.get("name", c.get("file", ""))).removesuffix(".png"): c.get("caption", "")
-                    for c in captions if isinstance(c, Mapping)}
+                       notebook: str, captions: Mapping[str, str] | None = None) -> str:
+    """Figures drawn by a stage notebook, in one collapsed block, each with a caption.
+
+    The caption is the stage summary's ``figures`` entry (``{name: caption}``) if it has one, else
+    ``captions`` (see :func:`notebook_figure_captions`), else a pointer to the notebook.
+    """
+    if not figures:
+        return ""
+    given = (summary or {}).get("figures") or {}
+    if isinstance(given, list):
+        given = {str(c.get("name", c.get("file", ""))).removesuffix(".png"): c.get("caption", "")
+                 for c in given if isinstance(c, Mapping)}
     parts = []
     for name, png in figures:
-        caption = str(captions.get(name) or captions.get(f"{name}.png") or
-                      f"Figure {name} from {notebook}; the reviewer version shows how it is built and read.")
-        parts.append(figure_html(png, alt=name.replace("_", " "), caption=caption))
-    return "".join(parts)
+        caption = str(given.get(name) or given.get(f"{name}.png") or (captions or {}).get(name) or
+                      f"Figure {name} from {notebook}; the reviewer version shows how it is built.")
+        parts.append(figure_html(png, alt=name.replace("_", " "), caption="How to read: " + caption
+                                 if not caption.lower().startswith(("how to read", "figure ")) else caption))
+    label = f"More figures from {notebook} ({len(figures)})"
+    return f'<details class="nr-evidence nr-figures"><summary>{esc(label)}</summary>{"".join(parts)}</details>'
 
 
 def _new_figure(width_in: float, height_in: float) -> Any:
@@ -1325,7 +1417,7 @@ def stance_figure(ranking: pd.DataFrame, target: str, *, max_outlets: int = 30) 
     fig = _new_figure(8.6, min(8.0, 1.4 + 0.36 * len(g)))
     ax, ax2 = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 1.3]})
     y = list(range(len(g)))
-    markers = {"supportive": "o", "conditional": "D", "skeptical": "s", "opposed": "v", "unclear": "x"}
+    markers = {"supportive": "o", "conditional": "D", "skeptical": "s", "opposed": "v", "unclear": "X"}
     for yi, (outlet, row) in zip(y, g.iterrows()):
         ax.plot([row.lo, row.hi], [yi, yi], color="#777", linewidth=1.5)
         label = str(row.label) if str(row.label) in STANCE_COLOURS else "unclear"
@@ -1506,7 +1598,7 @@ def chromium_flags(user_data_dir: str) -> list[str]:
 
 def print_version(html_text: str) -> str:
     """The page as printed: every evidence block opened, since paper cannot be clicked."""
-    return html_text.replace('<details class="nr-evidence">', '<details class="nr-evidence" open>')
+    return re.sub(r'<details class="(nr-evidence[^"]*)">', r'<details class="\1" open>', html_text)
 
 
 def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: int = 120) -> Path:
