@@ -804,10 +804,14 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
     evidence = evidence.copy()
     evidence["weight"] = np.where(evidence["axis"] == "modifier", evidence["clause_weight"], 0.0)
     rows = []
+    # one pass over the evidence, not one scan per (article, target): corpora grow to thousands
+    groups = {key: idx for key, idx in evidence.groupby(["article_id", "target"], sort=False).groups.items()}
+    empty = evidence.index[:0]
     for article_id in sorted(articles["article_id"].astype(str).unique()):
         for target in targets["target"]:
-            mask = (evidence["article_id"] == article_id) & (evidence["target"] == target)
-            ev = evidence[mask & (evidence["axis"] != "modifier")]
+            idx = groups.get((article_id, target), empty)
+            group = evidence.loc[idx]
+            ev = group[group["axis"] != "modifier"]
             present = sorted(set(ev["section"]), key=lambda x: -weights.get(x, 1.0))
             total_w = sum(weights.get(x, 1.0) for x in present)
             support = conditionality = mass = 0.0
@@ -825,7 +829,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
                 mass += weights.get(sec, 1.0) * (a + c)
                 evidence.loc[e.index[sup.to_numpy()], "weight"] = pi * e.loc[sup, "clause_weight"] / d_sup
                 evidence.loc[e.index[~sup.to_numpy()], "weight"] = pi * e.loc[~sup, "clause_weight"] / d_cond
-            moving = evidence[mask & (evidence["axis"] != "modifier")]
+            moving = evidence.loc[ev.index]
             moving = moving.assign(mag=moving["weight"].abs())
             moving = moving[moving["mag"] > 0].sort_values(["mag", "start"], ascending=[False, True])
             top = "; ".join(f"{r.cue} ({r.cue_class}, {r.section})" for r in moving.head(5).itertuples())
@@ -833,7 +837,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
                              conditionality=round(conditionality, 6),
                              label=stance_label(support, conditionality, mass=mass, conditional_at=conditional_at),
                              confidence=round(1 - math.exp(-mass / confidence_scale), 6),
-                             n_cues=int(mask.sum()), cue_mass=round(mass, 6), top_cues=top, method=METHOD))
+                             n_cues=int(len(idx)), cue_mass=round(mass, 6), top_cues=top, method=METHOD))
     evidence["weight"] = evidence["weight"].round(6)
     return StanceScores(pd.DataFrame(rows), evidence)
 
