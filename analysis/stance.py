@@ -752,7 +752,8 @@ def stance_label(support: float, conditionality: float, *, mass: float,
                  opposed_below: float = -0.3) -> str:
     """Ordinal label from the two scores (supportive > conditional > skeptical > opposed).
 
-    ``unclear`` when there is no stance or condition cue at all (``mass == 0``).
+    ``unclear`` when there is no stance cue (``mass``, the weighted mass of non-neutral
+    support-axis cues, is 0): conditions alone ("must", "if") say nothing about which way.
     """
     if mass <= 0:
         return "unclear"
@@ -814,7 +815,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
             ev = group[group["axis"] != "modifier"]
             present = sorted(set(ev["section"]), key=lambda x: -weights.get(x, 1.0))
             total_w = sum(weights.get(x, 1.0) for x in present)
-            support = conditionality = mass = 0.0
+            support = conditionality = mass = stance_mass = 0.0
             for sec in present:
                 e = ev[ev["section"] == sec]
                 sup = e["axis"] == "support"
@@ -827,6 +828,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
                 support += pi * s / d_sup
                 conditionality += pi * c / d_cond
                 mass += weights.get(sec, 1.0) * (a + c)
+                stance_mass += weights.get(sec, 1.0) * a
                 evidence.loc[e.index[sup.to_numpy()], "weight"] = pi * e.loc[sup, "clause_weight"] / d_sup
                 evidence.loc[e.index[~sup.to_numpy()], "weight"] = pi * e.loc[~sup, "clause_weight"] / d_cond
             moving = evidence.loc[ev.index]
@@ -835,7 +837,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
             top = "; ".join(f"{r.cue} ({r.cue_class}, {r.section})" for r in moving.head(5).itertuples())
             rows.append(dict(article_id=article_id, target=target, support_score=round(support, 6),
                              conditionality=round(conditionality, 6),
-                             label=stance_label(support, conditionality, mass=mass, conditional_at=conditional_at),
+                             label=stance_label(support, conditionality, mass=stance_mass, conditional_at=conditional_at),
                              confidence=round(1 - math.exp(-mass / confidence_scale), 6),
                              n_cues=int(len(idx)), cue_mass=round(mass, 6), top_cues=top, method=METHOD))
     evidence["weight"] = evidence["weight"].round(6)

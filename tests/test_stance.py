@@ -272,3 +272,14 @@ def test_notebook_is_stored_without_outputs_and_has_parameters():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all(c.outputs == [] and c.execution_count is None for c in code)
+
+
+@pytest.mark.parametrize("support, conditionality, mass, label", [
+    (0.6, 0.1, 2.0, "supportive"),
+    (0.6, 0.5, 2.0, "conditional"),
+    (0.05, 0.5, 2.0, "skeptical"),
+    (-0.5, 0.0, 2.0, "opposed"),
+    (0.0, 0.5, 0.0, "unclear"),  # only conditions, no stance word
+])
+def test_label_order(support, conditionality, mass, label):
+    assert stance.stance_label(support, conditionality, mass=mass) == label
