@@ -1325,7 +1325,10 @@ def diff_html(reference: str, variant: str) -> str:
 
 def diff_text(reference: str, variant: str) -> str:
     """The same diff as :func:`diff_html` in plain text: ``[-dropped-] {+added+} (…trimmed…)``."""
-    al = align_words(reference, variant)
+    return _diff_text(align_words(reference, variant))
+
+
+def _diff_text(al: Alignment) -> str:
     parts = []
     for tag, r, v in al.ops:
         if tag == "equal":
@@ -1395,31 +1398,38 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
             df[col] = default
     df["fidelity"] = df["fidelity"].astype(float)
     df["coverage"] = df["coverage"].astype(float)
-    clustered = df[df["cluster_id"] != ""]
-    for cid, group in clustered.groupby("cluster_id", sort=True):
-        ordered = group.assign(_len=group["n_words"]).sort_values(["_len", "quote_id"], ascending=[False, True])
-        ref_row = ordered.iloc[0]
-        ref_text, ref_id = str(ref_row["quote"]), str(ref_row["quote_id"])
+    members: dict[str, list[tuple[Any, str, int, str, str]]] = defaultdict(list)
+    for idx, cid, qid, n_words, quote, speaker in zip(df.index, df["cluster_id"], df["quote_id"], df["n_words"],
+                                                      df["quote"], df["speaker"]):
+        if cid:
+            members[str(cid)].append((idx, str(qid), int(n_words), str(quote), str(speaker)))
+    results: dict[Any, tuple[float, float, str, str, str, str]] = {}
+    for cid in sorted(members):
+        group = members[cid]
+        if len(group) < 2 and not reference_transcript:
+            continue  # nothing to compare a lone rendering with
+        ref = min(group, key=lambda r: (-r[2], r[1]))  # the longest rendering, ties by id
+        ref_text, ref_id = ref[3], ref[1]
         if reference_transcript:
             passage = find_in_transcript(reference_transcript, _strip_marks(ref_text))
             if passage is not None:
                 ref_text, ref_id = passage, "transcript"
             elif len(group) < 2:
                 continue  # not in the transcript and no other rendering: nothing to compare
-        elif len(group["article_id"].unique()) < 2 and len(group) < 2:
-            continue  # nothing to compare a lone rendering with
-        speakers = [s for s in group["speaker"] if s]
-        main_speaker = Counter(speakers).most_common(1)[0][0] if speakers else ""
-        for idx, row in group.iterrows():
-            variant = _strip_marks(str(row["quote"]))
-            al = align_words(_strip_marks(ref_text), variant)
-            same = not row["speaker"] or not main_speaker or row["speaker"] == main_speaker
-            df.at[idx, "fidelity"] = al.fidelity
-            df.at[idx, "coverage"] = al.coverage
-            df.at[idx, "mutation"] = mutation_type(al, same_speaker=same, reworded_floor=reworded_floor)
-            df.at[idx, "reference_quote_id"] = ref_id
-            df.at[idx, "reference_text"] = ref_text
-            df.at[idx, "diff"] = diff_text(_strip_marks(ref_text), variant)
+        speakers = Counter(r[4] for r in group if r[4])
+        main_speaker = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if speakers else ""
+        ref_clean = _strip_marks(ref_text)
+        for idx, _qid, _n, quote, speaker in group:
+            al = align_words(ref_clean, _strip_marks(quote))
+            same = not speaker or not main_speaker or speaker == main_speaker
+            results[idx] = (al.fidelity, al.coverage, mutation_type(al, same_speaker=same, reworded_floor=reworded_floor),
+                            ref_id, ref_text, _diff_text(al))
+    if results:
+        idx = list(results)
+        cols = list(zip(*results.values()))
+        for name, values in zip(("fidelity", "coverage", "mutation", "reference_quote_id", "reference_text", "diff"),
+                                cols):
+            df.loc[idx, name] = list(values)
     return df
 
 

@@ -331,3 +331,13 @@ def test_seed_run_is_deterministic(seed_quotes) -> None:
     q2, clusters2, _ = quotes.build_quotes(articles.sample(frac=1, random_state=3))
     pd.testing.assert_frame_equal(q.reset_index(drop=True), q2.reset_index(drop=True))
     pd.testing.assert_frame_equal(clusters, clusters2)
+
+
+@pytest.mark.parametrize("text, contents", [
+    ("The plan is dead, officials said on Monday.", ["The plan is dead"]),
+    ("The hall was empty, Ana Ruiz said, but the doors were still open.",
+     ["The hall was empty", "but the doors were still open"]),
+    ("The hall was empty and the doors were open when officials arrived.", []),  # no reporting frame
+])
+def test_reported_clause_around_a_comma_fenced_said(text: str, contents: list[str]) -> None:
+    assert [q.quote for q in extract(text) if q.kind == "indirect"] == contents
