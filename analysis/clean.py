@@ -521,12 +521,55 @@ def find_duplicates(texts: dict[str, str], *, threshold: float = 0.8, num_perm: 
     return duplicates
 
 
-def _split_articles(records: list[tuple[str, str, list[tuple[int, int]], bool]], *, batch_size: int = 64
+_OPENERS_AT_END = re.compile(r"\s+([“‘«(\[\"]+)$")
+_CLOSERS = ("”", '"', "’")
+
+
+def sentence_spans(doc: Any) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets in ``doc.text`` from the rule-based sentencizer, repaired.
+
+    Repairs: an opening quote/bracket at a sentence end moves to the next sentence; a "sentence"
+    starting in lower case or with , ; : ) or following one that ends in , or ; continues the
+    previous one ("Ont., was"; '"...30 days?", he said.'); a short
+    attribution after a closing quote ('... our son?" Kim said.') joins the quote.
+    """
+    from spacy.attrs import IDX, SENT_START
+
+    text = doc.text
+    # token arrays instead of doc.sents: building a Token object per word dominated the stage
+    marks = doc.to_array([IDX, SENT_START]) if len(doc) else []
+    starts = [int(idx) for idx, is_start in marks if is_start == 1] or ([0] if len(doc) else [])
+    if starts and starts[0] != 0:
+        starts.insert(0, 0)
+    raw = [(a, len(text[:b].rstrip())) for a, b in zip(starts, starts[1:] + [len(text)])]
+    spans: list[list[int]] = []
+    carry: int | None = None
+    for i, (start, end) in enumerate(raw):
+        if carry is not None:
+            start, carry = carry, None
+        m = _OPENERS_AT_END.search(text, start, end)
+        if m and i + 1 < len(raw):
+            carry, end = m.start(1), m.start()
+        piece = text[start:end].strip()
+        if not piece:
+            continue
+        if spans:
+            prev = text[spans[-1][0]:spans[-1][1]].rstrip()
+            joins = piece[0].islower() or piece[0] in ",;:)" or prev.endswith((",", ";")) or (
+                prev.endswith(_CLOSERS) and len(piece.split()) <= 4 and piece.endswith("."))
+            if joins:
+                spans[-1][1] = end
+                continue
+        spans.append([start, end])
+    return [(s, e) for s, e in spans]
+
+
+def _split_articles(records: list[tuple[str, str, list[tuple[int, int]], bool]], *, batch_size: int = 256
                     ) -> list[list[dict[str, object]]]:
     """Sentence rows for each (article_id, clean_text, paragraph spans, has_headline) record."""
-    from .nlp import load_spacy
+    from .nlp import load_sentencizer
 
-    nlp = load_spacy(parser=False, ner=False)
+    nlp = load_sentencizer()
     jobs: list[tuple[int, int, int, bool]] = []  # record index, paragraph index, start, is_headline
     texts: list[str] = []
     for r_idx, (_aid, text, spans, has_headline) in enumerate(records):
@@ -537,7 +580,7 @@ def _split_articles(records: list[tuple[str, str, list[tuple[int, int]], bool]],
     body_seen = [0] * len(records)
     for (r_idx, p_idx, p_start, is_headline), doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
         aid = records[r_idx][0]
-        spans = [(0, len(doc.text))] if is_headline else [(s.start_char, s.end_char) for s in doc.sents]
+        spans = [(0, len(doc.text))] if is_headline else sentence_spans(doc)
         for s_start, s_end in spans:
             raw = doc.text[s_start:s_end]
             text = raw.strip()

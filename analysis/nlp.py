@@ -39,6 +39,21 @@ def load_spacy(*, parser: bool = True, ner: bool = True) -> Any:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def load_sentencizer() -> Any:
+    """spaCy's English tokenizer with the rule-based sentencizer: ~25x faster than ``senter``.
+
+    The tokenizer keeps abbreviations ("Mr.", "U.S.", "Ont.") whole, so they do not end
+    sentences; :func:`analysis.clean.sentence_spans` repairs the rule's one systematic slip (an
+    opening quote mark or bracket left at the end of the previous sentence).
+    """
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 @dataclass(frozen=True)
 class EmbedderStatus:
     available: bool

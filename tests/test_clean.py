@@ -200,3 +200,20 @@ def test_widget_fragments_dropped_but_headline_and_numbers_kept() -> None:
     assert ("fragment", "Tweet this") in [(r["rule"], r["removed_text"]) for r in result.audit]
     kept = clean.clean_document(_doc(text), max_fragment_words=0, today="2026-01-01")
     assert "Tweet this" in kept.article["clean_text"]
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ('He left. "We will return," she said. "Soon."',
+     ['He left.', '"We will return," she said.', '"Soon."']),
+    ("It was a “fair deal.” “We agree,” Mr. Smith said in Ottawa, Ont., on Monday.",
+     ["It was a “fair deal.”", "“We agree,” Mr. Smith said in Ottawa, Ont., on Monday."]),
+    ('"What happens now? Do they send him back?" Kim said. Officials declined to comment.',
+     ['"What happens now?', 'Do they send him back?" Kim said.', 'Officials declined to comment.']),
+    ("The U.S. delegation arrived. (The talks had been delayed.) They began at noon.",
+     ["The U.S. delegation arrived.", "(The talks had been delayed.)", "They began at noon."]),
+])
+def test_sentence_spans(paragraph: str, expected: list[str]) -> None:
+    from analysis.nlp import load_sentencizer
+
+    doc = load_sentencizer()(paragraph)
+    assert [paragraph[s:e] for s, e in clean.sentence_spans(doc)] == expected
