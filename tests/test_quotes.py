@@ -341,3 +341,20 @@ def test_seed_run_is_deterministic(seed_quotes) -> None:
 ])
 def test_reported_clause_around_a_comma_fenced_said(text: str, contents: list[str]) -> None:
     assert [q.quote for q in extract(text) if q.kind == "indirect"] == contents
+
+
+def test_random_quote_marks_never_crash_and_spans_stay_in_bounds() -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = list("“”\"‘’'«» abc.,\n") + ["said ", "Ana Ruiz ", "don't "]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        marks = quotes.find_quote_marks(text)
+        ends = [0]
+        for m in marks:
+            assert 0 <= m.start < m.end <= len(text)
+            assert m.start >= ends[-1]  # top-level spans never overlap
+            ends.append(m.end)
+    for text in ["", "“", "”", "\"\"\"", "‘’‘’", "“\n\n“\n\n“", "He said “", "« a « b » c »"]:
+        quotes.extract_quotes(text, article_id="edge")  # must not raise
