@@ -1,0 +1,143 @@
+"""The reader's report in a real browser: Debian's headless Chromium, network cut off.
+
+No browser automation library: Chromium's own ``--dump-dom`` (the DOM after scripts ran),
+``--screenshot`` and ``--log-net-log`` (every request the network stack saw). Requests the *page*
+made are told apart from Chromium's own background calls by their initiator: the page's carry
+the file:// origin, the browser's say "not an origin". A control page that does load a remote
+image proves the check can fail.
+
+The screenshot is saved as ``screenshot.png`` in the seed run folder and copied to
+``reports/test-artifacts/browser/screenshot.png`` (git-ignored); its path is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analysis import report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACT_DIR = PROJECT / "reports" / "test-artifacts" / "browser"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="Debian chromium is not installed (/usr/bin/chromium); `make system-deps` installs it"),
+]
+
+
+def _chromium(url: str, tmp: Path, *extra: str, timeout_s: int = 90) -> tuple[str, list[dict]]:
+    """Run headless Chromium offline on ``url``; return (stdout, URL_REQUEST_START_JOB params)."""
+    profile, netlog = tmp / "profile", tmp / "netlog.json"
+    cmd = [CHROMIUM, *report.chromium_flags(str(profile)),
+           "--proxy-server=127.0.0.1:9",  # belt and braces: a request that escaped DNS still goes nowhere
+           f"--log-net-log={netlog}", "--net-log-capture-mode=Everything",
+           "--virtual-time-budget=5000", *extra, url]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    names = {v: k for k, v in log["constants"]["logEventTypes"].items()}
+    starts = [e.get("params", {}) for e in log["events"] if names.get(e["type"]) == "URL_REQUEST_START_JOB"]
+    return proc.stdout, [p for p in starts if "url" in p]
+
+
+def page_requests(starts: list[dict]) -> list[str]:
+    """URLs off the file that the page itself asked for (not Chromium's own background calls)."""
+    return sorted(p["url"] for p in starts
+                  if (p.get("initiator") != "not an origin" or "file://" in p.get("network_isolation_key", ""))
+                  and not p["url"].startswith(("file:", "data:", "blob:", "about:", "chrome:")))
+
+
+def test_network_check_catches_a_page_that_loads_something(tmp_path: Path) -> None:
+    page = tmp_path / "leaky.html"
+    page.write_text('<html><body><img src="https://leak.invalid/pixel.png">'
+                    '<script>fetch("https://leak.invalid/beacon")</script></body></html>', encoding="utf-8")
+    _, starts = _chromium(page.as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == ["https://leak.invalid/beacon", "https://leak.invalid/pixel.png"]
+
+
+@pytest.mark.slow
+def test_report_renders_offline_without_a_single_request(seed_run: Path, tmp_path: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    dom, starts = _chromium((seed_run / "report.html").as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == []
+    tree = LexborHTMLParser(dom)
+    assert "nr-js" in (tree.css_first("html").attributes.get("class") or "")  # our script ran
+    ids = {n.attributes.get("id") for n in tree.css("[id]")}
+    for anchor, title in report.SECTIONS:
+        heading = tree.css_first(f"#{anchor}")
+        assert anchor in ids and heading is not None and heading.text().strip() == title
+    headers = tree.css("table.nr-sortable thead th")
+    assert headers and all(h.attributes.get("tabindex") == "0" for h in headers)
+    assert tree.css("figure.nr-figure img") and tree.css("details.nr-evidence")
+
+
+_PROBE = r"""
+<script>
+window.addEventListener('load', function () {
+  var out = {};
+  var table = document.getElementById('articles-table');
+  var heads = table.tHead.rows[0].cells, idx = -1;
+  for (var i = 0; i < heads.length; i++) { if (heads[i].textContent.trim() === 'words') { idx = i; } }
+  function column() {
+    return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return Number(r.cells[idx].textContent); });
+  }
+  out.before = column();
+  heads[idx].click(); out.asc = column(); out.ariaAsc = heads[idx].getAttribute('aria-sort');
+  heads[idx].click(); out.desc = column(); out.ariaDesc = heads[idx].getAttribute('aria-sort');
+  var box = document.querySelector('input.nr-filter');
+  if (box) {
+    var rows = document.getElementById(box.getAttribute('data-table')).tBodies[0].rows;
+    function visible() { return Array.prototype.filter.call(rows, function (r) { return r.style.display !== 'none'; }).length; }
+    out.total = rows.length;
+    box.value = 'zzqq-no-such-text'; box.dispatchEvent(new Event('input')); out.none = visible();
+    out.counter = document.getElementById(box.getAttribute('data-count')).textContent;
+    box.value = rows[0].cells[0].textContent.trim(); box.dispatchEvent(new Event('input')); out.some = visible();
+    box.value = ''; box.dispatchEvent(new Event('input')); out.all = visible();
+  }
+  var pre = document.createElement('pre'); pre.id = 'nr-probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+@pytest.mark.slow
+def test_tables_sort_and_filter_in_the_browser(seed_run: Path, tmp_path: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = tmp_path / "probe.html"
+    page.write_text((seed_run / "report.html").read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"),
+                    encoding="utf-8")
+    dom, starts = _chromium(page.as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == []
+    out = json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text())
+    assert out["asc"] == sorted(out["before"]) and out["desc"] == sorted(out["before"], reverse=True)
+    assert (out["ariaAsc"], out["ariaDesc"]) == ("ascending", "descending")
+    assert out["none"] == 0 and out["counter"] == f"0 of {out['total']} rows"
+    assert 1 <= out["some"] <= out["total"] and out["all"] == out["total"]
+
+
+@pytest.mark.slow
+def test_screenshot_of_the_report(seed_run: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    shot = seed_run / "screenshot.png"
+    _, starts = _chromium((seed_run / "report.html").as_uri(), tmp_path, f"--screenshot={shot}",
+                          "--window-size=1280,2200", "--hide-scrollbars")
+    assert page_requests(starts) == []
+    with Image.open(shot) as img:
+        assert img.size == (1280, 2200)
+        colours = img.convert("RGB").resize((64, 110)).getcolors(64 * 110)
+    assert colours is not None and len(colours) > 20  # a rendered page, not a blank one
+    ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
+    kept = ARTIFACT_DIR / "screenshot.png"
+    shutil.copy(shot, kept)
+    print(f"browser screenshot: {kept}")

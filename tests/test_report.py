@@ -1,0 +1,327 @@
+"""The report: escaped HTML pieces, digests of the stage tables, graceful degradation, and the
+rendered seed report (reader without code, reviewer with code, A4 PDF)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import clean, corpus, report
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+# ---------------------------------------------------------------------------------------------
+# escaping
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ('<script>alert("x")</script>', "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"),
+    ("Profits < 5% & falling", "Profits &lt; 5% &amp; falling"),
+    ("it’s “fine”", "it’s “fine”"),
+    (float("nan"), ""),
+    (None, ""),
+    (pd.NA, ""),
+    (3, "3"),
+])
+def test_esc(value: object, expected: str) -> None:
+    assert report.esc(value) == expected
+
+
+@pytest.mark.parametrize("text, spans, expected", [
+    ("Putin backs the plan", [(6, 11)], 'Putin <mark class="nr-cue">backs</mark> the plan'),
+    ("a <b> c", [(2, 5)], 'a <mark class="nr-cue">&lt;b&gt;</mark> c'),
+    ("abcdef", [(0, 3), (2, 5)], '<mark class="nr-cue">abcde</mark>f'),  # overlaps merge
+    ("abc", [(-5, 1), (2, 99)], '<mark class="nr-cue">a</mark>b<mark class="nr-cue">c</mark>'),  # clipped
+    ("abc", [(2, 2), (3, 1)], "abc"),  # empty and reversed spans mark nothing
+    ("x & y", [(0, 1, "nr-pos|endorsing (+0.50)")], '<mark class="nr-pos" title="endorsing (+0.50)">x</mark> &amp; y'),
+])
+def test_highlight_escapes_and_marks(text: str, spans: list, expected: str) -> None:
+    assert report.highlight(text, spans) == expected
+
+
+@pytest.mark.parametrize("reference, version, dels, inss", [
+    ("we support the idea", "we support the idea", [], []),
+    ("we support the idea", "we support it", ["the idea"], ["it"]),
+    ("a <b> & c", "a c", ["&lt;b&gt; &amp;"], []),
+])
+def test_word_diff(reference: str, version: str, dels: list[str], inss: list[str]) -> None:
+    out = report.word_diff_html(reference, version)
+    assert re.findall(r'<del class="nr-del">(.*?)</del>', out) == dels
+    assert re.findall(r'<ins class="nr-ins">(.*?)</ins>', out) == inss
+    assert "<b>" not in out
+
+
+def test_interactive_table_escapes_sorts_and_filters_only_long_tables() -> None:
+    df = pd.DataFrame({"outlet": ['<img src=x onerror="alert(1)">', "B & C"], "score": [0.5, 1.25]})
+    short = report.interactive_table(df, "t1", filter_from=8)
+    assert "<img" not in short and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in short
+    assert 'class="nr-table nr-sortable"' in short and "nr-filter" not in short
+    assert '<td class="nr-num">1.25</td>' in short
+    long = report.interactive_table(pd.concat([df] * 5), "t2", filter_from=5, max_rows=6, source="data/x.csv")
+    assert 'data-table="t2"' in long and "Showing the first 6 of 10 rows" in long and "data/x.csv" in long
+    assert long.split("<tbody>")[1].count("<tr>") == 6
+
+
+def test_evidence_html_limits_and_escapes_labels() -> None:
+    out = report.evidence_html("why", [("<i>Outlet</i>", "one"), ("B", "two"), ("C", "three")], limit=2)
+    assert out.startswith('<details class="nr-evidence"><summary>why</summary>')
+    assert "&lt;i&gt;Outlet&lt;/i&gt;" in out and "three" not in out and "1 more" in out
+
+
+@pytest.mark.parametrize("page, leaks", [
+    ('<img src="https://cdn.example/x.png">', ["https://cdn.example/x.png"]),
+    ('<script src="//cdn.example/a.js"></script>', ["//cdn.example/a.js"]),
+    ('<link rel="stylesheet" href="http://x.example/s.css">', ["http://x.example/s.css"]),
+    ("<style>@import url('https://fonts.example/f.css');</style>", ["https://fonts.example/f.css"]),
+    ('<div style="background: url(https://x.example/b.png)"></div>', ["https://x.example/b.png"]),
+    ('<img srcset="a.png 1x, https://x.example/b.png 2x">', ["a.png 1x, https://x.example/b.png 2x"]),
+    # negatives: links navigate only on click; escaped article text is not markup; data: URIs are inline
+    ('<a href="https://outlet.example/story">source</a>', []),
+    ("<p>&lt;img src=http://evil.example/x.png&gt;</p>", []),
+    ('<img src="data:image/png;base64,AAAA">', []),
+])
+def test_external_urls(page: str, leaks: list[str]) -> None:
+    assert report.external_urls(f"<html><body>{page}</body></html>") == leaks
+
+
+def test_print_version_opens_every_evidence_block() -> None:
+    page = '<details class="nr-evidence"><summary>a</summary>x</details><details class="nr-evidence nr-figures">'
+    out = report.print_version(page)
+    assert out.count(" open>") == 2
+    assert report.print_version("<p>&lt;details class=&quot;nr-evidence&quot;&gt;</p>").count("open") == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# digests
+# ---------------------------------------------------------------------------------------------
+
+def _articles(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"article_id": a, "outlet": o, "url": u, "title": f"Title {a}", "date": "2025-01-02",
+                          "clean_text": f"Title {a}\n\nBody.", "flags": ""} for a, o, u in rows])
+
+
+def test_outlet_labels_fall_back_to_url_host_then_id() -> None:
+    arts = _articles([("a1", "Daily Planet", ""), ("a2", "", "https://www.example.org/x"), ("a3", "", ""),
+                      ("a4", "", "javascript:alert(1)"), ("a5", "", "")])
+    labels = report.outlet_labels(arts)
+    assert labels == {"a1": "Daily Planet", "a2": "example.org", "a3": "unknown outlet (a3)",
+                      "a4": "unknown outlet (a4)", "a5": "unknown outlet (a5)"}
+
+
+@pytest.fixture(scope="module")
+def seed_clean() -> clean.CleanedCorpus:
+    return clean.clean_corpus(corpus.read_corpus(SEEDS), today="2026-01-01")
+
+
+def test_infer_event_from_seed_headlines(seed_clean: clean.CleanedCorpus) -> None:
+    event = report.infer_event(seed_clean.articles, seed_clean.sentences)
+    assert event.headline in set(seed_clean.articles["title"])
+    assert event.n_articles == 5 and event.n_outlets == 5 and event.first_date == event.last_date == "2025-03-13"
+    tops = report._top_text(seed_clean.articles, seed_clean.sentences)
+    for word in event.keywords:  # each keyword is used by at least two articles at the top
+        assert sum(word.lower() in t.lower() for t in tops.values()) >= 2, word
+        assert word.lower() not in report.NEWS_FILLER
+    assert "ceasefire" in [w.lower() for w in event.keywords]
+
+
+def test_infer_event_on_another_story_and_on_nothing() -> None:
+    texts = ["Storm floods coastal towns\n\nA storm flooded three coastal towns on Monday, officials said.",
+             "Coastal towns count storm damage\n\nResidents of the flooded towns began clearing storm debris.",
+             "Insurers brace for storm claims\n\nInsurers expect thousands of claims after the storm hit towns."]
+    arts = pd.DataFrame({"article_id": ["x", "y", "z"], "outlet": ["P", "Q", "R"], "url": "", "date": "",
+                         "title": [t.split("\n")[0] for t in texts], "clean_text": texts})
+    event = report.infer_event(arts)
+    assert {"storm", "towns"} <= {w.lower() for w in event.keywords}
+    assert "monday" not in {w.lower() for w in event.keywords}
+    assert report.event_sentences(event)[0].startswith("3 articles from 3 outlets, published:")
+    empty = report.infer_event(arts.iloc[0:0])
+    assert empty.n_articles == 0 and "nothing to summarise" in report.event_sentences(empty)[0]
+
+
+def _facts() -> pd.DataFrame:
+    rows = [("f1", "a1"), ("f1", "a2"), ("f1", "a3"),  # everyone
+            ("f2", "a1"), ("f2", "a2"),  # a3 left it out
+            ("f3", "a1")]  # a scoop: nobody "omitted" it
+    return pd.DataFrame([{"fact_id": f, "article_id": a, "sent_id": f"{a}:s0", "text": f"{f} as told by {a}"}
+                         for f, a in rows])
+
+
+def test_fact_matrix_omissions_and_findings() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    matrix = report.fact_matrix(_facts(), arts)
+    assert list(matrix.index) == ["f1", "f2", "f3"] and list(matrix.columns) == ["A", "B", "C"]
+    assert matrix.loc["f2"].tolist() == [True, True, False]
+    omitted = report.omissions(matrix, report.fact_texts(_facts()))
+    assert omitted[["outlet", "fact_id", "carried_by"]].values.tolist() == [["C", "f2", 2]]
+    findings = report.coverage_findings(matrix, omitted)
+    assert findings[0] == "1 of 3 facts were carried by every one of the 3 outlets; 1 appeared in one outlet only."
+    assert "C left out the most widely reported facts (1" in findings[2]
+
+
+def test_coverage_section_shows_evidence_and_degrades() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "<b>C</b>", "")])
+    html = report.coverage_section(_facts(), None, None, arts, summary=None, figure_png=None)
+    assert 'id="coverage"' in html and "Facts every outlet carried" in html
+    assert "f1 as told by a3" in html and "&lt;b&gt;C&lt;/b&gt; did not report" in html
+    assert "conflicts.csv" in html  # the missing table is named, not a crash
+    missing = report.coverage_section(None, None, None, arts, summary={"findings": ["From the stage."]},
+                                      figure_png=None)
+    assert "nr-missing" in missing and "data/facts.csv" in missing and "From the stage." in missing
+
+
+def _stance() -> pd.DataFrame:
+    return pd.DataFrame({
+        "article_id": ["a1", "a2", "a3", "a1", "a2"],
+        "target": ["Plan", "Plan", "Plan", "Mayor", "Mayor"],
+        "support_score": [0.6, -0.4, 0.1, 0.2, 0.2],
+        "conditionality": [0.1, 0.0, 0.5, 0.0, 0.0],
+        "label": ["supportive", "opposed", "conditional", "supportive", "unclear"],
+        "confidence": [0.9, 0.8, 0.5, 0.2, 0.0],
+        "top_cues": ["backs (endorsing, headline); welcomes (endorsing, lede)", "rejects (rejecting, headline)", "",
+                     "", ""],
+    })
+
+
+def test_stance_ranking_and_findings() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    ranking = report.stance_ranking(_stance(), arts)
+    plan = ranking[ranking["target"] == "Plan"]
+    assert plan["outlet"].tolist() == ["A", "C", "B"]  # most to least favourable
+    assert report.main_targets(ranking) == ["Plan", "Mayor"]
+    assert report.main_targets(ranking, preferred=["Mayor", "Nobody"]) == ["Mayor", "Plan"]
+    findings = report.stance_findings(ranking, ["Plan"])
+    assert findings == ["On Plan: A framed the position most favourably (supportive, support +0.60; words: "
+                        "“backs”, “welcomes”), B least favourably (opposed, support -0.40; words: “rejects”)."]
+    assert report.stance_findings(ranking, ["Mayor"]) == []  # one informative article: nothing to compare
+
+
+def test_stance_evidence_highlights_cues_in_their_sentence() -> None:
+    sentences = pd.DataFrame({"article_id": ["a1"], "sent_id": ["a1:s000"], "start": [100], "end": [130],
+                              "text": ["The mayor <b>backs</b> the plan."], "section": ["headline"]})
+    ev = pd.DataFrame({"article_id": ["a1"], "target": ["Plan"], "sent_id": ["a1:s000"], "start": [113],
+                       "end": [118], "cue": ["backs"], "cue_class": ["endorsing"], "weight": [0.5], "axis": ["support"]})
+    out = report.stance_evidence_html(ev, sentences, label="A", summary="why", limit=5)
+    assert '<mark class="nr-pos" title="endorsing (+0.50)">backs</mark>' in out
+    assert "&lt;b&gt;" in out and "<b>" not in out
+
+
+def _quotes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "quote_id": ["q1", "q2", "q3", "q4", "q5", "q6"],
+        "article_id": ["a1", "a2", "a3", "a1", "a2", "a3"],
+        "quote": ["we support the idea in itself", "we support the idea", "we support the idea in itself",
+                  "talks must go on", "talks must go on", "a lone remark"],
+        "speaker": ["Mayor"] * 5 + ["Aide"],
+        "kind": ["direct"] * 6,
+        "cluster_id": ["c1", "c1", "c1", "c2", "c2", ""],
+        "fidelity": [1.0, 0.8, 1.0, 1.0, 1.0, float("nan")],
+        "mutation": ["verbatim", "trimmed", "verbatim", "verbatim", "verbatim", ""],
+    })
+
+
+def test_changed_quotes_and_findings() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    changed = report.changed_quotes(_quotes(), arts)
+    assert set(changed["cluster_id"]) == {"c1"}  # c2 is verbatim everywhere, q6 is in no cluster
+    assert set(changed["reference"]) == {"we support the idea in itself"}
+    assert report.quote_findings(_quotes(), changed) == [
+        "2 remarks were quoted by more than one article; in 1 of them the wording differs between outlets.",
+        "Kinds of change (one per changed version): trimmed (1)."]
+    given = _quotes().assign(reference_text=["the full wording"] * 3 + [""] * 3)
+    assert set(report.changed_quotes(given, arts)["reference"]) == {"the full wording"}
+    cats = report.quote_categories(_quotes(), arts).set_index("outlet")
+    assert cats.loc["B"].tolist() == [1, 1, 0] and cats.loc["C"].tolist() == [1, 0, 1]
+
+
+def test_quotes_and_stance_sections_degrade_without_optional_columns() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", "")])
+    bare = _quotes().drop(columns=["cluster_id", "fidelity", "mutation"]).head(2)
+    html = report.quotes_section(bare, arts, summary=None, figure_png=None)
+    assert "not grouped across articles" in html and "All quotes" in html
+    assert "nr-missing" in report.quotes_section(None, arts, summary=None, figure_png=None)
+    bare_stance = _stance()[["article_id", "target", "support_score"]]
+    html = report.stance_section(bare_stance, None, None, arts, summary=None)
+    assert "Target: Plan" in html and "stance_evidence.csv" in html
+    assert "nr-missing" in report.stance_section(None, None, None, arts, summary=None)
+
+
+@pytest.mark.parametrize("summary, expected", [
+    ({"benchmark": {"gold.csv": {"F1": 0.712, "anchor": 0.6}}}, ["gold.csv: F1 0.712, anchor 0.6"]),
+    ({"benchmarks": [{"dataset": "d", "metric": "acc", "value": 0.5}]}, ["dataset d, metric acc, value 0.5"]),
+    ({"benchmark": {"spearman": 0.41}}, ["spearman: 0.41"]),
+    ({"method": "x"}, []),
+    (None, []),
+])
+def test_benchmark_lines(summary: dict | None, expected: list[str]) -> None:
+    assert report.benchmark_lines(summary) == expected
+
+
+def test_methods_say_when_a_stage_is_unbenchmarked() -> None:
+    params = {"coverage": {"threshold": 0.5}, "stance": {}}
+    html = report.methods_html({"coverage": {"method": "tfidf", "benchmark": {"F1": 0.7}}, "stance": {"method": "lexical"}},
+                               params, descriptions={"coverage": "Compares facts.", "stance": "Weighs words.",
+                                                     "quotes": "Finds quotes."})
+    coverage, stance, quotes = html.split("<h3")[1:]
+    assert "F1: 0.7" in coverage and "threshold = 0.5" in coverage and "unbenchmarked" not in coverage
+    assert "unbenchmarked" in stance
+    assert "left no summary" in quotes
+
+
+# ---------------------------------------------------------------------------------------------
+# the rendered seed report (shares the session's pipeline run)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_reader_report_structure(seed_run: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = (seed_run / "report.html").read_text(encoding="utf-8")
+    tree = LexborHTMLParser(page)
+    ids = {n.attributes.get("id") for n in tree.css("[id]")}
+    for anchor, _ in report.SECTIONS:
+        assert anchor in ids, anchor
+    for link in tree.css("nav.nr-toc a"):
+        assert link.attributes["href"].lstrip("#") in ids
+    assert not tree.css(".jp-InputArea, .jp-InputPrompt")  # no code for readers
+    assert "report.load_run" not in page and "nr-reviewer-only" not in page
+    assert len(tree.css("script")) == 1 and "nr-js" in tree.css_first("script").text()
+    assert report.external_urls(page) == []
+    figures = tree.css("figure.nr-figure")
+    assert figures and all(f.css_first("figcaption").text().startswith("How to read") for f in figures)
+    assert all(img.attributes["src"].startswith("data:image/png;base64,") for img in tree.css("img"))
+    assert tree.css("table.nr-sortable") and tree.css("details.nr-evidence")
+    assert "Traceback" not in page and "Warning" not in tree.body.text()
+    # the summary is generated from the data: its sentences are the ones 05 wrote for this run
+    summary = json.loads((seed_run / "data" / "report_summary.json").read_text(encoding="utf-8"))
+    text = tree.body.text()
+    for sentence in summary["event"] + summary["coverage"][:1]:
+        assert sentence in text
+    assert tree.css_first("h1").text().startswith("How 5 outlets covered")
+
+
+@pytest.mark.slow
+def test_reviewer_report_keeps_code_of_every_stage(seed_run: Path) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = (seed_run / "report-reviewer.html").read_text(encoding="utf-8")
+    tree = LexborHTMLParser(page)
+    text = tree.body.text()
+    for title in report.STAGE_TITLES.values():
+        assert title in text
+    code = " ".join(n.text() for n in tree.css(".jp-InputArea"))
+    assert "report.load_run(run)" in code and "clean.clean_corpus(" in code
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (make system-deps)")
+def test_pdf_is_a4(seed_run: Path) -> None:
+    pdf = (seed_run / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert sizes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in sizes)
