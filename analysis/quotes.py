@@ -1256,11 +1256,11 @@ def _surface_words(text: str) -> list[tuple[str, str]]:
 def align_words(reference: str, variant: str) -> Alignment:
     """Align ``variant`` to ``reference`` word by word (longest common subsequence).
 
-    Case and punctuation are ignored. Reference words before the first and after the last
-    matched word are ``trim`` (the variant quotes a fragment); inside that stretch unmatched
-    words are deletions, insertions, or a replacement where a deletion meets an insertion.
-    ``fidelity`` is the Dice overlap of the variant with that stretch (1.0 = a verbatim
-    fragment); ``coverage`` is the stretch's share of the reference.
+    Case and punctuation are ignored. Unmatched words are deletions, insertions, or a
+    replacement where a deletion meets an insertion; a deletion at either end that meets no
+    insertion is ``trim`` (the variant quotes a fragment). ``fidelity`` is the Dice overlap of
+    the variant with the untrimmed stretch of the reference (1.0 = a verbatim fragment);
+    ``coverage`` is that stretch's share of the reference.
     """
     from rapidfuzz.distance import Indel
 
@@ -1273,23 +1273,22 @@ def align_words(reference: str, variant: str) -> Alignment:
     if not equal:
         ops = (("replace", tuple(w[0] for w in ref), tuple(w[0] for w in var)),)
         return Alignment(ops, 0.0, 1.0, 0, 0, 1)
-    lo, hi = equal[0][1], equal[-1][2]
     ops_list: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
     for tag, s1, e1, s2, e2 in raw:
         r = tuple(w[0] for w in ref[s1:e1])
         v = tuple(w[0] for w in var[s2:e2])
-        if tag == "delete" and (e1 <= lo or s1 >= hi):
-            ops_list.append(("trim", r, ()))
-            continue
         if ops_list and {ops_list[-1][0], tag} == {"delete", "insert"}:
             prev = ops_list.pop()
-            rr = prev[1] + r
-            vv = prev[2] + v
-            ops_list.append(("replace", rr, vv))
+            # a dropped stretch next to an added one is a substitution, in reference order
+            ops_list.append(("replace", prev[1] + r, prev[2] + v))
             continue
         ops_list.append((tag, r, v))
+    # reference words before the first and after the last aligned word are not quoted at all
+    for k in (0, len(ops_list) - 1):
+        if ops_list and ops_list[k][0] == "delete":
+            ops_list[k] = ("trim", ops_list[k][1], ())
     matched = sum(e1 - s1 for _, s1, e1, _, _ in equal)
-    window = hi - lo
+    window = len(rn) - sum(len(r) for t, r, _ in ops_list if t == "trim")
     fidelity = 2 * matched / (window + len(vn))
     n_ins = sum(len(v) for t, _, v in ops_list if t == "insert")
     n_del = sum(len(r) for t, r, _ in ops_list if t == "delete")
