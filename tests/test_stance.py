@@ -272,6 +272,11 @@ def test_notebook_is_stored_without_outputs_and_has_parameters():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all(c.outputs == [] and c.execution_count is None for c in code)
+    from papermill.translators import PythonTranslator
+
+    declared = {p.name for p in PythonTranslator.inspect(code[0])}
+    assigned = {line.split(":")[0] for line in code[0].source.splitlines() if line.strip()}
+    assert declared == assigned  # papermill can parse every parameter line (an "=" in a comment breaks it)
 
 
 @pytest.mark.parametrize("support, conditionality, mass, label", [
