@@ -854,11 +854,13 @@ def parameter_rows(params: Mapping[str, Any] | None) -> pd.DataFrame:
 
 
 def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str, Any] | None, *,
-                 descriptions: Mapping[str, str]) -> str:
+                 descriptions: Mapping[str, str], floors: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """One block per stage: what it does, its method and notes, its parameters, its benchmark.
 
-    A stage without recorded benchmark figures is said to be unbenchmarked, so a reader knows
-    to treat its numbers as indicative.
+    Benchmark figures come from the stage summary (``benchmark``/``benchmarks``); failing that,
+    from the project's pinned benchmark floors (``floors``: stage -> {figure: floor}), which the
+    benchmark scripts enforce. A stage with neither is said to be unbenchmarked, so a reader
+    knows to treat its numbers as indicative.
     """
     parts = []
     for stage, text in descriptions.items():
@@ -875,9 +877,15 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
         if notes:
             parts.append(bullets(notes))
         bench = benchmark_lines(summary)
+        stage_floors = (floors or {}).get(stage) or {}
         if bench:
             parts.append("<p><strong>Measured accuracy</strong> (benchmarks on labelled data, "
                          "recorded by the stage):</p>" + bullets(bench))
+        elif stage_floors:
+            parts.append(f"<p><strong>Benchmarked</strong>: benchmarks/bench_{esc(stage)}.py scores this method on "
+                         "labelled data and fails below these pinned floors, so each measured figure is at least "
+                         "(the README gives the measured values and the datasets):</p>"
+                         + bullets(f"{k.replace('_', ' ')}: ≥ {_fmt(v)}" for k, v in sorted(stage_floors.items())))
         else:
             parts.append(note("No benchmark figures were recorded for this stage: its method is "
                               "unbenchmarked in this run, so treat its numbers as indicative."))
@@ -1226,8 +1234,8 @@ def limitations(articles: pd.DataFrame, inputs: pd.DataFrame | None, summaries: 
     if n < 10:
         out.append(f"With {n} articles, a single article moves any share or ranking a lot; read differences as "
                    "pointers to the evidence, not as statistics.")
-    methods = " ".join(str(s.get("method", "")) for s in summaries.values()).lower()
-    if "tf-idf" in methods or "tfidf" in methods or "lexical" in methods:
+    coverage_method = str((summaries.get("coverage") or {}).get("method", "")).lower()
+    if any(k in coverage_method for k in ("tf-idf", "tfidf", "lexical")):
         out.append("At least one stage matched text by shared words (TF-IDF/lexical) rather than meaning, so the same "
                    "fact told in quite different words may be counted as two.")
     out.append("Stance scores come from word lists and sentence structure: irony, context across sentences and "
@@ -1312,11 +1320,25 @@ def stage_figures_block(run_dir: str | Path, notebook_name: str, summary: Mappin
     return stage_figures_html(figures, summary, notebook=f"notebooks/{notebook_name}", captions=captions)
 
 
+def load_benchmark_floors(directory: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """``stage -> {figure: floor}`` from ``benchmarks/floors_<stage>.json`` of the installed project
+    (empty when the benchmarks folder is not there, e.g. in an installed wheel)."""
+    from . import artifacts
+
+    folder = Path(directory) if directory is not None else Path(__file__).resolve().parents[1] / "benchmarks"
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("floors_*.json")) if folder.exists() else []:
+        data = artifacts.read_json(path)
+        if isinstance(data, dict):
+            out[path.stem.removeprefix("floors_")] = data
+    return out
+
+
 def preferred_targets(summary: Mapping[str, Any] | None) -> list[str]:
-    """The stance stage's own choice of main target(s), if its summary names them."""
-    summary = summary or {}
-    out = [summary.get("main_target")] + list(summary.get("targets") or [])
-    return [str(t) for t in out if isinstance(t, str) and t.strip()]
+    """The stance stage's own main target, if its summary names one."""
+    # only the main one: the rest are ranked by how many articles take a stance on them
+    main = (summary or {}).get("main_target")
+    return [main] if isinstance(main, str) and main.strip() else []
 
 
 def stage_figures(run_dir: str | Path, stage_prefix: str) -> list[tuple[str, bytes]]:

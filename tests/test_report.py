@@ -325,3 +325,16 @@ def test_pdf_is_a4(seed_run: Path) -> None:
     assert pdf.startswith(b"%PDF")
     sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert sizes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in sizes)
+
+
+def test_methods_fall_back_to_pinned_benchmark_floors(tmp_path: Path) -> None:
+    (tmp_path / "floors_stance.json").write_text('{"span_recall": 0.14}', encoding="utf-8")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    floors = report.load_benchmark_floors(tmp_path)
+    assert floors == {"stance": {"span_recall": 0.14}}
+    html = report.methods_html({"stance": {"method": "lexical"}, "quotes": {"method": "rules"}}, {},
+                               descriptions={"stance": "Weighs words.", "quotes": "Finds quotes."}, floors=floors)
+    stance, quotes = html.split("<h3")[1:]
+    assert "span recall: ≥ 0.14" in stance and "unbenchmarked" not in stance
+    assert "unbenchmarked" in quotes
+    assert report.load_benchmark_floors(tmp_path / "absent") == {}
