@@ -153,6 +153,7 @@ pre { white-space: pre-wrap; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-before: page; }
+  h2#summary { break-before: auto; }
   h2, h3 { break-after: avoid; }
   .nr-tablewrap { max-height: none; overflow: visible; border: 0; }
   table.nr-table { font-size: 8.5pt; }
@@ -160,7 +161,8 @@ pre { white-space: pre-wrap; }
   table.nr-table tr, figure.nr-figure, blockquote.nr-quote { break-inside: avoid; }
   table.nr-table td { word-break: break-word; }
   table.nr-table thead th { position: static; }
-  .nr-filter, .nr-count, nav.nr-toc { display: none; }
+  .nr-filter, .nr-count { display: none; }
+  nav.nr-toc ol { columns: 1; }
   table.nr-sortable thead th::after { content: ''; }
   details.nr-evidence > summary { color: var(--ink); font-weight: bold; }
 }
