@@ -37,10 +37,12 @@ quotes : DataFrame, one row per quote
     nominal / none``), ``contained_in`` (quote_id of an enclosing reported-speech span),
     ``unbalanced`` (bool), ``n_words``, ``reference_quote_id`` (``transcript`` when the reference is
     a transcript passage), ``reference_text``, ``coverage`` (share of the reference this rendering
-    covers), ``diff`` (plain-text word diff), ``speaker_type`` (person / group / nominal / pronoun).
+    covers), ``diff`` (plain-text word diff), ``speaker_type`` (person / group / nominal / pronoun),
+    ``cluster_method`` (``lexical`` / ``semantic`` / ``single``: how the quote joined its cluster).
 clusters : DataFrame, one row per variant cluster with two or more renderings
     ``cluster_id, speaker, n_renderings, n_articles, n_outlets, reference_quote_id,
-    reference_text, min_fidelity, mean_fidelity, mutations``.
+    reference_text, min_fidelity, mean_fidelity, mutations, method`` (``lexical``, or
+    ``lexical+semantic`` when a translation variant joined by meaning).
 voices : DataFrame
     ``outlet, speaker, n_quotes, n_direct, n_partial, n_indirect`` — who gets a voice where.
 """
@@ -1158,7 +1160,8 @@ def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) ->
 
 
 def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattribution_threshold: float = 0.9,
-                     min_words: int = 3, max_df: int = 50, min_shared: int = 2) -> pd.DataFrame:
+                     min_words: int = 3, max_df: int = 50, min_shared: int = 2, use_embeddings: bool = False,
+                     semantic_threshold: float = 0.8, embed_cache: dict | None = None) -> pd.DataFrame:
     """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
 
     Parameters
@@ -1176,14 +1179,25 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
     max_df, min_shared : int
         Inverted-index settings: words in more than ``max_df`` quotes are ignored, and a pair
         needs ``min_shared`` rare words in common to be compared.
+    use_embeddings : bool, default=False
+        Also link translation variants ("We support the idea of ending this conflict by
+        peaceful means" / "... to stop this conflict in a peaceful way, that's something we
+        support"): sentences of two renderings by the same named speaker in different articles,
+        paired through the same word index, whose MiniLM cosine reaches ``semantic_threshold``.
+        Skipped, with ``cluster_method`` saying so, when the embeddings extra is missing.
+    semantic_threshold : float, default=0.8
+        Cosine at which two sentences are the same utterance in different words.
 
     Returns
     -------
     quotes : DataFrame
-        A copy with ``cluster_id`` set for clustered kinds; singletons get their own id.
+        A copy with ``cluster_id`` set for clustered kinds (singletons get their own id) and
+        ``cluster_method``: ``lexical`` (joined by word alignment), ``semantic`` (joined only by
+        meaning: a translation variant) or ``single``.
     """
     df = quotes.copy()
     df["cluster_id"] = ""
+    df["cluster_method"] = ""
     eligible = df.index[(df["kind"].isin(["direct", "partial"])) & (df["n_words"] >= min_words)].tolist()
     if not eligible:
         return df
@@ -1199,14 +1213,24 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
         return x
 
     arts = [str(df.at[i, "article_id"]) for i in eligible]
+    lexical: set[int] = set()
     for x, y in sorted(_candidate_pairs(words, max_df=max_df, min_shared=min_shared)):
         if arts[x] == arts[y]:
             continue  # variants are renderings by different articles; one article's quotes are distinct
         sim = quote_similarity(texts[x], texts[y])
         same_speaker = not speakers[x] or not speakers[y] or speakers[x] == speakers[y]
         if sim >= (threshold if same_speaker else misattribution_threshold):
+            lexical.update((x, y))
             rx, ry = find(x), find(y)
             if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+    semantic: set[int] = set()
+    if use_embeddings:
+        for x, y in _semantic_pairs(texts, speakers, arts, max_df=max_df, threshold=semantic_threshold,
+                                    cache=embed_cache):
+            if find(x) != find(y):
+                semantic.update((x, y))
+                rx, ry = find(x), find(y)
                 parent[max(rx, ry)] = min(rx, ry)
     members: dict[int, list[int]] = defaultdict(list)
     for k in range(len(eligible)):
@@ -1216,7 +1240,48 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
         cid = "qc_" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:10]
         for k in ks:
             df.at[eligible[k], "cluster_id"] = cid
+            df.at[eligible[k], "cluster_method"] = ("lexical" if k in lexical else "semantic" if k in semantic
+                                                    else "single")
     return df
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘'(\[]?[A-Z])")
+
+
+def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, max_df: int, threshold: float,
+                    cache: dict | None) -> list[tuple[int, int]]:
+    """Quote pairs with a sentence each that means the same (MiniLM cosine), same named speaker."""
+    from .nlp import embed
+
+    units: list[tuple[int, str]] = []
+    for k, text in enumerate(texts):
+        if not speakers[k]:
+            continue  # meaning alone never joins an unattributed fragment
+        sents = [t for t in _SENTENCE_END.split(_strip_marks(text)) if t.strip()]
+        # single sentences and adjacent pairs: outlets split one spoken sentence differently
+        for n in (1, 2):
+            for i in range(len(sents) - n + 1):
+                unit = " ".join(sents[i:i + n])
+                if len(_words(unit)) >= 4 and (n == 1 or len(sents) > 1):
+                    units.append((k, unit))
+    if len(units) < 2:
+        return []
+    cands = []
+    for a, b in sorted(_candidate_pairs([_words(u[1]) for u in units], max_df=max_df, min_shared=2)):
+        (x, sx), (y, sy) = units[a], units[b]
+        if x != y and arts[x] != arts[y] and speakers[x] == speakers[y]:
+            cands.append((a, b))
+    if not cands:
+        return []
+    needed = sorted({i for pair in cands for i in pair})
+    vectors = embed([units[i][1] for i in needed], cache=cache)
+    row = {i: r for r, i in enumerate(needed)}
+    out = set()
+    for a, b in cands:
+        if float(vectors[row[a]] @ vectors[row[b]]) >= threshold:
+            x, y = units[a][0], units[b][0]
+            out.add((min(x, y), max(x, y)))
+    return sorted(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1296,6 +1361,31 @@ def align_words(reference: str, variant: str) -> Alignment:
     return Alignment(tuple(ops_list), round(fidelity, 4), round(window / len(rn), 4), n_ins, n_del, n_rep)
 
 
+def align_to_best_segment(reference: str, variant: str) -> Alignment:
+    """:func:`align_words` against the stretch of whole sentences of ``reference`` (one, two, or
+    all of them) that the variant renders best, the other sentences counted as trimmed.
+
+    A translation variant of one sentence of a long quotation is then compared with that
+    sentence, not diluted by the sentences it never claimed to quote.
+    """
+    best = align_words(reference, variant)
+    sents = [t for t in _SENTENCE_END.split(reference) if t.strip()]
+    if len(sents) < 2:
+        return best
+    for n in (1, 2):
+        for i in range(len(sents) - n + 1):
+            seg = " ".join(sents[i:i + n])
+            al = align_words(seg, variant)
+            if al.fidelity > best.fidelity + 1e-9:
+                before = tuple(w for t in sents[:i] for w in t.split())
+                after = tuple(w for t in sents[i + n:] for w in t.split())
+                ops = ((("trim", before, ()),) if before else ()) + al.ops + ((("trim", after, ()),) if after else ())
+                n_ref = len(_surface_words(reference))
+                window = al.coverage * len(_surface_words(seg))
+                best = replace(al, ops=ops, coverage=round(window / max(1, n_ref), 4))
+    return best
+
+
 def diff_html(reference: str, variant: str) -> str:
     """A readable word diff of ``variant`` against ``reference`` as an escaped HTML fragment.
 
@@ -1303,7 +1393,7 @@ def diff_html(reference: str, variant: str) -> str:
     does not quote at all (trimmed) are greyed. Pure: the same inputs give the same string, and
     every piece of text is HTML-escaped, so the report can embed it as is.
     """
-    al = align_words(reference, variant)
+    al = align_to_best_segment(reference, variant)
     if not al.ops:
         return f'<span class="quote-diff"><ins class="qd-ins">{html.escape(variant or "")}</ins></span>'
     parts: list[str] = []
@@ -1324,7 +1414,7 @@ def diff_html(reference: str, variant: str) -> str:
 
 def diff_text(reference: str, variant: str) -> str:
     """The same diff as :func:`diff_html` in plain text: ``[-dropped-] {+added+} (…trimmed…)``."""
-    return _diff_text(align_words(reference, variant))
+    return _diff_text(align_to_best_segment(reference, variant))
 
 
 def _diff_text(al: Alignment) -> str:
@@ -1419,7 +1509,7 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
         main_speaker = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if speakers else ""
         ref_clean = _strip_marks(ref_text)
         for idx, _qid, _n, quote, speaker in group:
-            al = align_words(ref_clean, _strip_marks(quote))
+            al = align_to_best_segment(ref_clean, _strip_marks(quote))
             same = not speaker or not main_speaker or speaker == main_speaker
             results[idx] = (al.fidelity, al.coverage, mutation_type(al, same_speaker=same, reworded_floor=reworded_floor),
                             ref_id, ref_text, _diff_text(al))
@@ -1439,7 +1529,7 @@ def _strip_marks(text: str) -> str:
 def cluster_table(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per cluster with renderings in two or more articles, lowest fidelity first."""
     cols = ["cluster_id", "speaker", "n_renderings", "n_articles", "n_outlets", "reference_quote_id",
-            "reference_text", "min_fidelity", "mean_fidelity", "mutations"]
+            "reference_text", "min_fidelity", "mean_fidelity", "mutations", "method"]
     rows = []
     for cid, g in quotes[quotes["cluster_id"] != ""].groupby("cluster_id", sort=True):
         if g["article_id"].nunique() < 2:
@@ -1454,6 +1544,7 @@ def cluster_table(quotes: pd.DataFrame) -> pd.DataFrame:
             "reference_quote_id": ref_id, "reference_text": str(ref.iloc[0]) if len(ref) else "",
             "min_fidelity": float(g["fidelity"].min()), "mean_fidelity": round(float(g["fidelity"].mean()), 4),
             "mutations": "; ".join(f"{k} {v}" for k, v in sorted(Counter(g["mutation"]).items()) if k),
+            "method": "+".join(sorted(set(g["cluster_method"]) - {"", "single"})) if "cluster_method" in g else "lexical",
         })
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["min_fidelity", "cluster_id"]).reset_index(drop=True)
@@ -1473,11 +1564,19 @@ def voices_table(quotes: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_quotes(articles: pd.DataFrame, *, reference_transcript: str | None = None,
-                 include_cognition: bool = False, threshold: float = 0.75, nlp: Any = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Run the whole stage: extract, cluster, score. Returns (quotes, clusters, voices)."""
+                 include_cognition: bool = False, threshold: float = 0.75, use_embeddings: bool = False,
+                 nlp: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Run the whole stage: extract, cluster, score. Returns (quotes, clusters, voices).
+
+    ``use_embeddings`` is honoured only when :func:`analysis.nlp.embedder_status` says the extra
+    is installed; otherwise clustering is lexical only (see ``cluster_method``).
+    """
     quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition)
-    quotes = cluster_variants(quotes, threshold=threshold)
+    if use_embeddings:
+        from .nlp import embedder_status
+
+        use_embeddings = embedder_status(use_embeddings=True).available
+    quotes = cluster_variants(quotes, threshold=threshold, use_embeddings=use_embeddings)
     quotes = score_fidelity(quotes, reference_transcript=reference_transcript)
     quotes = quotes.sort_values(["article_id", "start", "quote_id"]).reset_index(drop=True)
     return quotes, cluster_table(quotes), voices_table(quotes)
@@ -1554,8 +1653,12 @@ def clusters_html(quotes: pd.DataFrame, clusters: pd.DataFrame, *, max_clusters:
 
 
 def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.DataFrame, *,
-                   reference: str = "longest rendering") -> dict[str, Any]:
-    """The stage summary: method, notes and plain-English findings generated from the tables."""
+                   reference: str = "longest rendering", embeddings_note: str = "") -> dict[str, Any]:
+    """The stage summary: method, notes and plain-English findings generated from the tables.
+
+    ``embeddings_note`` is :func:`analysis.nlp.embedder_status`'s note when embeddings were asked
+    for; the method then reads ``+minilm`` if translation variants were linked by meaning.
+    """
     top = quotes[quotes["contained_in"] == ""]
     kinds = Counter(top["kind"])
     notes = [
@@ -1569,6 +1672,14 @@ def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.Data
         "Partial quotes with no reporting verb (scare quotes, titles) keep an empty speaker and are left out "
         "of the speaker counts.",
     ]
+    semantic = "cluster_method" in quotes and bool((quotes["cluster_method"] == "semantic").any())
+    if embeddings_note:
+        notes.append(embeddings_note + (" Translation variants were linked by sentence meaning (cosine of "
+                                        "MiniLM embeddings); cluster_method = semantic marks them."
+                                        if "MiniLM" in embeddings_note or "all-MiniLM" in embeddings_note else ""))
+    else:
+        notes.append("Clusters are lexical only (sentence embeddings not used): a translation variant in "
+                     "different words stays a separate quote.")
     findings: list[str] = []
     n_articles = quotes["article_id"].nunique() if not quotes.empty else 0
     findings.append(f"{len(top)} quotes in {n_articles} articles: {kinds.get('direct', 0)} direct, "
@@ -1588,15 +1699,17 @@ def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.Data
         worst = clusters.iloc[0]
         members = quotes[quotes["cluster_id"] == worst["cluster_id"]].sort_values(["fidelity", "quote_id"])
         m = members.iloc[0]
+        how = (" — matched by meaning only, so possibly another translation rather than a distortion"
+               if m.get("cluster_method", "") == "semantic" else "")
         findings.append(f"Least faithful rendering: {m['outlet'] or m['article_id']} quoting "
                         f"{m['speaker'] or 'an unnamed speaker'} (fidelity {float(m['fidelity']):.2f}, "
-                        f"{m['mutation']}): {m['quote'][:160]}")
+                        f"{m['mutation']}{how}): {m['quote'][:160]}")
         mis = quotes[quotes["mutation"] == "misattributed"]
         if not mis.empty:
             findings.append(f"{len(mis)} rendering(s) credit words to a different speaker than the other outlets.")
     counts = Counter(quotes.loc[quotes["mutation"] != "", "mutation"])
     return {
-        "method": "spacy-rules+rapidfuzz",
+        "method": "spacy-rules+rapidfuzz" + ("+minilm" if semantic or ("MiniLM" in embeddings_note) else ""),
         "notes": notes,
         "findings": findings,
         "n_quotes": int(len(top)),

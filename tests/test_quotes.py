@@ -358,3 +358,20 @@ def test_random_quote_marks_never_crash_and_spans_stay_in_bounds() -> None:
             ends.append(m.end)
     for text in ["", "“", "”", "\"\"\"", "‘’‘’", "“\n\n“\n\n“", "He said “", "« a « b » c »"]:
         quotes.extract_quotes(text, article_id="edge")  # must not raise
+
+
+def test_seed_translation_variants_join_by_meaning_when_embeddings_exist(seeds_dir) -> None:
+    from analysis import clean, corpus, nlp
+
+    if not nlp.embedder_status().available:
+        pytest.skip("embeddings extra not installed")
+    cleaned = clean.clean_corpus(corpus.read_corpus(seeds_dir))
+    q, clusters, _ = quotes.build_quotes(cleaned.articles, use_embeddings=True)
+    a = q[q["quote"].str.contains("We support the idea of ending this conflict", regex=False)]
+    b = q[q["quote"].str.contains("stop this conflict in a peaceful way", regex=False)]
+    assert a["cluster_id"].iloc[0] == b["cluster_id"].iloc[0] != ""
+    assert a["cluster_method"].iloc[0] == "semantic"
+    assert "semantic" in clusters.loc[clusters["cluster_id"] == a["cluster_id"].iloc[0], "method"].iloc[0]
+    # meaning never overrides words: the lexical clusters are unchanged
+    idea = q[q["quote"].str.contains(r"(?:idea itself|in itself) is (?:correct|the right one)", regex=True)]
+    assert idea["cluster_id"].nunique() == 1 and set(idea["cluster_method"]) == {"lexical"}
