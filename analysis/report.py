@@ -960,7 +960,8 @@ def articles_section(articles: pd.DataFrame, *, max_rows: int) -> str:
 
 def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None, similarity: pd.DataFrame | None,
                      articles: pd.DataFrame, *, summary: Mapping[str, Any] | None, figure_png: bytes | None,
-                     stage_figures: str = "", max_rows: int = 500, max_evidence: int = 8) -> str:
+                     stage_figures: str = "", max_rows: int = 500, max_evidence: int = 8,
+                     max_conflicts: int = 100) -> str:
     """Facts every outlet carried, what each outlet left out, conflicting details, similarity."""
     parts = [section_heading("coverage", "What each outlet reported")]
     if not _has(facts, "fact_id", "article_id", "text"):
@@ -1021,7 +1022,11 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
         parts.append(paragraph("The same fact stated with different numbers, dates or names. Each line gives the "
                                "value each outlet used; open it to read the sentences."))
         outlets_of = outlet_labels(articles)
-        for fid, g in c.groupby(c["fact_id"].map(_text), sort=True):
+        groups = list(c.groupby(c["fact_id"].map(_text), sort=True))
+        if len(groups) > max_conflicts:
+            parts.append(paragraph(f"The first {max_conflicts} of {len(groups)} facts with conflicting details; "
+                                   "all of them are in data/conflicts.csv."))
+        for fid, g in groups[:max_conflicts]:
             sides = {(_text(o), _text(v)) for o, v in zip(g["outlet"], g["value"])}
             if {"other_article_id", "other_value"} <= set(g.columns):  # the stage records both sides
                 sides |= {(outlets_of.get(_text(a), _text(a)), _text(v))
@@ -1111,7 +1116,8 @@ def stance_evidence_html(evidence_rows: pd.DataFrame, sentences: pd.DataFrame | 
 def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | None, sentences: pd.DataFrame | None,
                    articles: pd.DataFrame, *, summary: Mapping[str, Any] | None,
                    figures: Mapping[str, bytes] | None = None, stage_figures: str = "", targets: int = 3,
-                   max_rows: int = 500, max_evidence: int = 8, preferred: Sequence[str] = ()) -> str:
+                   max_rows: int = 500, max_evidence: int = 8, preferred: Sequence[str] = (),
+                   max_explained: int = 60) -> str:
     """Who framed each main target's position most and least favourably, and the words why."""
     parts = [section_heading("stance", "How each outlet framed the position")]
     ranking = stance_ranking(stance, articles)
@@ -1145,9 +1151,15 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
         if ev is None:
             parts.append(_missing("The cue-by-cue evidence", "data/stance_evidence.csv", "stance"))
             continue
-        for row in r.itertuples(index=False):
-            rows = ev[(ev["article_id"].map(_text) == row.article_id) & (ev["target"] == target)]
-            if rows.empty:
+        by_article = {a: g for a, g in ev[ev["target"] == target].groupby(ev["article_id"].map(_text), sort=False)}
+        # with many articles, explain the extremes (most and least favourable) and say the rest are in the data
+        shown = r if len(r) <= max_explained else pd.concat([r.head(max_explained // 2), r.tail(max_explained // 2)])
+        if len(shown) < len(r):
+            parts.append(paragraph(f"Evidence is shown for the {len(shown) // 2} most and {len(shown) // 2} least "
+                                   f"favourable of {len(r)} articles; every cue is in data/stance_evidence.csv."))
+        for row in shown.itertuples(index=False):
+            rows = by_article.get(row.article_id)
+            if rows is None or rows.empty:
                 continue
             parts.append(stance_evidence_html(
                 rows, sentences, label=labels.get(row.article_id, row.article_id), limit=max_evidence,

@@ -338,3 +338,14 @@ def test_methods_fall_back_to_pinned_benchmark_floors(tmp_path: Path) -> None:
     assert "span recall: ≥ 0.14" in stance and "unbenchmarked" not in stance
     assert "unbenchmarked" in quotes
     assert report.load_benchmark_floors(tmp_path / "absent") == {}
+
+
+def test_stance_evidence_is_capped_to_the_extremes() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    sentences = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "sent_id": ["a1:s0", "a2:s0", "a3:s0"],
+                              "start": [0, 0, 0], "end": [10, 10, 10], "text": ["x backs it"] * 3})
+    ev = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "target": "Plan", "sent_id": ["a1:s0", "a2:s0", "a3:s0"],
+                       "start": 2, "end": 7, "cue": "backs", "cue_class": "endorsing", "weight": 0.5})
+    html = report.stance_section(_stance(), ev, sentences, arts, summary=None, targets=1, max_explained=2)
+    assert "for the 1 most and 1 least favourable of 3 articles" in html
+    assert "Why A reads" in html and "Why B reads" in html and "Why C reads" not in html
