@@ -20,17 +20,20 @@ targets
 stance_evidence
     ``article_id, target, sent_id, start, end, cue, cue_class, weight`` (the DESIGN contract) plus
     ``axis`` (``support`` / ``conditionality`` / ``modifier``), ``section`` (headline / lede /
-    body), ``section_weight``, ``base_weight`` (the list's weight), ``clause_start``, ``clause_end``
-    (char offsets of the clause the cue sits in), ``negated``, ``hedged`` (bools), ``role``
-    (``subject`` / ``speaker`` / ``mentioned``). ``weight`` is the cue's final contribution:
-    on the support axis the signed amount added to the support numerator (after negation, hedge
-    damping, boosters and the section weight); on the conditionality axis the amount added to the
-    conditionality numerator; for modifiers the factor they applied (e.g. 1.3, -0.7). Offsets
-    are character offsets into ``clean_text``.
+    body), ``section_weight``, ``base_weight`` (the word list's weight), ``clause_weight`` (after
+    negation, hedge damping and boosters), ``clause_start``, ``clause_end`` (char offsets of the
+    clause the cue sits in), ``negated``, ``hedged`` (bools), ``role`` (``subject`` / ``speaker``
+    / ``mentioned``). ``weight`` is the cue's additive contribution to the article's score: the
+    support-axis weights of one (article, target) sum to its ``support_score``, the
+    conditionality-axis ones to its ``conditionality``; for modifiers it is the factor applied
+    (1.3 for a booster, -0.7 for a negation). ``start``/``end`` are character offsets into
+    ``clean_text``; ``cue`` is ``clean_text[start:end]``.
 stance
     ``article_id, target, support_score, conditionality, label, confidence`` (the contract) plus
-    ``n_cues``, ``support_mass`` (sum of |support weights|), ``conditional_mass``, ``top_cues``
-    (the strongest cues, ``;``-joined), ``method``.
+    ``n_cues``, ``cue_mass`` (section-weighted sum of |clause weights|, what ``confidence``
+    grows with), ``top_cues`` (the five cues that moved the scores most, ``;``-joined, with class
+    and section) and ``method``. One row per article and target, ``unclear`` when no stance word
+    was found.
 """
 
 from __future__ import annotations
@@ -766,6 +769,10 @@ def stance_label(support: float, conditionality: float, *, mass: float,
     return "supportive"
 
 
+STANCE_COLUMNS = ["article_id", "target", "support_score", "conditionality", "label", "confidence", "n_cues",
+                  "cue_mass", "top_cues", "method"]
+
+
 @dataclass(frozen=True)
 class StanceScores:
     """Scores per article and target, and the evidence with each cue's contribution filled in."""
@@ -841,7 +848,7 @@ def score_stance(evidence: pd.DataFrame, articles: pd.DataFrame, targets: pd.Dat
                              confidence=round(1 - math.exp(-mass / confidence_scale), 6),
                              n_cues=int(len(idx)), cue_mass=round(mass, 6), top_cues=top, method=METHOD))
     evidence["weight"] = evidence["weight"].round(6)
-    return StanceScores(pd.DataFrame(rows), evidence)
+    return StanceScores(pd.DataFrame(rows, columns=STANCE_COLUMNS), evidence)
 
 
 # --------------------------------------------------------------------------- views
@@ -987,14 +994,24 @@ def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str) 
         ax.annotate(name, (r.support_score, r.conditionality), xytext=(6, 6 if i % 2 else -12),
                     textcoords="offset points", fontsize=8)
     ax.set_xlim(-1.05, 1.05)
-    ax.set_ylim(-0.02, max(0.8, float(st["conditionality"].max()) + 0.1) if len(st) else 1)
+    ax.set_ylim(-0.02, max(0.8, float(st["conditionality"].max()) + 0.1) if len(st) else 0.8)
     ax.set_xlabel("← opposes        support score        supports →")
     ax.set_ylabel("conditionality (share of hedges / conditions)")
     ax.set_title(f"How each outlet frames {target}'s position")
-    ax.legend(title="label", fontsize=8, loc="upper left", frameon=False)
+    if len(st):
+        ax.legend(title="label", fontsize=8, loc="upper left", frameon=False)
+    else:
+        ax.text(0, 0.4, "no stance evidence for this target", ha="center", color="#555")
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def main_target(targets: pd.DataFrame) -> str:
+    """The target the views focus on: the first actor, else the proposition, else ``""``."""
+    actors = targets[targets["kind"] == "actor"]
+    pick = actors if len(actors) else targets
+    return str(pick["target"].iloc[0]) if len(pick) else ""
 
 
 def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.DataFrame,

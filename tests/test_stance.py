@@ -288,3 +288,18 @@ def test_notebook_is_stored_without_outputs_and_has_parameters():
 ])
 def test_label_order(support, conditionality, mass, label):
     assert stance.stance_label(support, conditionality, mass=mass) == label
+
+
+def test_no_targets_gives_empty_tables_with_contract_columns(tmp_path):
+    arts, sents = corpus(["Rain expected", "It will rain on Monday.", "Bring an umbrella."],
+                         ["Storm warning", "A storm is coming.", "Stay inside."])
+    targets, res = run(arts, sents, n_actors=3, proposition="")
+    assert targets.empty and res.stance.empty and res.evidence.empty
+    artifacts.write_table(res.stance, tmp_path, "stance")  # raises if a contract column is missing
+    artifacts.write_table(res.evidence, tmp_path, "stance_evidence")
+    main = stance.main_target(targets)
+    assert main == ""
+    assert stance.framing_table(arts, sents, res.stance, res.evidence, target=main).empty
+    assert "<mark" not in stance.evidence_html(arts, sents, res.stance, res.evidence, target=main)
+    fig = stance.stance_figure(res.stance, arts, target=main)
+    assert fig.axes[0].get_legend() is None
