@@ -913,16 +913,22 @@ def evidence_html(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.Da
     ev = evidence[(evidence["target"] == target) & (evidence["axis"] != "modifier")]
     mods = evidence[(evidence["target"] == target) & (evidence["axis"] == "modifier")]
     st = stance[stance["target"] == target].sort_values(["support_score", "article_id"], ascending=[False, True])
-    meta = articles.set_index("article_id")
+    outlet_of = dict(zip(articles["article_id"], articles["outlet"])) if "outlet" in articles.columns else {}
+    wanted = set(st["article_id"])
+    sents_of = dict(tuple(sentences[sentences["article_id"].isin(wanted)].sort_values(["article_id", "start"])
+                          .groupby("article_id", sort=False)))
+    ev_of = dict(tuple(ev.groupby("article_id", sort=False)))
+    all_of = dict(tuple(pd.concat([ev, mods]).groupby("article_id", sort=False)))
     blocks = [f"<style>{STANCE_CSS}</style>"]
     for r in st.itertuples(index=False):
-        outlet = str(meta.at[r.article_id, "outlet"]) if "outlet" in meta.columns else r.article_id
-        head = (f'<div class="stance-block"><h4>{html.escape(outlet or r.article_id)} — {html.escape(r.label)}'
+        outlet = str(outlet_of.get(r.article_id, "")) or r.article_id
+        head = (f'<div class="stance-block"><h4>{html.escape(outlet)} — {html.escape(r.label)}'
                 f" (support {r.support_score:+.2f}, conditionality {r.conditionality:.2f}, "
                 f"confidence {r.confidence:.2f})</h4>")
-        sents = sentences[sentences["article_id"] == r.article_id].sort_values("start")
-        e_art = pd.concat([ev[ev["article_id"] == r.article_id], mods[mods["article_id"] == r.article_id]])
-        strength = ev[ev["article_id"] == r.article_id].groupby("sent_id")["weight"].apply(lambda w: w.abs().sum())
+        sents = sents_of.get(r.article_id, sentences.iloc[:0])
+        e_art = all_of.get(r.article_id, evidence.iloc[:0])
+        e_ev = ev_of.get(r.article_id, evidence.iloc[:0])
+        strength = e_ev.groupby("sent_id")["weight"].apply(lambda w: w.abs().sum())
         body_ids = set(strength[strength > 0].sort_values(ascending=False).index[:max_body_sentences])
         lines = []
         for s in sents.itertuples(index=False):
@@ -946,17 +952,22 @@ def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.Da
     DataFrame with ``outlet, article_id, label, support_score, conditionality, headline, lede,
     headline_cues, lede_cues``, most supportive first.
     """
-    ev = evidence[(evidence["target"] == target) & (evidence["axis"] != "modifier")]
+    ev = evidence[(evidence["target"] == target) & (evidence["axis"] != "modifier")
+                  & (evidence["cue_class"] != "neutral") & evidence["section"].isin(["headline", "lede"])]
+    top = sentences[sentences["section"].isin(["headline", "lede"])].sort_values(["article_id", "start"])
+    sents_of = dict(tuple(top.groupby("article_id", sort=False)))
+    cues_of = dict(tuple(ev.groupby(["article_id", "section"], sort=False)))
+    outlet_of = dict(zip(articles["article_id"], articles["outlet"])) if "outlet" in articles.columns else {}
+    no_sents = top.iloc[:0]
     rows = []
     for r in stance[stance["target"] == target].itertuples(index=False):
-        sents = sentences[sentences["article_id"] == r.article_id].sort_values("start")
-        art = articles[articles["article_id"] == r.article_id].iloc[0]
+        sents = sents_of.get(r.article_id, no_sents)
 
         def cues(sec: str) -> str:
-            e = ev[(ev["article_id"] == r.article_id) & (ev["section"] == sec) & (ev["cue_class"] != "neutral")]
-            return ", ".join(f"{c} [{k}]" for c, k in zip(e["cue"], e["cue_class"]))
+            e = cues_of.get((r.article_id, sec))
+            return "" if e is None else ", ".join(f"{c} [{k}]" for c, k in zip(e["cue"], e["cue_class"]))
 
-        rows.append(dict(outlet=art.get("outlet", ""), article_id=r.article_id, label=r.label,
+        rows.append(dict(outlet=outlet_of.get(r.article_id, ""), article_id=r.article_id, label=r.label,
                          support_score=r.support_score, conditionality=r.conditionality,
                          headline=" ".join(sents.loc[sents["section"] == "headline", "text"]),
                          lede=" ".join(sents.loc[sents["section"] == "lede", "text"]),
