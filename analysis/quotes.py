@@ -45,6 +45,9 @@ clusters : DataFrame, one row per variant cluster with two or more renderings
     ``lexical+semantic`` when a translation variant joined by meaning).
 voices : DataFrame
     ``outlet, speaker, n_quotes, n_direct, n_partial, n_indirect`` — who gets a voice where.
+
+Notebook 04 writes them as ``data/quotes.csv`` (without ``outlet``, joined from articles),
+``data/quote_clusters.csv`` and ``data/quote_voices.csv``.
 """
 
 from __future__ import annotations
@@ -583,7 +586,7 @@ def parse_articles(texts: Sequence[str], nlp: Any = None, *, batch_size: int = 6
         yield doc
 
 
-def _classify_kind(text: str, span: MarkSpan, head: list[Any]) -> str:
+def _classify_kind(head: list[Any]) -> str:
     """Direct if the quote stands as its own sentence or follows "said," / "said:"; else partial."""
     words = [t for t in head if not t.is_space]
     if not words:
@@ -646,7 +649,7 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
 def _direct_quote(parse: _ArticleParse, span: MarkSpan, article_id: str) -> Quote:
     text = parse.text
     head, tail = _frame(parse, span)
-    kind = _classify_kind(text, span, head)
+    kind = _classify_kind(head)
     base = Quote(article_id, span.start, span.end, text[span.start:span.end], kind, unbalanced=span.unbalanced)
     if kind == "partial":
         return _partial_speaker(parse, span, base)
@@ -1268,7 +1271,7 @@ def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, m
         return []
     cands = []
     for a, b in sorted(_candidate_pairs([_words(u[1]) for u in units], max_df=max_df, min_shared=2)):
-        (x, sx), (y, sy) = units[a], units[b]
+        x, y = units[a][0], units[b][0]
         if x != y and arts[x] != arts[y] and speakers[x] == speakers[y]:
             cands.append((a, b))
     if not cands:

@@ -23,7 +23,7 @@ Articles are split in two halves by a hash of their id: ``tune`` (used while dev
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_quotes.py [--eval-dir ../shared/eval] [--update-floors]
+    .venv/bin/python benchmarks/bench_quotes.py [--eval-dir ../shared/eval] [--detail] [--update-floors]
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "
 ANCHORS = {
     ("ggt", "all", 0.3): "GGT system F1 0.837; textacy 0.57; quote-mark regex 0.67",
     ("ggt", "direct", 0.3): "textacy P 0.97 / R 0.69 (F1 ~0.81; 0.72 in eval/README); regex 0.85",
-    ("ggt", "speaker", 0.3): "GGT system 0.865",
+    ("ggt", "speaker", 0.3): "GGT speaker accuracy 0.865",
 }
 
 
@@ -126,6 +126,8 @@ def score(rows: list[dict], pred: pd.DataFrame, *, threshold: float, direct_only
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--detail", action="store_true",
+                    help="also print tune/held halves, direct-only and strict-overlap lines")
     ap.add_argument("--update-floors", action="store_true",
                     help="lower or raise the pinned floors to 0.02 below today's figures")
     args = ap.parse_args(argv)
@@ -141,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         pred = predict(rows, include_cognition=cognition)
         secs = time.perf_counter() - t0
+        head = score(rows, pred, threshold=0.3, direct_only=False)
+        held = score([r for r in rows if half_of(r["id"]) == "held"], pred, threshold=0.3, direct_only=False)
+        anchor = "; ".join(v for k, v in ANCHORS.items() if k[0] == name and k[1] != "direct") or "none published for this split"
+        print(f"quotes  {fname}  n={head['n_gold']}  F1 {head['F1']:.3f} (P {head['P']:.3f} R {head['R']:.3f}, "
+              f"overlap>0.3, all quotes; held-out half {held['F1']:.3f})  speaker_acc {head['speaker_acc']:.3f} "
+              f"(held-out {held['speaker_acc']:.3f})" + (f"  (anchors: {anchor})" if anchor else ""))
         for part in ("all", "tune", "held"):
             sub = rows if part == "all" else [r for r in rows if half_of(r["id"]) == part]
             for scope in ("all", "direct"):
@@ -154,12 +162,14 @@ def main(argv: list[str] | None = None) -> int:
                                  f"  vs_resolved {s['speaker_ref_acc']:.3f} (n={s['speaker_ref_n']})")
                         if (name, "speaker", 0.3) in ANCHORS:
                             anchor += f"; speaker anchor {ANCHORS[(name, 'speaker', 0.3)]}"
-                    print(line + (f"  (anchor {anchor})" if anchor and part == "all" else ""))
+                    if args.detail:
+                        print("  " + line + (f"  (anchor {anchor})" if anchor and part == "all" else ""))
                     if part == "all":
                         figures[f"{name}_{scope}_f1_{thr}"] = round(s["F1"], 4)
                         if scope == "all" and thr == 0.3:
                             figures[f"{name}_speaker_acc"] = round(s["speaker_acc"], 4)
-        print(f"quotes  {fname}  extraction wall time {secs:.1f} s for {len(rows)} articles")
+        if args.detail:
+            print(f"  quotes  {fname}  extraction wall time {secs:.1f} s for {len(rows)} articles")
     floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
     if args.update_floors:
         FLOORS.write_text(json.dumps({k: round(max(0.0, v - 0.02), 3) for k, v in sorted(figures.items())},
