@@ -18,7 +18,8 @@ similarity : DataFrame
     similarities), ``shingle_jaccard`` (word 5-shingle Jaccard, 0 when not an LSH candidate).
     One row per candidate pair, ``article_a < article_b``.
 claims : DataFrame
-    ``claim_id, article_id, outlet, sent_id, start, end, text, section, numbers, dates, persons``;
+    ``claim_id, article_id, outlet, sent_id, start, end, text, section, kind, numbers, dates,
+    persons``; ``kind`` is ``clause`` or ``sub`` (an embedded clause, evidence only);
     ``start``/``end`` index ``articles.clean_text``; the last three are the claim's signature
     as readable ``;``-separated strings.
 facts : DataFrame (one row per evidence claim)
@@ -260,6 +261,22 @@ def disagreements(a: Signature, b: Signature) -> list[Disagreement]:
     return out
 
 
+def _subclause_spans(doc: Any, *, min_words: int) -> list[tuple[int, int]]:
+    """Character spans of embedded clauses: a relative clause with the noun it describes, or an
+    adverbial clause ("after X signalled Y"), each at least ``min_words`` words long."""
+    spans = []
+    for tok in doc:
+        if tok.dep_ not in ("relcl", "advcl"):
+            continue
+        head = tok.head if tok.dep_ == "relcl" else tok
+        sub = list(head.subtree)
+        span = doc[sub[0].i: sub[-1].i + 1]
+        text = span.text.rstrip(" ,;")
+        if len(_WORD.findall(text)) >= min_words:
+            spans.append((span.start_char, span.start_char + len(text)))
+    return spans
+
+
 def _split_clauses(text: str, *, min_words: int) -> list[tuple[int, int]]:
     """Character spans of the clauses of a sentence; parts shorter than ``min_words`` stay joined."""
     cuts = [0]
@@ -283,7 +300,7 @@ def _split_clauses(text: str, *, min_words: int) -> list[tuple[int, int]]:
 
 
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
-           clause_min_words: int = 3, nlp_model: Any = None) -> pd.DataFrame:
+           clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None) -> pd.DataFrame:
     """Split every sentence into claims and attach each claim's signature.
 
     Parameters
@@ -296,8 +313,16 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         A sentence is split at ``;`` or before "but/while/whereas/although" only when both parts
         have at least this many words, so "X supports it, but details must be discussed" gives two
         claims while "but also" fragments stay attached.
+    subclauses : bool, default=False
+        Also add embedded clauses (a relative clause with its noun, an adverbial clause such as
+        "after negotiators signalled they could back the plan") as ``kind == "sub"`` claims. A
+        fact stated only inside a sentence about something else is still evidence; sub-claims
+        may be attached to a fact but never found one. Needs the dependency parser (slower).
+        Off by default: on the seed corpus most of its attachments were topical ("Russia's Kursk
+        region, where ...") rather than the same fact.
     nlp_model : spaCy Language, optional
-        Pipeline with NER; defaults to :func:`analysis.nlp.load_spacy` without the parser.
+        Pipeline with NER (and the parser when ``subclauses``); defaults to
+        :func:`analysis.nlp.load_spacy`.
 
     Returns
     -------
@@ -306,17 +331,20 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     """
     _check_columns(articles, ["article_id", "outlet", "clean_text"], "articles")
     _check_columns(sentences, ["article_id", "sent_id", "start", "end", "text", "section"], "sentences")
-    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=False, ner=True)
+    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=subclauses, ner=True)
     persons_by_article: dict[str, list[tuple[int, int, str]]] = {}
     ids = articles["article_id"].astype(str).tolist()
     # the small NER model sometimes tags a place as a person ("Kyiv"); a name counts as a person
     # only when most of its mentions across the corpus are tagged PERSON
     votes: dict[str, dict[str, int]] = {}
     ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
+    subs_by_article: dict[str, list[tuple[int, int]]] = {}
     for art_id, doc in zip(ids, nlp_model.pipe(articles["clean_text"].astype(str).tolist(), batch_size=16)):
         ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
                 if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
         ents_by_article[art_id] = ents
+        if subclauses and doc.has_annotation("DEP"):
+            subs_by_article[art_id] = _subclause_spans(doc, min_words=max(min_words, 5))
         for _, _, text, label in ents:
             key = _surname(text)
             votes.setdefault(key, {}).setdefault(label, 0)
@@ -327,25 +355,39 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
             if label == "PERSON" and votes[_surname(t)]["PERSON"] * 2 > sum(votes[_surname(t)].values())]
     outlet = dict(zip(ids, articles["outlet"].astype(str)))
     rows = []
+    texts = dict(zip(ids, articles["clean_text"].astype(str)))
+
+    def add(s: Any, cid: str, start: int, end: int, kind: str) -> None:
+        art = str(s.article_id)
+        text = texts[art][start:end]
+        names = [t for ps, pe, t in persons_by_article.get(art, []) if ps >= start and pe <= end]
+        sig = signature(text, names)
+        rows.append({
+            "claim_id": cid, "article_id": art, "outlet": outlet.get(art, "") or art,
+            "sent_id": str(s.sent_id), "start": start, "end": end, "text": text,
+            "section": str(s.section), "kind": kind,
+            "numbers": "; ".join(sorted(x[2] for x in sig.numbers)),
+            "dates": "; ".join(sorted(x[2] for x in sig.dates)),
+            "persons": "; ".join(sorted({x[2] for x in sig.persons})),
+            "_sig": sig,
+        })
+
     for s in sentences.sort_values(["article_id", "start"]).itertuples(index=False):
         art = str(s.article_id)
+        spans = []
         for k, (a, b) in enumerate(_split_clauses(str(s.text), min_words=clause_min_words)):
-            text = str(s.text)[a:b]
-            if len(_WORD.findall(text)) < min_words:
+            if len(_WORD.findall(str(s.text)[a:b])) < min_words:
                 continue
-            start, end = int(s.start) + a, int(s.start) + b
-            names = [t for ps, pe, t in persons_by_article.get(art, []) if ps >= start and pe <= end]
-            sig = signature(text, names)
-            rows.append({
-                "claim_id": f"{s.sent_id}:c{k}", "article_id": art, "outlet": outlet.get(art, "") or art,
-                "sent_id": str(s.sent_id), "start": start, "end": end, "text": text,
-                "section": str(s.section),
-                "numbers": "; ".join(sorted(x[2] for x in sig.numbers)),
-                "dates": "; ".join(sorted(x[2] for x in sig.dates)),
-                "persons": "; ".join(sorted({x[2] for x in sig.persons})),
-                "_sig": sig,
-            })
-    cols = ["claim_id", "article_id", "outlet", "sent_id", "start", "end", "text", "section",
+            spans.append((int(s.start) + a, int(s.start) + b))
+            add(s, f"{s.sent_id}:c{k}", int(s.start) + a, int(s.start) + b, "clause")
+        sent_words = len(_WORD.findall(str(s.text)))
+        subs = [(a, b) for a, b in subs_by_article.get(art, []) if a >= int(s.start) and b <= int(s.end)]
+        for k, (a, b) in enumerate(sorted(set(subs))):
+            # only a genuine part of a clause is new evidence; near-whole-sentence spans repeat it
+            if (a, b) in spans or len(_WORD.findall(texts[art][a:b])) > 0.7 * sent_words:
+                continue
+            add(s, f"{s.sent_id}:r{k}", a, b, "sub")
+    cols = ["claim_id", "article_id", "outlet", "sent_id", "start", "end", "text", "section", "kind",
             "numbers", "dates", "persons", "_sig"]
     return pd.DataFrame(rows, columns=cols).reset_index(drop=True)
 
@@ -695,6 +737,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         return _facts_frame([]), _conflicts_frame([])
     sigs = claim_table["_sig"].tolist()
     arts = claim_table["article_id"].tolist()
+    # sub-claims (embedded clauses) may only serve as attached evidence
+    is_sub = (claim_table["kind"] == "sub").tolist() if "kind" in claim_table else [False] * n
     V = vectors
     dense = _dense(V) if n <= 20000 else None
 
@@ -719,7 +763,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     # date means a different event, not a contradiction
     conflict_rows = []
     for i, j, s in cand:
-        if arts[i] == arts[j] or not conflict(i, j):
+        if arts[i] == arts[j] or is_sub[i] or is_sub[j] or not conflict(i, j):
             continue
         kinds = {d.kind for d in conflict(i, j)}
         if (kinds == {"entity"} and s >= core_threshold) or ("entity" not in kinds and s >= conflict_threshold):
@@ -738,6 +782,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     for i, j, s in sorted(cand, key=lambda t: (-t[2], t[0], t[1])):
         if s < core_threshold:
             break
+        if is_sub[i] or is_sub[j]:
+            continue
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
@@ -749,7 +795,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         parent[rj] = ri
         members[ri] = sorted(A + B)
         del members[rj]
-    facts = {root: _Fact(core=m) for root, m in members.items()}
+    facts = {root: _Fact(core=m) for root, m in members.items() if not is_sub[m[0]]}
     root_of = {i: find(i) for i in range(n)}
 
     # attachment: an outlet not yet in a fact lends its closest non-conflicting claim as evidence
@@ -759,6 +805,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
             continue
         for x, y in ((i, j), (j, i)):  # x's fact, y the candidate evidence
             root = root_of[x]
+            if root not in facts:
+                continue
             core = facts[root].core
             if arts[y] in {arts[c] for c in core}:
                 continue
@@ -766,7 +814,10 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
                 continue
             sims = [sim(y, c) for c in core]
             score = float(np.mean(sims))
-            # close to the fact as a whole, or a paraphrase of one of its claims
+            # close to the fact as a whole, or a paraphrase of one of its claims; a one-claim fact
+            # says nothing about what is common to its wording, so it needs a paraphrase-level match
+            if len(core) == 1 and score < core_threshold:
+                continue
             if score < attach_threshold and max(sims) < core_threshold:
                 continue
             key = (root, arts[y])
@@ -987,7 +1038,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         core_threshold: float | None = None, attach_threshold: float | None = None,
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
-        min_words: int = 4, cache: dict | None = None) -> CoverageResult:
+        min_words: int = 4, subclauses: bool = False, cache: dict | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.
 
     Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
@@ -1022,7 +1073,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
                                article_threshold=article_threshold)
     sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
                               syndicated=synd)
-    ct = claims(arts, sents, min_words=min_words)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses)
     texts = ct["text"].tolist()
     V = _vectors(texts, method, cache) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
