@@ -1044,7 +1044,11 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
                          ("reference_quote_id", ""), ("reference_text", ""), ("coverage", float("nan")),
                          ("diff", "")):
         df[col] = default
-    df["speaker"] = canonical_speakers(df["speaker"].tolist())
+    # only person names are merged: "the US president" and "the French president" are different people
+    person = (df["speaker_type"].eq("person") | df["resolution"].isin(["pronoun", "title"])
+              | df["attribution"].eq("floating")) & df["speaker"].ne("")
+    if person.any():
+        df.loc[person, "speaker"] = canonical_speakers(df.loc[person, "speaker"].tolist())
     return df[QUOTE_COLUMNS + [c for c in df.columns if c not in QUOTE_COLUMNS]]
 
 

@@ -375,3 +375,11 @@ def test_seed_translation_variants_join_by_meaning_when_embeddings_exist(seeds_d
     # meaning never overrides words: the lexical clusters are unchanged
     idea = q[q["quote"].str.contains(r"(?:idea itself|in itself) is (?:correct|the right one)", regex=True)]
     assert idea["cluster_id"].nunique() == 1 and set(idea["cluster_method"]) == {"lexical"}
+
+
+def test_unresolved_descriptions_are_not_merged_like_names() -> None:
+    arts = _corpus([("a", "A", "“We will act,” the US president said. “We will wait,” the French president said."),
+                    ("b", "B", "“We will act,” Mr. Petrov said. Ivan Petrov left.")])
+    q, _, _ = quotes.build_quotes(arts)
+    assert set(q.loc[q["article_id"] == "a", "speaker"]) == {"the US president", "the French president"}
+    assert set(q.loc[q["article_id"] == "b", "speaker"]) == {"Ivan Petrov"}
