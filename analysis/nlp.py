@@ -110,3 +110,43 @@ def embed(texts: Sequence[str], *, cache: dict[str, np.ndarray] | None = None,
     if not keys:
         return np.zeros((0, 384), dtype=np.float32)
     return np.vstack([cache[k] for k in keys])
+
+
+def _pipeline_key(nlp: Any) -> str:
+    """Cache namespace: model name + version + active components (a different pipeline parses differently)."""
+    meta = nlp.meta
+    return text_key(f"{meta.get('name')}-{meta.get('version')}-{','.join(nlp.pipe_names)}")[:16]
+
+
+def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike[str] | None = None,
+                 batch_size: int = 64, n_process: int = 1) -> list[Any]:
+    """spaCy docs for ``texts``, parsing only texts not already in the on-disk cache.
+
+    The cache is one ``DocBin`` per pipeline under ``cache_dir`` (keyed by the sha1 of each
+    text), so a rerun after adding ten articles parses only their sentences. Parses are
+    deterministic, so cached and fresh docs are interchangeable.
+    """
+    from pathlib import Path
+
+    from spacy.tokens import DocBin
+
+    if cache_dir is None:
+        return list(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+    path = Path(cache_dir) / f"parses-{_pipeline_key(nlp)}.spacy"
+    known: dict[str, Any] = {}
+    if path.exists():
+        stored = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+        for doc in stored.get_docs(nlp.vocab):
+            known[text_key(doc.text)] = doc
+    keys = [text_key(t) for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if todo:
+        for (k, _), doc in zip(todo, nlp.pipe([t for _, t in todo], batch_size=batch_size, n_process=n_process)):
+            known[k] = doc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        out = DocBin(attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "LEMMA",
+                            "MORPH", "POS", "SENT_START", "SPACY", "NORM"], store_user_data=True)
+        for k in sorted(known):
+            out.add(known[k])
+        path.write_bytes(out.to_bytes())
+    return [known[k] for k in keys]

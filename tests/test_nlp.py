@@ -1,0 +1,38 @@
+"""The on-disk parse cache returns the same analyses as parsing afresh, and parses only new texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import nlp
+
+
+class CountingPipe:
+    """Wraps a spaCy pipeline to count the texts it actually parses."""
+
+    def __init__(self, inner):  # type: ignore[no-untyped-def]
+        self.inner, self.parsed = inner, 0
+        self.vocab, self.meta, self.pipe_names = inner.vocab, inner.meta, inner.pipe_names
+
+    def pipe(self, texts, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        self.parsed += len(texts)
+        return self.inner.pipe(texts, **kwargs)
+
+
+def _analysis(doc):  # type: ignore[no-untyped-def]
+    return [(t.text, t.dep_, t.head.i, t.ent_type_, t.tag_, t.is_sent_start) for t in doc]
+
+
+def test_cache_matches_fresh_parse_and_skips_known_texts(tmp_path: Path) -> None:
+    model = CountingPipe(nlp.load_spacy(parser=True, ner=True))
+    texts = ["Mayor Ann Lee said on Monday that the budget would pass.", "Critics disagreed.",
+             "Mayor Ann Lee said on Monday that the budget would pass."]
+    first = nlp.parse_cached(texts, nlp=model, cache_dir=tmp_path)
+    assert model.parsed == 2  # the repeated text is parsed once
+    second = nlp.parse_cached(texts + ["Council members will vote next week, officials said."],
+                              nlp=model, cache_dir=tmp_path)
+    assert model.parsed == 3  # only the new text
+    fresh = list(model.inner.pipe(texts))
+    assert [_analysis(d) for d in first] == [_analysis(d) for d in second[:3]] == [_analysis(d) for d in fresh]
+    assert [e.text for e in second[0].ents] == [e.text for e in fresh[0].ents]
