@@ -150,3 +150,26 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
             out.add(known[k])
         path.write_bytes(out.to_bytes())
     return [known[k] for k in keys]
+
+
+def load_embedding_cache(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """Embeddings saved by :func:`save_embedding_cache` (text_key -> vector); empty if none yet."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with np.load(path) as data:
+        return {k: v for k, v in zip(data["keys"].tolist(), data["vectors"])}
+
+
+def save_embedding_cache(cache: dict[str, np.ndarray], path: str | os.PathLike[str]) -> None:
+    """Store ``cache`` sorted by key, so reruns with new articles embed only the new sentences."""
+    from pathlib import Path
+
+    if not cache:
+        return
+    keys = sorted(cache)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        np.savez(fh, keys=np.array(keys), vectors=np.vstack([cache[k] for k in keys]).astype(np.float32))

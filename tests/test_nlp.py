@@ -36,3 +36,13 @@ def test_cache_matches_fresh_parse_and_skips_known_texts(tmp_path: Path) -> None
     fresh = list(model.inner.pipe(texts))
     assert [_analysis(d) for d in first] == [_analysis(d) for d in second[:3]] == [_analysis(d) for d in fresh]
     assert [e.text for e in second[0].ents] == [e.text for e in fresh[0].ents]
+
+
+def test_embedding_cache_round_trip(tmp_path: Path) -> None:
+    import numpy as np
+
+    cache = {nlp.text_key("b"): np.ones(3, dtype=np.float32), nlp.text_key("a"): np.zeros(3, dtype=np.float32)}
+    nlp.save_embedding_cache(cache, tmp_path / "emb.npz")
+    loaded = nlp.load_embedding_cache(tmp_path / "emb.npz")
+    assert set(loaded) == set(cache) and all(np.array_equal(loaded[k], cache[k]) for k in cache)
+    assert nlp.load_embedding_cache(tmp_path / "missing.npz") == {}
