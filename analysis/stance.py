@@ -1059,6 +1059,11 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
             f"({low.label}, {low.support_score:+.2f}; {words(low.article_id)}).")
         counts = st["label"].value_counts()
         findings.append(f"{t.target}: " + ", ".join(f"{counts[l]} {l}" for l in LABELS if l in counts) + ".")
-    return {"method": METHOD, "notes": notes, "findings": findings,
+    main = main_target(targets)
+    ranked = stance[(stance["target"] == main)].sort_values(["support_score", "article_id"], ascending=[False, True])
+    ranking = [dict(article_id=r.article_id, outlet=str(meta.at[r.article_id, "outlet"]) if "outlet" in meta.columns
+                    else "", label=r.label, support_score=r.support_score, conditionality=r.conditionality,
+                    confidence=r.confidence) for r in ranked.itertuples(index=False)]
+    return {"method": METHOD, "notes": notes, "findings": findings, "main_target": main, "ranking": ranking,
             "targets": targets["target"].tolist(), "n_articles": int(articles["article_id"].nunique()),
             "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS}

@@ -63,6 +63,10 @@ def tables(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list
         pos = shift
         paras = r["text"].split("\n\n")
         for para, doc in zip(paras, senter.pipe(paras, batch_size=64)):
+            # some bodies repeat the title as their first paragraph: it is the headline already
+            if " ".join(para.split()) == title and len(spans) == 1:
+                pos += len(para) + 2
+                continue
             for s in doc.sents:
                 if s.text.strip():
                     spans.append((pos + s.start_char, pos + s.end_char))
