@@ -888,6 +888,7 @@ def _resolve(parse: _ArticleParse, quotes: list[Quote]) -> list[Quote]:
     by_start = {f"{q.article_id}:{q.start}": q for q in quotes if q.kind == "indirect"}
     # (position, name, gender) of earlier speakers: antecedents for "he said" and floating quotes
     voices: list[tuple[int, str, str]] = []
+    surnames = {p.name.split()[-1].lower() for p in persons}
     # a gender named once by a title ("Mr.", "Ms.") holds for every mention of that person
     gender_of: dict[str, str] = {}
     for p in persons:
@@ -904,7 +905,9 @@ def _resolve(parse: _ArticleParse, quotes: list[Quote]) -> list[Quote]:
                             speaker_type=parent.speaker_type)
         if q.speaker_mention:
             name, how = _resolve_mention(parse, persons, voices, q)
-            q = replace(q, speaker=name, resolution=how)
+            named = how == "name" and bool(name.split()) and name.split()[-1].lower() in surnames
+            stype = "person" if how in ("pronoun", "title") or named else q.speaker_type
+            q = replace(q, speaker=name, resolution=how, speaker_type=stype)
         elif q.attribution == "floating":
             name = _antecedent(persons, voices, q.start, gender="-", subjects_only=True)
             if name:
@@ -959,6 +962,9 @@ def _resolve_mention(parse: _ArticleParse, persons: list[_Person], voices: list[
     if low in _OTHER_PRONOUNS:
         return "", "none"
     name, _ = _strip_titles(mention)
+    surnames = {p.name.split()[-1].lower() for p in persons}
+    if q.speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
+        q = replace(q, speaker_type="person")  # the small model often tags a foreign surname as a place
     if q.speaker_type == "person" and name:
         tmp = _Person(0, 0, name, False, "-", frozenset())
         return _full_name(persons, tmp), "name"
@@ -1046,7 +1052,7 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         df[col] = default
     # only person names are merged: "the US president" and "the French president" are different people
     person = (df["speaker_type"].eq("person") | df["resolution"].isin(["pronoun", "title"])
-              | df["attribution"].eq("floating")) & df["speaker"].ne("")
+              | df["attribution"].eq("floating")) & df["speaker"].ne("") if not df.empty else df["speaker"].ne("")
     if person.any():
         df.loc[person, "speaker"] = canonical_speakers(df.loc[person, "speaker"].tolist())
     return df[QUOTE_COLUMNS + [c for c in df.columns if c not in QUOTE_COLUMNS]]
