@@ -977,11 +977,13 @@ def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.Da
     return df.sort_values(["support_score", "article_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str) -> Any:
+def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str, max_labels: int = 20) -> Any:
     """Outlets placed on the two axes: support ↔ opposition (x) and conditionality (y).
 
     Colours and markers both encode the label (Okabe–Ito palette, readable in greyscale by
-    marker); marker size grows with confidence.
+    marker); marker size grows with confidence. With more than ``max_labels`` articles the
+    names move to each outlet's mean position (black +), and only the most and least
+    supportive outlets are named, so the figure stays readable for large corpora.
     """
     import matplotlib
 
@@ -990,15 +992,26 @@ def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str) 
 
     st = stance[stance["target"] == target].drop(columns=["outlet"], errors="ignore")
     st = st.merge(articles[["article_id", "outlet"]], on="article_id", how="left")
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    fig, ax = plt.subplots(figsize=(8.5, 4.5))
     ax.axvline(0, color="#777", lw=0.8, ls="--")
+    many = len(st) > max_labels
     for label in LABELS:
         sub = st[st["label"] == label]
         if sub.empty:
             continue
-        ax.scatter(sub["support_score"], sub["conditionality"], s=40 + 160 * sub["confidence"],
-                   c=LABEL_COLOURS[label], marker=_LABEL_MARKERS[label], edgecolors="black", linewidths=0.6,
+        ax.scatter(sub["support_score"], sub["conditionality"], s=(12 + 40 * sub["confidence"]) if many
+                   else (40 + 160 * sub["confidence"]), c=LABEL_COLOURS[label], marker=_LABEL_MARKERS[label],
+                   edgecolors="black", linewidths=0.3 if many else 0.6, alpha=0.55 if many else 1.0,
                    label=label, zorder=3)
+    if len(st) > max_labels:
+        # many articles: name the outlets at their mean position instead of every point
+        st = (st.assign(outlet=st["outlet"].fillna("").replace("", "(no outlet)"))
+              .groupby("outlet", as_index=False)[["support_score", "conditionality"]].mean()
+              .assign(article_id=lambda d: d["outlet"]))
+        ax.scatter(st["support_score"], st["conditionality"], marker="+", c="black", s=60, zorder=4)
+        st = st.nlargest(max_labels, "support_score").pipe(
+            lambda d: pd.concat([d.head(max_labels // 2), st.nsmallest(max_labels - max_labels // 2,
+                                                                       "support_score")]).drop_duplicates("outlet"))
     for i, r in enumerate(st.sort_values(["support_score", "article_id"]).itertuples(index=False)):
         name = (r.outlet or r.article_id)
         name = name if len(name) <= 28 else name[:27] + "…"
@@ -1010,7 +1023,8 @@ def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str) 
     ax.set_ylabel("conditionality (share of hedges / conditions)")
     ax.set_title(f"How each outlet frames {target}'s position")
     if len(st):
-        ax.legend(title="label", fontsize=8, loc="upper left", frameon=False)
+        ax.legend(title="label", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                  markerscale=0.7)
     else:
         ax.text(0, 0.4, "no stance evidence for this target", ha="center", color="#555")
     ax.grid(alpha=0.3)
