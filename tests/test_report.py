@@ -320,8 +320,9 @@ def test_reviewer_report_keeps_code_of_every_stage(seed_run: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (make system-deps)")
-def test_pdf_is_a4(seed_run: Path) -> None:
-    pdf = (seed_run / "report.pdf").read_bytes()
+def test_pdf_is_a4(seed_run: Path, tmp_path: Path) -> None:
+    # printed afresh: another test may rerun the shared seed run as HTML only, which removes its PDF
+    pdf = report.print_pdf(seed_run / "report.html", tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert sizes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in sizes)
