@@ -1073,7 +1073,7 @@ def canonical_speakers(names: Sequence[str]) -> list[str]:
     firsts: dict[str, list[str]] = defaultdict(list)  # surname -> representative first names
     for full in sorted(counts, key=lambda f: (-counts[f], f)):
         words = full.split()
-        last, first = words[-1].lower(), words[0].lower()
+        last, first = _fold(words[-1]), _fold(words[0])
         # spelling variants of one first name (Mohammad / Mohammed) are one person; John and Jane are not
         rep = next((f for f in firsts[last] if f == first or fuzz.ratio(f, first) >= 80), None)
         if rep is None:
@@ -1092,8 +1092,8 @@ def canonical_speakers(names: Sequence[str]) -> list[str]:
             out.append("")
         elif len(words) >= 2 and n in group_of:
             out.append(canon_of_group[group_of[n]])
-        elif len(words) == 1 and len(by_surname.get(words[0].lower(), ())) == 1:
-            out.append(canon_of_group[next(iter(by_surname[words[0].lower()]))])
+        elif len(words) == 1 and len(by_surname.get(_fold(words[0]), ())) == 1:
+            out.append(canon_of_group[next(iter(by_surname[_fold(words[0])]))])
         else:
             out.append(n)
     return out
@@ -1173,7 +1173,8 @@ def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) ->
 
 
 def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattribution_threshold: float = 0.9,
-                     min_words: int = 3, max_df: int = 50, min_shared: int = 2, use_embeddings: bool = False,
+                     min_words: int = 4, min_unattributed_words: int = 6, min_misattribution_words: int = 8,
+                     max_df: int = 50, min_shared: int = 2, use_embeddings: bool = False,
                      semantic_threshold: float = 0.8, embed_cache: dict | None = None) -> pd.DataFrame:
     """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
 
@@ -1187,8 +1188,12 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
     misattribution_threshold : float, default=0.9
         Renderings this close are the same utterance even when the speakers differ, so a
         misattribution shows up instead of hiding in two clusters.
-    min_words : int, default=3
-        Shorter quotes (scare quotes like "free") are not clustered.
+    min_words : int, default=4
+        Shorter quotes (scare quotes like "free", titles like "Meet the Press") are not clustered.
+    min_unattributed_words : int, default=6
+        A quote with no named speaker joins a cluster only if both renderings are this long.
+    min_misattribution_words : int, default=8
+        Renderings credited to different speakers are compared only from this length on.
     max_df, min_shared : int
         Inverted-index settings: words in more than ``max_df`` quotes are ignored, and a pair
         needs ``min_shared`` rare words in common to be compared.
@@ -1216,6 +1221,7 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
         return df
     texts = [str(df.at[i, "quote"]) for i in eligible]
     speakers = [str(df.at[i, "speaker"]) for i in eligible]
+    persons = [str(df.at[i, "speaker_type"]) == "person" if "speaker_type" in df else True for i in eligible]
     words = [_words(t) for t in texts]
     parent = list(range(len(eligible)))
 
@@ -1230,9 +1236,20 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
     for x, y in sorted(_candidate_pairs(words, max_df=max_df, min_shared=min_shared)):
         if arts[x] == arts[y]:
             continue  # variants are renderings by different articles; one article's quotes are distinct
+        shorter = min(len(words[x]), len(words[y]))
+        known = bool(speakers[x]) and bool(speakers[y])
+        if not same_person(speakers[x], speakers[y], a_is_person=persons[x], b_is_person=persons[y]):
+            # the same words under two names: only long quotes, so a stock phrase is no misattribution
+            if shorter < min_misattribution_words:
+                continue
+            needed = misattribution_threshold
+        else:
+            # a short phrase with no named speaker ("Meet the Press") says nothing about who said it
+            if not known and shorter < min_unattributed_words:
+                continue
+            needed = threshold
         sim = quote_similarity(texts[x], texts[y])
-        same_speaker = not speakers[x] or not speakers[y] or speakers[x] == speakers[y]
-        if sim >= (threshold if same_speaker else misattribution_threshold):
+        if sim >= needed:
             lexical.update((x, y))
             rx, ry = find(x), find(y)
             if rx != ry:
@@ -1282,7 +1299,7 @@ def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, m
     cands = []
     for a, b in sorted(_candidate_pairs([_words(u[1]) for u in units], max_df=max_df, min_shared=2)):
         x, y = units[a][0], units[b][0]
-        if x != y and arts[x] != arts[y] and speakers[x] == speakers[y]:
+        if x != y and arts[x] != arts[y] and same_person(speakers[x], speakers[y]):
             cands.append((a, b))
     if not cands:
         return []
@@ -1319,15 +1336,19 @@ class Alignment:
 
 
 _SURFACE = re.compile(r"\S+")
+# a hyphenated compound is aligned as two words and shown whole again ("rusted-out")
+_HYPHEN_JOIN = re.compile(r"(?<=\w-) (?=\w)")
 
 
 def _surface_words(text: str) -> list[tuple[str, str]]:
     """(as printed, normalised) pairs; punctuation-only chunks are dropped from the alignment."""
     out = []
     for chunk in _SURFACE.findall(text or ""):
-        norm = "".join(_words(chunk))
-        if norm:
-            out.append((chunk, norm))
+        # "rusted-out" and "rusted out" are the same words
+        for piece in re.split(r"(?<=\w-)(?=\w)", chunk):
+            norm = "".join(_words(piece))
+            if norm:
+                out.append((piece, norm))
     return out
 
 
@@ -1361,10 +1382,17 @@ def align_words(reference: str, variant: str) -> Alignment:
             ops_list.append(("replace", prev[1] + r, prev[2] + v))
             continue
         ops_list.append((tag, r, v))
-    # reference words before the first and after the last aligned word are not quoted at all
-    for k in (0, len(ops_list) - 1):
-        if ops_list and ops_list[k][0] == "delete":
-            ops_list[k] = ("trim", ops_list[k][1], ())
+    # reference words before the first and after the last aligned word are not quoted at all;
+    # at an edge, a long dropped stretch next to a few added words is a trim plus an insertion
+    if ops_list:
+        last = len(ops_list) - 1
+        for k in sorted({0, last}, reverse=True):
+            tag, r, v = ops_list[k]
+            if tag == "delete":
+                ops_list[k] = ("trim", r, ())
+            elif tag == "replace" and len(r) > len(v) + 2:
+                pair = [("trim", r, ()), ("insert", (), v)]
+                ops_list[k:k + 1] = pair if k == 0 else pair[::-1]
     matched = sum(e1 - s1 for _, s1, e1, _, _ in equal)
     window = len(rn) - sum(len(r) for t, r, _ in ops_list if t == "trim")
     fidelity = 2 * matched / (window + len(vn))
@@ -1422,7 +1450,7 @@ def diff_html(reference: str, variant: str) -> str:
             parts.append(f'<ins class="qd-ins">{vs}</ins>')
         else:
             parts.append(f'<del class="qd-del">{rs}</del> <ins class="qd-ins">{vs}</ins>')
-    return '<span class="quote-diff">' + " ".join(parts) + "</span>"
+    return '<span class="quote-diff">' + _HYPHEN_JOIN.sub("", " ".join(parts)) + "</span>"
 
 
 def diff_text(reference: str, variant: str) -> str:
@@ -1443,7 +1471,7 @@ def _diff_text(al: Alignment) -> str:
             parts.append("{+" + " ".join(v) + "+}")
         else:
             parts.append("[-" + " ".join(r) + "-] {+" + " ".join(v) + "+}")
-    out = " ".join(parts)
+    out = _HYPHEN_JOIN.sub("", " ".join(parts))
     return re.sub(r"(\(…\)\s*)+", "(…) ", out).strip()
 
 
@@ -1501,6 +1529,9 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     df["fidelity"] = df["fidelity"].astype(float)
     df["coverage"] = df["coverage"].astype(float)
     members: dict[str, list[tuple[Any, str, int, str, str]]] = defaultdict(list)
+    is_person: dict[str, bool] = defaultdict(bool)
+    for spk, typ in zip(df["speaker"], df["speaker_type"] if "speaker_type" in df else ["person"] * len(df)):
+        is_person[str(spk)] |= typ == "person"
     for idx, cid, qid, n_words, quote, speaker in zip(df.index, df["cluster_id"], df["quote_id"], df["n_words"],
                                                       df["quote"], df["speaker"]):
         if cid:
@@ -1523,7 +1554,8 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
         ref_clean = _strip_marks(ref_text)
         for idx, _qid, _n, quote, speaker in group:
             al = align_to_best_segment(ref_clean, _strip_marks(quote))
-            same = not speaker or not main_speaker or speaker == main_speaker
+            same = same_person(speaker, main_speaker, a_is_person=is_person.get(speaker, True),
+                               b_is_person=is_person.get(main_speaker, True))
             results[idx] = (al.fidelity, al.coverage, mutation_type(al, same_speaker=same, reworded_floor=reworded_floor),
                             ref_id, ref_text, _diff_text(al))
     if results:
@@ -1533,6 +1565,25 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
                                 cols):
             df.loc[idx, name] = list(values)
     return df
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so "Raúl" and "Raul" compare equal."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def same_person(a: str, b: str, *, a_is_person: bool = True, b_is_person: bool = True) -> bool:
+    """Could speakers ``a`` and ``b`` be the same person? False only for two people's names with
+    different surnames ("Mike Thibodeau" / "Michael Thibodeau" may be one person; an unnamed
+    "the senator" or an organisation such as "the White House" may stand for anyone)."""
+    if not a or not b or not (a_is_person and b_is_person):
+        return True
+    wa, wb = a.split(), b.split()
+    if not (wa[0][:1].isupper() and wb[0][:1].isupper()):
+        return True  # a description ("the senator", "a spokesman") is not a competing name
+    return _fold(wa[-1]).strip(".,’'") == _fold(wb[-1]).strip(".,’'")
 
 
 def _strip_marks(text: str) -> str:

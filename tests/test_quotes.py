@@ -383,3 +383,19 @@ def test_unresolved_descriptions_are_not_merged_like_names() -> None:
     q, _, _ = quotes.build_quotes(arts)
     assert set(q.loc[q["article_id"] == "a", "speaker"]) == {"the US president", "the French president"}
     assert set(q.loc[q["article_id"] == "b", "speaker"]) == {"Ivan Petrov"}
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Raúl R. Labrador", "Raul Labrador", True),
+    ("Mike Thibodeau", "Michael Thibodeau", True),  # a nickname is not a different person
+    ("the senator", "Marco Diaz", True),  # a description competes with no name
+    ("", "Marco Diaz", True),
+    ("Chuck Grassley", "Bruce Braley", False),
+])
+def test_same_person(a: str, b: str, same: bool) -> None:
+    assert quotes.same_person(a, b) is same
+
+
+def test_canonical_names_fold_accents() -> None:
+    assert quotes.canonical_speakers(["Raúl Labrador", "Raul Labrador", "Raul Labrador", "Labrador"]) == \
+        ["Raul Labrador"] * 4
