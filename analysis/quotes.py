@@ -484,6 +484,14 @@ def _subject_of(verb: Any, *, parse: "_ArticleParse | None" = None,
                     continue  # a subject inside quotation marks belongs to the quoted words
                 if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
                     return v.head  # "X, who said ..." -> X
+                if (v is not verb and c.pos_ == "NOUN" and v.dep_ == "ccomp" and v.head is not v
+                        and verb.tag_ == "VBG"):
+                    # "X offered support ..., adding that": a participle's clause misparsed as a
+                    # complement; the named subject one level up is the one adding
+                    up = [d for d in v.head.children if d.dep_ in ("nsubj", "nsubjpass")
+                          and d.pos_ in ("PROPN", "PRON")]
+                    if up:
+                        return up[0]
                 return c
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head is not v:
             v = v.head
@@ -1051,8 +1059,11 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
                          ("diff", "")):
         df[col] = default
     # only person names are merged: "the US president" and "the French president" are different people
+    # (a lone capitalised word is a surname the model may have tagged as a place or organisation:
+    # canonical_speakers maps it only when exactly one person in the corpus carries that surname)
+    lone = df["speaker"].str.fullmatch(r"[A-Z][\w’'-]+") if not df.empty else df["speaker"].ne("")
     person = (df["speaker_type"].eq("person") | df["resolution"].isin(["pronoun", "title"])
-              | df["attribution"].eq("floating")) & df["speaker"].ne("") if not df.empty else df["speaker"].ne("")
+              | df["attribution"].eq("floating") | lone) & df["speaker"].ne("") if not df.empty else lone
     if person.any():
         df.loc[person, "speaker"] = canonical_speakers(df.loc[person, "speaker"].tolist())
     return df[QUOTE_COLUMNS + [c for c in df.columns if c not in QUOTE_COLUMNS]]
