@@ -694,21 +694,34 @@ def _cues_phrase(top_cues: Any, *, limit: int = 3) -> str:
 
 
 def stance_findings(ranking: pd.DataFrame, targets: Sequence[str]) -> list[str]:
-    """Most and least favourable framing per main target, in words."""
+    """Most and least favourable outlet per main target, in words, with the words that made it so.
+
+    Outlets are compared by the mean support of their articles that take a stance; the cue words
+    quoted are those of the outlet's most (or least) favourable article.
+    """
     out = []
     for target in targets:
         r = ranking[(ranking["target"] == target) & (ranking["label"].map(_text) != "unclear")]
-        if len(r) < 2:
+        if r["outlet"].nunique() < 2:
             continue
-        top, low = r.iloc[0], r.iloc[-1]
-        if top["support_score"] == low["support_score"]:
-            out.append(f"On {target}, all outlets scored alike ({top['support_score']:+.2f}).")
+        means = r.groupby("outlet")["support_score"].agg(["mean", "size"])
+        order = sorted(means.index, key=lambda o: (-round(float(means.loc[o, "mean"]), 9), str(o)))
+        top_outlet, low_outlet = order[0], order[-1]
+        if round(float(means.loc[top_outlet, "mean"]), 6) == round(float(means.loc[low_outlet, "mean"]), 6):
+            out.append(f"On {target}, all outlets scored alike ({float(means.loc[top_outlet, 'mean']):+.2f}).")
             continue
-        why_top = _cues_phrase(top.get("top_cues", ""))
-        why_low = _cues_phrase(low.get("top_cues", ""))
-        out.append(f"On {target}: {top['outlet']} framed the position most favourably ({top['label']}, "
-                   f"support {top['support_score']:+.2f}{why_top}), {low['outlet']} least favourably "
-                   f"({low['label']}, support {low['support_score']:+.2f}{why_low}).")
+        top = r[r["outlet"] == top_outlet].iloc[0]
+        low = r[r["outlet"] == low_outlet].iloc[-1]
+
+        def score(outlet: str, row: Any) -> str:
+            n = int(means.loc[outlet, "size"])
+            if n == 1:
+                return f"{row['label']}, support {row['support_score']:+.2f}"
+            return f"mean support {float(means.loc[outlet, 'mean']):+.2f} over {n} articles"
+
+        out.append(f"On {target}: {top_outlet} framed the position most favourably ({score(top_outlet, top)}"
+                   f"{_cues_phrase(top.get('top_cues', ''))}), {low_outlet} least favourably "
+                   f"({score(low_outlet, low)}{_cues_phrase(low.get('top_cues', ''))}).")
     return out
 
 

@@ -350,3 +350,15 @@ def test_stance_evidence_is_capped_to_the_extremes() -> None:
     html = report.stance_section(_stance(), ev, sentences, arts, summary=None, targets=1, max_explained=2)
     assert "for the 1 most and 1 least favourable of 3 articles" in html
     assert "Why A reads" in html and "Why B reads" in html and "Why C reads" not in html
+
+
+def test_stance_findings_compare_outlets_not_articles() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "A", ""), ("a3", "B", "")])
+    stance = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "target": "Plan", "support_score": [0.9, -0.5, 0.1],
+                           "conditionality": 0.0, "label": ["supportive", "opposed", "skeptical"],
+                           "confidence": 0.5, "top_cues": ["backs (endorsing, lede)", "rejects (rejecting, lede)",
+                                                           "doubts (distancing, lede)"]})
+    # A's articles average +0.20, above B's +0.10: A is the most favourable outlet, not both ends
+    assert report.stance_findings(report.stance_ranking(stance, arts), ["Plan"]) == [
+        "On Plan: A framed the position most favourably (mean support +0.20 over 2 articles; words: “backs”), "
+        "B least favourably (skeptical, support +0.10; words: “doubts”)."]
