@@ -1417,6 +1417,12 @@ def stage_figures_html(figures: Sequence[tuple[str, bytes]], summary: Mapping[st
     return f'<details class="nr-evidence nr-figures"><summary>{esc(label)}</summary>{"".join(parts)}</details>'
 
 
+def _label(text: Any, n: int = 32) -> str:
+    """Figure text from data: clipped, with ``$`` escaped so matplotlib never reads it as mathtext
+    (an outlet called "$5 News $" would otherwise fail to render)."""
+    return _clip(_text(text), n).replace("$", r"\$")
+
+
 def _new_figure(width_in: float, height_in: float) -> Any:
     from matplotlib.figure import Figure
 
@@ -1439,7 +1445,7 @@ def coverage_figure(matrix: pd.DataFrame, *, max_facts: int = 60) -> Any | None:
 
     ax.imshow(values, aspect="auto", cmap=ListedColormap(["#eef1f4", OKABE_ITO["blue"]]), vmin=0, vmax=1,
               interpolation="nearest")
-    ax.set_yticks(range(n_o), [_clip(o, 32) for o in outlets], fontsize=9)
+    ax.set_yticks(range(n_o), [_label(o) for o in outlets], fontsize=9)
     step = 1 if n_f <= 30 else 5
     ax.set_xticks(range(0, n_f, step), [str(i + 1) for i in range(0, n_f, step)], fontsize=8)
     ax.set_xlabel("facts, most widely carried first (numbers = rank in the facts table)", fontsize=9)
@@ -1474,9 +1480,9 @@ def stance_figure(ranking: pd.DataFrame, target: str, *, max_outlets: int = 30) 
                    edgecolor="black", linewidth=0.5)
     ax.axvline(0, color="#444", linewidth=0.8, linestyle=":")
     ax.set_xlim(-1.05, 1.05)
-    ax.set_yticks(y, [_clip(o, 32) for o in g.index], fontsize=9)
+    ax.set_yticks(y, [_label(o) for o in g.index], fontsize=9)
     ax.set_xlabel("← opposition          support score          support →", fontsize=9)
-    ax.set_title(_clip(f"Framing of {target}", 70), fontsize=10, loc="left")
+    ax.set_title(_label(f"Framing of {target}", 70), fontsize=10, loc="left")
     present = [lab for lab in STANCE_ORDER if lab in set(g["label"].map(_text))]
     from matplotlib.lines import Line2D
 
@@ -1530,7 +1536,7 @@ def quotes_figure(categories: pd.DataFrame, *, max_outlets: int = 30) -> Any | N
     for col, (colour, hatch) in styles.items():
         ax.barh(range(len(c)), c[col], left=left, color=colour, hatch=hatch, edgecolor="white", label=col)
         left += c[col]
-    ax.set_yticks(range(len(c)), [_clip(o, 32) for o in c.index], fontsize=9)
+    ax.set_yticks(range(len(c)), [_label(o) for o in c.index], fontsize=9)
     ax.set_xlabel("number of quotes", fontsize=9)
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", color="#ddd", linewidth=0.6)
@@ -1568,8 +1574,26 @@ def _resources(title: str, *, reader: bool) -> dict[str, Any]:
             "newsreport_reader": reader}
 
 
+def _without_stderr(notebook: Any) -> Any:
+    """A copy of ``notebook`` without stderr streams: library warnings mean nothing to readers
+    (the reviewer's version keeps them)."""
+    import copy
+
+    nb = copy.deepcopy(notebook)
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"]
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
 def render_html(notebook: Any, *, exclude_input: bool, title: str) -> str:
-    """Render an executed notebook (nbformat node) to a self-contained HTML string."""
+    """Render an executed notebook (nbformat node) to a self-contained HTML string.
+
+    ``exclude_input=True`` is the reader's version: no code, no reviewer-only notes, no stderr.
+    """
+    if exclude_input:
+        notebook = _without_stderr(notebook)
     body, _ = _exporter(exclude_input=exclude_input).from_notebook_node(
         notebook, resources=_resources(title, reader=exclude_input))
     return body

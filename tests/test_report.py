@@ -362,3 +362,33 @@ def test_stance_findings_compare_outlets_not_articles() -> None:
     assert report.stance_findings(report.stance_ranking(stance, arts), ["Plan"]) == [
         "On Plan: A framed the position most favourably (mean support +0.20 over 2 articles; words: “backs”), "
         "B least favourably (skeptical, support +0.10; words: “doubts”)."]
+
+
+@pytest.mark.parametrize("outlet", ["Cost $x^$ up", "A $\\frac{$ B", "$5 News $", "Émission — “Nouvelles”", "<b>Bold</b> & Co"])
+def test_figures_render_any_outlet_name(outlet: str) -> None:
+    import io
+
+    arts = _articles([("a1", outlet, ""), ("a2", "B", ""), ("a3", "C", "")])
+    figs = [report.coverage_figure(report.fact_matrix(_facts(), arts)),
+            report.stance_figure(report.stance_ranking(_stance(), arts), "Plan"),
+            report.quotes_figure(report.quote_categories(_quotes(), arts))]
+    for fig in figs:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=50)  # mathtext errors surface at draw time
+        assert buf.getvalue().startswith(b"\x89PNG")
+        labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+        assert any(lab.replace("\\$", "$").startswith(outlet[:20]) for lab in labels)
+
+
+def test_reader_drops_stderr_but_reviewer_keeps_it() -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="UserWarning: glyph missing\n"),
+                    nbformat.v4.new_output("display_data", data={"text/html": "<p>kept</p>"})]
+    nb.cells = [cell]
+    reader = report.render_html(nb, exclude_input=True, title="t")
+    reviewer = report.render_html(nb, exclude_input=False, title="t")
+    assert "glyph missing" not in reader and "<p>kept</p>" in reader
+    assert "glyph missing" in reviewer
