@@ -1592,8 +1592,11 @@ def render_html(notebook: Any, *, exclude_input: bool, title: str) -> str:
 
     ``exclude_input=True`` is the reader's version: no code, no reviewer-only notes, no stderr.
     """
-    if exclude_input:
-        notebook = _without_stderr(notebook)
+    import copy
+
+    notebook = _without_stderr(notebook) if exclude_input else copy.deepcopy(notebook)
+    for i, cell in enumerate(notebook.cells):  # papermill's injected cell gets a random id; HTML must not
+        cell["id"] = f"c{i:04d}"
     body, _ = _exporter(exclude_input=exclude_input).from_notebook_node(
         notebook, resources=_resources(title, reader=exclude_input))
     return body

@@ -392,3 +392,18 @@ def test_reader_drops_stderr_but_reviewer_keeps_it() -> None:
     reviewer = report.render_html(nb, exclude_input=False, title="t")
     assert "glyph missing" not in reader and "<p>kept</p>" in reader
     assert "glyph missing" in reviewer
+
+
+def test_rendering_does_not_depend_on_random_cell_ids() -> None:
+    import nbformat
+
+    def notebook(cell_id: str) -> object:
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("x = 1")
+        cell["id"] = cell_id  # papermill gives its injected-parameters cell a fresh random id per run
+        nb.cells = [cell]
+        return nb
+
+    for exclude_input in (True, False):
+        first = report.render_html(notebook("5b385740"), exclude_input=exclude_input, title="t")
+        assert first == report.render_html(notebook("b103d450"), exclude_input=exclude_input, title="t")
