@@ -401,3 +401,29 @@ def test_pipeline_on_zero_articles_fails_with_clear_message(tmp_path: Path) -> N
     message = str(err.value)
     assert "only 0 usable article" in message
     assert "empty.txt: rejected - empty file" in message and "notes.png: rejected" in message
+
+
+@pytest.mark.parametrize("lines, expect", [
+    (['{"text": "fine"}', "{not json"], "line 2 is not valid JSON"),
+    (['["a", "list"]'], "line 1 is a list, expected an object"),
+    (['{"body": "no text key"}'], "no 'text' column"),
+])
+def test_broken_jsonl_names_file_and_line(tmp_path: Path, lines: list[str], expect: str) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        corpus.read_corpus(path)
+    assert expect in str(err.value) and str(path) in str(err.value)
+
+
+def test_csv_rows_with_hostile_html_are_cleaned_like_files(tmp_path: Path) -> None:
+    path = tmp_path / "table.csv"
+    pd.DataFrame({"id": ["x<1>", "y"], "outlet": ["<i>O</i>", "P"],
+                  "text": [_xss_html().decode("utf-8"), "Bridge to reopen\n\n" + BRIDGE]}).to_csv(path, index=False)
+    cleaned = clean.clean_corpus(corpus.read_corpus(path), today="2026-01-01")
+    assert list(cleaned.articles["article_id"]) == ["x_1_", "y"]
+    text = cleaned.articles.set_index("article_id").loc["x_1_", "clean_text"]
+    assert "onerror" not in text and "<img" not in text and "Costs < revenue & margins > zero" in text
+    # markup the page showed as text (&lt;script&gt;) is article text, kept literally for the report to escape
+    assert f'<script>alert("{XSS}")</script> was written in a reader comment' in text
+    assert text.count("<script") == 1  # the live <script> elements are gone
