@@ -840,6 +840,34 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
                 offers[key] = (score, y)
     for (root, _), (score, y) in offers.items():
         facts[root].attached[y] = score
+    # a one-article fact restating a shared fact that article already carries (in other words) is
+    # not unique: its claim joins that fact as further evidence
+    for root in sorted(facts):
+        f = facts.get(root)
+        if f is None or f.attached or len({arts[c] for c in f.core}) != 1:
+            continue
+        absorbed = []
+        for c in f.core:
+            best: tuple[float, int] | None = None
+            for i, j, s in cand:
+                if c not in (i, j) or s < attach_threshold:
+                    continue
+                other = root_of[j if i == c else i]
+                g = facts.get(other)
+                if other == root or g is None or arts[c] not in {arts[d] for d in g.core} | {arts[d] for d in g.attached}:
+                    continue
+                if len({arts[d] for d in g.core}) < 2 or any(conflict(c, d) for d in g.core):
+                    continue
+                sims = [sim(c, d) for d in g.core]
+                score = float(np.mean(sims))
+                if (score >= attach_threshold or max(sims) >= core_threshold) and (best is None or score > best[0]):
+                    best = (score, other)
+            if best is not None:
+                absorbed.append((c, best))
+        if len(absorbed) == len(f.core):
+            for c, (score, other) in absorbed:
+                facts[other].attached[c] = score
+            del facts[root]
     # a single-article fact whose claims all serve as evidence elsewhere is not a unique fact
     attached_anywhere = {y for f in facts.values() for y in f.attached}
     for root in list(facts):
