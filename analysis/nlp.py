@@ -139,7 +139,10 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
         for doc in stored.get_docs(nlp.vocab):
             known[text_key(doc.text)] = doc
     keys = [text_key(t) for t in texts]
-    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    # texts without a token come back from a DocBin with no attribute columns, which breaks
+    # Doc.from_docs; they cost nothing to parse, so they are never cached
+    fresh = {k: doc for k, t in zip(keys, texts) if not t.strip() for doc in [nlp.make_doc(t)]}
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known and k not in fresh}.items())
     if todo:
         for (k, _), doc in zip(todo, nlp.pipe([t for _, t in todo], batch_size=batch_size, n_process=n_process)):
             known[k] = doc
@@ -148,8 +151,12 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
                             "MORPH", "POS", "SENT_START", "SPACY", "NORM"], store_user_data=True)
         for k in sorted(known):
             out.add(known[k])
-        path.write_bytes(out.to_bytes())
-    return [known[k] for k in keys]
+        data = out.to_bytes()
+        path.write_bytes(data)
+        # hand back the stored form of every doc, fresh or cached, so all carry the same
+        # annotation layers (Doc.from_docs refuses to join docs that differ)
+        known = {text_key(doc.text): doc for doc in DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab)}
+    return [fresh[k] if k in fresh else known[k] for k in keys]
 
 
 def load_embedding_cache(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:

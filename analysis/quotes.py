@@ -577,17 +577,22 @@ def parse_article(text: str, nlp: Any = None) -> Any:
     return next(iter(parse_articles([text], nlp)))
 
 
-def parse_articles(texts: Sequence[str], nlp: Any = None, *, batch_size: int = 64) -> Iterable[Any]:
-    """:func:`parse_article` for many texts, batching paragraphs through ``nlp.pipe``."""
+def parse_articles(texts: Sequence[str], nlp: Any = None, *, batch_size: int = 64,
+                   cache_dir: str | None = None) -> Iterable[Any]:
+    """:func:`parse_article` for many texts, batching paragraphs through ``nlp.pipe``.
+
+    With ``cache_dir``, paragraphs parsed in an earlier run are read back from the on-disk
+    cache (:func:`analysis.nlp.parse_cached`) instead of parsed again.
+    """
     from spacy.tokens import Doc
 
-    if nlp is None:
-        from .nlp import load_spacy
+    from .nlp import load_spacy, parse_cached
 
+    if nlp is None:
         nlp = load_spacy(parser=True, ner=True)
     chunks = [_paragraph_chunks(t) for t in texts]
-    flat = (c for cs in chunks for c in cs)
-    docs = nlp.pipe(flat, batch_size=batch_size)
+    flat = [c for cs in chunks for c in cs]
+    docs = iter(parse_cached(flat, nlp=nlp, cache_dir=cache_dir, batch_size=batch_size))
     for cs in chunks:
         parts = [next(docs) for _ in cs]
         doc = Doc.from_docs(parts, ensure_whitespace=False) if len(parts) > 1 else parts[0]
@@ -1012,7 +1017,7 @@ QUOTE_COLUMNS = ["quote_id", "article_id", "outlet", "start", "end", "quote", "s
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
-                   batch_size: int = 16) -> pd.DataFrame:
+                   batch_size: int = 16, cache_dir: str | None = None) -> pd.DataFrame:
     """Quotes of every article as one table, speakers merged across the corpus.
 
     Parameters
@@ -1021,6 +1026,8 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         Needs ``article_id`` and ``clean_text``; ``outlet`` is copied when present.
     include_cognition : bool, default=False
         See :func:`extract_quotes`.
+    cache_dir : str, optional
+        Folder of the on-disk parse cache; ``None`` parses everything afresh.
 
     Returns
     -------
@@ -1039,7 +1046,7 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     texts = [str(t) if isinstance(t, str) else "" for t in arts["clean_text"]]
     outlets = dict(zip(arts["article_id"].astype(str), arts["outlet"].astype(str))) if "outlet" in arts else {}
     rows: list[dict[str, Any]] = []
-    for aid, text, doc in zip(arts["article_id"].astype(str), texts, parse_articles(texts, nlp)):
+    for aid, text, doc in zip(arts["article_id"].astype(str), texts, parse_articles(texts, nlp, cache_dir=cache_dir)):
         quotes = extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
         ids = {f"{aid}:{q.start}": f"{aid}:q{k:03d}" for k, q in enumerate(quotes)}
         for k, q in enumerate(quotes):

@@ -46,3 +46,14 @@ def test_embedding_cache_round_trip(tmp_path: Path) -> None:
     loaded = nlp.load_embedding_cache(tmp_path / "emb.npz")
     assert set(loaded) == set(cache) and all(np.array_equal(loaded[k], cache[k]) for k in cache)
     assert nlp.load_embedding_cache(tmp_path / "missing.npz") == {}
+
+
+def test_fresh_and_cached_docs_join(tmp_path: Path) -> None:
+    from spacy.tokens import Doc
+
+    model = nlp.load_spacy(parser=True, ner=True)
+    nlp.parse_cached(["The mayor spoke."], nlp=model, cache_dir=tmp_path)
+    docs = nlp.parse_cached(["The mayor spoke.", "\n\n", "Critics disagreed on Monday."], nlp=model,
+                            cache_dir=tmp_path)
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    assert joined.text == "The mayor spoke.\n\nCritics disagreed on Monday."
