@@ -233,7 +233,7 @@ def signature(text: str, persons: Iterable[str] = ()) -> Signature:
 
 
 def _surname(name: str) -> str:
-    """Last word of a name without possessive or honorific, lower-cased ("Mr. Putin's" -> "putin")."""
+    """Last word of a name without possessive or honorific, lower-cased ("Mr. Lee's" -> "lee")."""
     tokens = [t for t in _WORD.findall(name.replace("’s", "").replace("'s", ""))
               if t.lower().strip(".") not in _HONORIFICS]
     return tokens[-1].lower() if tokens else ""
@@ -326,8 +326,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         "after negotiators signalled they could back the plan") as ``kind == "sub"`` claims. A
         fact stated only inside a sentence about something else is still evidence; sub-claims
         may be attached to a fact but never found one. Needs the dependency parser (slower).
-        Off by default: on the seed corpus most of its attachments were topical ("Russia's Kursk
-        region, where ...") rather than the same fact.
+        Off by default: on the seed corpus most of its attachments were topical (a place
+        named in a relative clause) rather than the same fact.
     nlp_model : spaCy Language, optional
         Pipeline with NER (and the parser when ``subclauses``); defaults to
         :func:`analysis.nlp.load_spacy`.
@@ -754,7 +754,11 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     # sub-claims (embedded clauses) may only serve as attached evidence
     is_sub = (claim_table["kind"] == "sub").tolist() if "kind" in claim_table else [False] * n
     V = vectors
-    dense = _dense(V) if n <= 20000 else None
+    # densify only when it fits comfortably: a TF-IDF matrix of thousands of claims over a large
+    # vocabulary would take gigabytes, and sparse row products give the same numbers
+    dense = _dense(V) if n * V.shape[1] <= 25_000_000 else None
+    if dense is None and hasattr(V, "tocsr"):
+        V = V.tocsr()
 
     def sim(i: int, j: int) -> float:
         if dense is not None:
