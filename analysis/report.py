@@ -869,13 +869,15 @@ def parameter_rows(params: Mapping[str, Any] | None) -> pd.DataFrame:
 
 
 def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str, Any] | None, *,
-                 descriptions: Mapping[str, str], floors: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+                 descriptions: Mapping[str, str], floors: Mapping[str, Mapping[str, Any]] | None = None,
+                 results: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """One block per stage: what it does, its method and notes, its parameters, its benchmark.
 
     Benchmark figures come from the stage summary (``benchmark``/``benchmarks``); failing that,
-    from the project's pinned benchmark floors (``floors``: stage -> {figure: floor}), which the
-    benchmark scripts enforce. A stage with neither is said to be unbenchmarked, so a reader
-    knows to treat its numbers as indicative.
+    from the figures the benchmark scripts last measured (``results``: stage -> {figure: value},
+    ``benchmarks/results_<stage>.json``); failing that, from the pinned floors (``floors``), which
+    the scripts enforce. A stage with none is said to be unbenchmarked, so a reader knows to treat
+    its numbers as indicative.
     """
     parts = []
     for stage, text in descriptions.items():
@@ -893,7 +895,12 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
             parts.append(bullets(notes))
         bench = benchmark_lines(summary)
         stage_floors = (floors or {}).get(stage) or {}
-        if bench:
+        stage_results = (results or {}).get(stage) or {}
+        if not bench and stage_results:
+            parts.append(f"<p><strong>Measured accuracy</strong> (benchmarks/bench_{esc(stage)}.py on labelled "
+                         "data; the README names the datasets and the anchors to compare with):</p>"
+                         + bullets(f"{k.replace('_', ' ')}: {_fmt(v)}" for k, v in sorted(stage_results.items())))
+        elif bench:
             parts.append("<p><strong>Measured accuracy</strong> (benchmarks on labelled data, "
                          "recorded by the stage):</p>" + bullets(bench))
         elif stage_floors:
@@ -1347,17 +1354,18 @@ def stage_figures_block(run_dir: str | Path, notebook_name: str, summary: Mappin
     return stage_figures_html(figures, summary, notebook=f"notebooks/{notebook_name}", captions=captions)
 
 
-def load_benchmark_floors(directory: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """``stage -> {figure: floor}`` from ``benchmarks/floors_<stage>.json`` of the installed project
-    (empty when the benchmarks folder is not there, e.g. in an installed wheel)."""
+def load_benchmark_floors(directory: str | Path | None = None, *, kind: str = "floors") -> dict[str, dict[str, Any]]:
+    """``stage -> {figure: value}`` from ``benchmarks/<kind>_<stage>.json`` of the installed project
+    (``kind`` is ``floors`` or ``results``; empty when the benchmarks folder is not there, e.g. in an
+    installed wheel)."""
     from . import artifacts
 
     folder = Path(directory) if directory is not None else Path(__file__).resolve().parents[1] / "benchmarks"
     out: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.glob("floors_*.json")) if folder.exists() else []:
+    for path in sorted(folder.glob(f"{kind}_*.json")) if folder.exists() else []:
         data = artifacts.read_json(path)
         if isinstance(data, dict):
-            out[path.stem.removeprefix("floors_")] = data
+            out[path.stem.removeprefix(f"{kind}_")] = data
     return out
 
 

@@ -25,6 +25,9 @@ from pathlib import Path
 from analysis.clean import clean_document
 from analysis.corpus import RawDocument
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import record  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 FLOORS = HERE / "floors_clean.json"
 
@@ -141,6 +144,7 @@ def main() -> int:
           f"{len(articles) / seconds:.0f} articles/s  (subheads kept {subheads[1]}/{subheads[0]})")
     for (split, category), (hit, n) in sorted(found.items()):
         print(f"  {split:<8}{category:<11} removed {hit}/{n}")
+    print(f"figures recorded in {record('clean', figures)}")
     floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
     if args.update_floors:
         FLOORS.write_text(json.dumps({k: round(v - 0.01, 3) for k, v in figures.items()}, indent=2) + "\n")

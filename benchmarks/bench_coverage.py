@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import coverage, nlp  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import record  # noqa: E402
+
 FLOORS = Path(__file__).with_name("floors_coverage.json")
 
 #: Hand-labelled claim pairs from the seed corpus (our dev set for claim alignment): substrings
@@ -222,6 +225,7 @@ def main() -> int:
               f"wall {sec:.1f} s  (anchor: every planted copy found)")
         figures[f"synthetic_{method}_copy_recall"] = round(recall, 3)
 
+    print(f"figures recorded in {record('coverage', figures)}")
     if args.update_floors:
         FLOORS.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
         print(f"floors written to {FLOORS}")

@@ -42,6 +42,9 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import quotes  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import record  # noqa: E402
+
 FLOORS = Path(__file__).with_name("floors_quotes.json")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their", "one", "who"}
 ANCHORS = {
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                             figures[f"{name}_speaker_acc"] = round(s["speaker_acc"], 4)
         if args.detail:
             print(f"  quotes  {fname}  extraction wall time {secs:.1f} s for {len(rows)} articles")
+    print(f"figures recorded in {record('quotes', figures)}")
     floors = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
     if args.update_floors:
         FLOORS.write_text(json.dumps({k: round(max(0.0, v - 0.02), 3) for k, v in sorted(figures.items())},

@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 from analysis import stance  # noqa: E402
 from analysis.nlp import load_spacy  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _record import record  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "basil_dev.jsonl"
 FLOORS = Path(__file__).with_name("floors_stance.json")
 STANCE_CLASSES = ("endorsing", "distancing", "opposing", "positive", "negative")
@@ -205,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     covered = (stance_df["label"] != "unclear").mean()
     print(f"stance  basil_dev.jsonl  article x entity with evidence {covered:.2f} of {len(stance_df)}  "
           f"wall {seconds:.1f} s for {len(rows)} articles")
+    print(f"figures recorded in {record('stance', figures)}")
     if args.update_floors:
         FLOORS.write_text(json.dumps({k: round(v * 0.9, 3) for k, v in sorted(figures.items())}, indent=2) + "\n",
                           encoding="utf-8")

@@ -407,3 +407,13 @@ def test_rendering_does_not_depend_on_random_cell_ids() -> None:
     for exclude_input in (True, False):
         first = report.render_html(notebook("5b385740"), exclude_input=exclude_input, title="t")
         assert first == report.render_html(notebook("b103d450"), exclude_input=exclude_input, title="t")
+
+
+def test_methods_prefer_measured_results_over_floors() -> None:
+    html = report.methods_html({"quotes": {"method": "rules"}}, {}, descriptions={"quotes": "Finds quotes."},
+                               floors={"quotes": {"ggt_all_f1_0.3": 0.85}},
+                               results={"quotes": {"ggt_all_f1_0.3": 0.874}})
+    assert "Measured accuracy" in html and "0.874" in html and "≥ 0.85" not in html
+    floors_only = report.methods_html({"quotes": {"method": "rules"}}, {}, descriptions={"quotes": "Finds quotes."},
+                                      floors={"quotes": {"ggt_all_f1_0.3": 0.85}})
+    assert "≥ 0.85" in floors_only
