@@ -308,7 +308,8 @@ def _split_clauses(text: str, *, min_words: int) -> list[tuple[int, int]]:
 
 
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
-           clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None) -> pd.DataFrame:
+           clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
+           cache_dir: str | None = None) -> pd.DataFrame:
     """Split every sentence into claims and attach each claim's signature.
 
     Parameters
@@ -328,6 +329,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         may be attached to a fact but never found one. Needs the dependency parser (slower).
         Off by default: on the seed corpus most of its attachments were topical (a place
         named in a relative clause) rather than the same fact.
+    cache_dir : str, optional
+        Folder of the on-disk parse cache (:func:`analysis.nlp.parse_cached`); ``None`` parses afresh.
     nlp_model : spaCy Language, optional
         Pipeline with NER (and the parser when ``subclauses``); defaults to
         :func:`analysis.nlp.load_spacy`.
@@ -339,7 +342,9 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     """
     _check_columns(articles, ["article_id", "outlet", "clean_text"], "articles")
     _check_columns(sentences, ["article_id", "sent_id", "start", "end", "text", "section"], "sentences")
-    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=subclauses, ner=True)
+    # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
+    # cache_dir they are made once for both (NER output does not depend on the parser being on)
+    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
     persons_by_article: dict[str, list[tuple[int, int, str]]] = {}
     ids = articles["article_id"].astype(str).tolist()
     # the small NER model sometimes tags a place as a person ("Kyiv"); a name counts as a person
@@ -347,7 +352,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     votes: dict[str, dict[str, int]] = {}
     ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     subs_by_article: dict[str, list[tuple[int, int]]] = {}
-    for art_id, doc in zip(ids, nlp_model.pipe(articles["clean_text"].astype(str).tolist(), batch_size=16)):
+    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir)
+    for art_id, doc in zip(ids, parsed):
         ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
                 if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
         ents_by_article[art_id] = ents
@@ -755,15 +761,29 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     is_sub = (claim_table["kind"] == "sub").tolist() if "kind" in claim_table else [False] * n
     V = vectors
     # densify only when it fits comfortably: a TF-IDF matrix of thousands of claims over a large
-    # vocabulary would take gigabytes, and sparse row products give the same numbers
+    # vocabulary would take gigabytes; sparse rows are then kept as {column: weight} dicts, whose
+    # products are fast in plain Python (scipy row indexing per pair was the stage's hot spot)
     dense = _dense(V) if n * V.shape[1] <= 25_000_000 else None
-    if dense is None and hasattr(V, "tocsr"):
-        V = V.tocsr()
+    sparse_rows: list[dict[int, float]] = []
+    if dense is None:
+        csr = V.tocsr()
+        sparse_rows = [dict(zip(csr.indices[csr.indptr[r]:csr.indptr[r + 1]].tolist(),
+                                csr.data[csr.indptr[r]:csr.indptr[r + 1]].tolist())) for r in range(n)]
 
     def sim(i: int, j: int) -> float:
         if dense is not None:
             return float(dense[i] @ dense[j])
-        return float((V[i] @ V[j].T).toarray()[0, 0]) if hasattr(V, "toarray") else float(V[i] @ V[j])
+        a, b = sparse_rows[i], sparse_rows[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return float(sum(w * b.get(c, 0.0) for c, w in a.items()))
+
+    def mean_sim(group_a: list[int], group_b: list[int]) -> float:
+        """Average pairwise similarity of two claim groups (average linkage)."""
+        if dense is not None and len(group_a) * len(group_b) > 64:
+            # mean of dot products = dot of the mean vectors: O(d) instead of O(|A||B|)
+            return float(dense[group_a].mean(axis=0) @ dense[group_b].mean(axis=0))
+        return float(np.mean([sim(a, b) for a in group_a for b in group_b]))
 
     floor = min(core_threshold, attach_threshold, conflict_threshold)
     cand = neighbour_pairs(V, k=k_neighbors, min_similarity=floor)
@@ -809,7 +829,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         A, B = members[ri], members[rj]
         if any(conflict(a, b) for a in A for b in B):
             continue
-        if np.mean([sim(a, b) for a in A for b in B]) < core_threshold:
+        if mean_sim(A, B) < core_threshold:
             continue
         parent[rj] = ri
         members[ri] = sorted(A + B)
@@ -846,6 +866,10 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         facts[root].attached[y] = score
     # a one-article fact restating a shared fact that article already carries (in other words) is
     # not unique: its claim joins that fact as further evidence
+    neighbours: dict[int, list[tuple[int, int, float]]] = {}
+    for edge in cand:  # per-claim candidate lists, in candidate order, so the loop below is linear
+        neighbours.setdefault(edge[0], []).append(edge)
+        neighbours.setdefault(edge[1], []).append(edge)
     for root in sorted(facts):
         f = facts.get(root)
         if f is None or f.attached or len({arts[c] for c in f.core}) != 1:
@@ -853,8 +877,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         absorbed = []
         for c in f.core:
             best: tuple[float, int] | None = None
-            for i, j, s in cand:
-                if c not in (i, j) or s < attach_threshold:
+            for i, j, s in neighbours.get(c, ()):
+                if s < attach_threshold:
                     continue
                 other = root_of[j if i == c else i]
                 g = facts.get(other)
@@ -1085,11 +1109,13 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         core_threshold: float | None = None, attach_threshold: float | None = None,
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
-        min_words: int = 4, subclauses: bool = False, cache: dict | None = None) -> CoverageResult:
+        min_words: int = 4, subclauses: bool = False, cache: dict | None = None,
+        cache_dir: str | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.
 
     Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
-    (MiniLM and TF-IDF cosines live on different scales).
+    (MiniLM and TF-IDF cosines live on different scales). ``cache`` holds embeddings by text key
+    (see :func:`analysis.nlp.embed`); ``cache_dir`` is the on-disk spaCy parse cache.
 
     Raises
     ------
@@ -1120,7 +1146,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
                                article_threshold=article_threshold)
     sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
                               syndicated=synd)
-    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir)
     texts = ct["text"].tolist()
     V = _vectors(texts, method, cache) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):

@@ -565,38 +565,18 @@ _SPEECH = ("speech",)
 _ALL = ("speech", "cognition", "characterise")
 
 
-def _paragraph_chunks(text: str) -> list[str]:
-    """Split ``text`` after each run of newlines; the chunks concatenate back to ``text``."""
-    parts = re.split(r"(?<=\n)(?=[^\n])", text)
-    return [p for p in parts if p] or [text]
-
-
 def parse_article(text: str, nlp: Any = None) -> Any:
-    """Parse ``text`` paragraph by paragraph (no sentence spans a paragraph break) into one Doc
-    whose ``text`` is exactly ``text``, so token offsets are ``clean_text`` offsets."""
+    """Parse ``text`` paragraph by paragraph into one Doc whose offsets are ``text`` offsets."""
     return next(iter(parse_articles([text], nlp)))
 
 
 def parse_articles(texts: Sequence[str], nlp: Any = None, *, batch_size: int = 64,
                    cache_dir: str | None = None) -> Iterable[Any]:
-    """:func:`parse_article` for many texts, batching paragraphs through ``nlp.pipe``.
+    """:func:`analysis.nlp.parse_articles`: shared with the coverage stage, so with ``cache_dir`` the
+    articles parsed there are read back here instead of parsed again."""
+    from .nlp import parse_articles as _parse
 
-    With ``cache_dir``, paragraphs parsed in an earlier run are read back from the on-disk
-    cache (:func:`analysis.nlp.parse_cached`) instead of parsed again.
-    """
-    from spacy.tokens import Doc
-
-    from .nlp import load_spacy, parse_cached
-
-    if nlp is None:
-        nlp = load_spacy(parser=True, ner=True)
-    chunks = [_paragraph_chunks(t) for t in texts]
-    flat = [c for cs in chunks for c in cs]
-    docs = iter(parse_cached(flat, nlp=nlp, cache_dir=cache_dir, batch_size=batch_size))
-    for cs in chunks:
-        parts = [next(docs) for _ in cs]
-        doc = Doc.from_docs(parts, ensure_whitespace=False) if len(parts) > 1 else parts[0]
-        yield doc
+    return _parse(texts, nlp=nlp, batch_size=batch_size, cache_dir=cache_dir)
 
 
 def _classify_kind(head: list[Any]) -> str:
