@@ -471,9 +471,12 @@ def neighbour_pairs(X: Any, *, k: int, min_similarity: float = -1.0) -> list[tup
         return []
     from sklearn.neighbors import NearestNeighbors
 
+    from sklearn import config_context
+
     k_eff = min(n, k + 1)
     nn = NearestNeighbors(n_neighbors=k_eff, metric="cosine", algorithm="brute").fit(X)
-    dist, idx = nn.kneighbors(X)
+    with config_context(working_memory=128):  # distance blocks of 128 MB, not sklearn's 1 GB
+        dist, idx = nn.kneighbors(X)
     best: dict[tuple[int, int], float] = {}
     for i in range(n):
         for d, j in zip(dist[i], idx[i]):
