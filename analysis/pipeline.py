@@ -161,13 +161,12 @@ def _sha256_text(*parts: str) -> str:
 
 
 def _code_fingerprint() -> str:
-    files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted((PACKAGE_DIR / "resources").rglob("*")) \
-        if (PACKAGE_DIR / "resources").exists() else sorted(PACKAGE_DIR.rglob("*.py"))
+    # every source, word list and template of the package: a change to any of them can change outputs
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     h = hashlib.sha256()
     for f in files:
-        if f.is_file():
-            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
-            h.update(f.read_bytes())
+        h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
@@ -266,7 +265,8 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     run_dir = Path(out).resolve()
     corpus_mod.read_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
     params = load_parameters(params_file, overrides)
-    params = load_parameters(params_file, _merge(overrides or {}, engine_overrides(params, engine, scheduler)))
+    for stage, values in engine_overrides(params, engine, scheduler).items():
+        params[stage].update(values)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "notebooks").mkdir(exist_ok=True)
     artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
@@ -309,13 +309,6 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     for name, path in sorted(result.outputs.items()):
         say(f"  {name}: {path}")
     return result
-
-
-def _merge(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    merged = {stage: dict(values) for stage, values in a.items()}
-    for stage, values in b.items():
-        merged.setdefault(stage, {}).update(values)
-    return merged
 
 
 def write_provenance(run_dir: Path, corpus: Path, params: dict[str, Any], hashes: dict[str, str],

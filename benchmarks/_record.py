@@ -12,5 +12,6 @@ from pathlib import Path
 
 def record(stage: str, figures: dict[str, float]) -> Path:
     path = Path(__file__).with_name(f"results_{stage}.json")
-    path.write_text(json.dumps({k: figures[k] for k in sorted(figures)}, indent=2) + "\n", encoding="utf-8")
+    rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in sorted(figures.items())}
+    path.write_text(json.dumps(rounded, indent=2) + "\n", encoding="utf-8")
     return path

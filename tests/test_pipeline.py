@@ -123,3 +123,12 @@ def test_example_parameter_file_is_current() -> None:
     committed = (pipeline.PROJECT_DIR / "params.example.yaml").read_text(encoding="utf-8")
     assert committed.strip() == pipeline.example_parameters_yaml().strip(), \
         "params.example.yaml is stale: run `make params`"
+
+
+def test_engine_flags_reach_only_stages_that_declare_them() -> None:
+    params = pipeline.load_parameters(None)
+    overrides = pipeline.engine_overrides(params, "dask", "tcp://10.0.0.5:8786")
+    assert overrides == {stage: {"engine": "dask", "scheduler": "tcp://10.0.0.5:8786"}
+                         for stage, values in params.items() if "engine" in values}
+    assert "clean" in overrides and "report" not in overrides
+    assert pipeline.engine_overrides(params, None, None) == {}
