@@ -28,7 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from . import __version__, artifacts
-from .errors import NewsreportError, PipelineError
+from .errors import PipelineError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent

@@ -61,9 +61,9 @@ def build_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path, *, se
     rows = ["file,outlet,url,date,title"]
     for i in range(n):
         if i < len(texts):
-            aid, outlet, text = texts[i]
+            _, outlet, text = texts[i]
         else:
-            aid, outlet = f"mix{i:05d}", f"Mixed {i % 23:02d}"
+            outlet = f"Mixed {i % 23:02d}"
             text = "\n\n".join(rng.sample(paragraphs, k=rng.randint(5, 14)))
         name = f"a{i:05d}.txt"
         (out_dir / name).write_text(text, encoding="utf-8")
