@@ -567,16 +567,9 @@ _ALL = ("speech", "cognition", "characterise")
 
 def parse_article(text: str, nlp: Any = None) -> Any:
     """Parse ``text`` paragraph by paragraph into one Doc whose offsets are ``text`` offsets."""
-    return next(iter(parse_articles([text], nlp)))
+    from .nlp import parse_articles
 
-
-def parse_articles(texts: Sequence[str], nlp: Any = None, *, batch_size: int = 64,
-                   cache_dir: str | None = None) -> Iterable[Any]:
-    """:func:`analysis.nlp.parse_articles`: shared with the coverage stage, so with ``cache_dir`` the
-    articles parsed there are read back here instead of parsed again."""
-    from .nlp import parse_articles as _parse
-
-    return _parse(texts, nlp=nlp, batch_size=batch_size, cache_dir=cache_dir)
+    return parse_articles([text], nlp=nlp)[0]
 
 
 def _classify_kind(head: list[Any]) -> str:
@@ -1018,15 +1011,16 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     missing = [c for c in ("article_id", "clean_text") if c not in articles.columns]
     if missing:
         raise QuotesError(f"articles table lacks {missing}; run the clean stage (01_clean) first")
-    if nlp is None:
-        from .nlp import load_spacy
+    from .nlp import load_spacy, parse_articles
 
+    if nlp is None:
         nlp = load_spacy(parser=True, ner=True)
     arts = articles.sort_values("article_id")
     texts = [str(t) if isinstance(t, str) else "" for t in arts["clean_text"]]
     outlets = dict(zip(arts["article_id"].astype(str), arts["outlet"].astype(str))) if "outlet" in arts else {}
     rows: list[dict[str, Any]] = []
-    for aid, text, doc in zip(arts["article_id"].astype(str), texts, parse_articles(texts, nlp, cache_dir=cache_dir)):
+    parsed = parse_articles(texts, nlp=nlp, cache_dir=cache_dir)
+    for aid, text, doc in zip(arts["article_id"].astype(str), texts, parsed):
         quotes = extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
         ids = {f"{aid}:{q.start}": f"{aid}:q{k:03d}" for k, q in enumerate(quotes)}
         for k, q in enumerate(quotes):
