@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from . import nlp
+from .engine import Engine
 from .errors import CoverageError
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def _split_clauses(text: str, *, min_words: int) -> list[tuple[int, int]]:
 
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
            clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
-           cache_dir: str | None = None) -> pd.DataFrame:
+           cache_dir: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Split every sentence into claims and attach each claim's signature.
 
     Parameters
@@ -331,6 +332,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         named in a relative clause) rather than the same fact.
     cache_dir : str, optional
         Folder of the on-disk parse cache (:func:`analysis.nlp.parse_cached`); ``None`` parses afresh.
+    engine : Engine, optional
+        Where uncached paragraphs are parsed (:mod:`analysis.engine`); this process by default.
     nlp_model : spaCy Language, optional
         Pipeline with NER (and the parser when ``subclauses``); defaults to
         :func:`analysis.nlp.load_spacy`.
@@ -352,7 +355,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     votes: dict[str, dict[str, int]] = {}
     ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     subs_by_article: dict[str, list[tuple[int, int]]] = {}
-    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir)
+    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir,
+                                engine=engine)
     for art_id, doc in zip(ids, parsed):
         ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
                 if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
@@ -435,9 +439,10 @@ def _tfidf_vectors(texts: Sequence[str], fit_on: Sequence[str] | None = None) ->
         return csr_matrix((len(texts), 1))
 
 
-def _vectors(texts: Sequence[str], method: str, cache: dict | None, fit_on: Sequence[str] | None = None) -> Any:
+def _vectors(texts: Sequence[str], method: str, cache: dict | None, fit_on: Sequence[str] | None = None,
+             engine: Engine | None = None) -> Any:
     if method == "minilm":
-        return nlp.embed(list(texts), cache=cache)
+        return nlp.embed(list(texts), cache=cache, engine=engine)
     return _tfidf_vectors(texts, fit_on)
 
 
@@ -604,16 +609,17 @@ def headline_of(articles: pd.DataFrame, sentences: pd.DataFrame | None = None) -
 
 def pair_scores(leads_a: Sequence[str], leads_b: Sequence[str], heads_a: Sequence[str],
                 heads_b: Sequence[str], *, method: str, cache: dict | None = None,
-                fit_on: Sequence[str] | None = None) -> pd.DataFrame:
+                fit_on: Sequence[str] | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Blended similarity of aligned document pairs (used by the benchmark and the stage).
 
     Returns a DataFrame with ``lead, headline, score`` per pair, using :data:`DOC_WEIGHTS`.
     """
     w = DOC_WEIGHTS[method]
     if method == "minilm":
-        la, lb = nlp.embed([t[:_LEAD_CHARS] for t in leads_a], cache=cache), nlp.embed(
-            [t[:_LEAD_CHARS] for t in leads_b], cache=cache)
-        ha, hb = nlp.embed(list(heads_a), cache=cache), nlp.embed(list(heads_b), cache=cache)
+        la, lb = nlp.embed([t[:_LEAD_CHARS] for t in leads_a], cache=cache, engine=engine), nlp.embed(
+            [t[:_LEAD_CHARS] for t in leads_b], cache=cache, engine=engine)
+        ha, hb = (nlp.embed(list(heads_a), cache=cache, engine=engine),
+                  nlp.embed(list(heads_b), cache=cache, engine=engine))
         lead = (la * lb).sum(1)
         head = (ha * hb).sum(1)
     else:
@@ -628,7 +634,7 @@ def pair_scores(leads_a: Sequence[str], leads_b: Sequence[str], heads_a: Sequenc
 
 def document_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
                         method: str = "minilm", k_neighbors: int = 15, cache: dict | None = None,
-                        syndicated: pd.DataFrame | None = None) -> pd.DataFrame:
+                        syndicated: pd.DataFrame | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Pairwise document similarity for each article's ``k_neighbors`` nearest articles.
 
     Parameters
@@ -657,12 +663,12 @@ def document_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None =
     cols = ["article_a", "article_b", "score", "method", "lead", "headline", "shingle_jaccard"]
     if len(ids) < 2:
         return pd.DataFrame(columns=cols)
-    X = _vectors([t[:_LEAD_CHARS] for t in leads], method, cache)
+    X = _vectors([t[:_LEAD_CHARS] for t in leads], method, cache, engine=engine)
     pairs = neighbour_pairs(X, k=k_neighbors)
     ia = [i for i, _, _ in pairs]
     ib = [j for _, j, _ in pairs]
     sc = pair_scores([leads[i] for i in ia], [leads[j] for j in ib], [heads[i] for i in ia],
-                     [heads[j] for j in ib], method=method, cache=cache, fit_on=leads)
+                     [heads[j] for j in ib], method=method, cache=cache, fit_on=leads, engine=engine)
     out = pd.DataFrame({"article_a": [ids[i] for i in ia], "article_b": [ids[j] for j in ib]})
     out = pd.concat([out, sc.round(6)], axis=1)
     out["method"] = method
@@ -1113,12 +1119,13 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
         min_words: int = 4, subclauses: bool = False, cache: dict | None = None,
-        cache_dir: str | None = None) -> CoverageResult:
+        cache_dir: str | None = None, engine: Engine | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.
 
     Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
     (MiniLM and TF-IDF cosines live on different scales). ``cache`` holds embeddings by text key
-    (see :func:`analysis.nlp.embed`); ``cache_dir`` is the on-disk spaCy parse cache.
+    (see :func:`analysis.nlp.embed`); ``cache_dir`` is the on-disk spaCy parse cache; ``engine``
+    says where parses and embeddings run (:mod:`analysis.engine`; this process by default).
 
     Raises
     ------
@@ -1148,10 +1155,10 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     copies, synd = syndication(arts, sents, shingle_words=shingle_words, copy_threshold=copy_threshold,
                                article_threshold=article_threshold)
     sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
-                              syndicated=synd)
-    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir)
+                              syndicated=synd, engine=engine)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir, engine=engine)
     texts = ct["text"].tolist()
-    V = _vectors(texts, method, cache) if texts else np.zeros((0, 1))
+    V = _vectors(texts, method, cache, engine=engine) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
         V = center(V)
     facts, conflicts = align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
