@@ -64,6 +64,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from .engine import Engine
 from .errors import QuotesError
 
 # ---------------------------------------------------------------------------------------------
@@ -990,7 +991,8 @@ QUOTE_COLUMNS = ["quote_id", "article_id", "outlet", "start", "end", "quote", "s
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
-                   batch_size: int = 16, cache_dir: str | None = None) -> pd.DataFrame:
+                   batch_size: int = 16, cache_dir: str | None = None, engine: Engine | None = None
+                   ) -> pd.DataFrame:
     """Quotes of every article as one table, speakers merged across the corpus.
 
     Parameters
@@ -1001,6 +1003,8 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         See :func:`extract_quotes`.
     cache_dir : str, optional
         Folder of the on-disk parse cache; ``None`` parses everything afresh.
+    engine : Engine, optional
+        Where uncached paragraphs are parsed (:mod:`analysis.engine`); this process by default.
 
     Returns
     -------
@@ -1019,7 +1023,7 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     texts = [str(t) if isinstance(t, str) else "" for t in arts["clean_text"]]
     outlets = dict(zip(arts["article_id"].astype(str), arts["outlet"].astype(str))) if "outlet" in arts else {}
     rows: list[dict[str, Any]] = []
-    parsed = parse_articles(texts, nlp=nlp, cache_dir=cache_dir)
+    parsed = parse_articles(texts, nlp=nlp, cache_dir=cache_dir, engine=engine)
     for aid, text, doc in zip(arts["article_id"].astype(str), texts, parsed):
         quotes = extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
         ids = {f"{aid}:{q.start}": f"{aid}:q{k:03d}" for k, q in enumerate(quotes)}
@@ -1167,7 +1171,8 @@ def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) ->
 def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattribution_threshold: float = 0.9,
                      min_words: int = 4, min_unattributed_words: int = 6, min_misattribution_words: int = 8,
                      max_df: int = 50, min_shared: int = 2, use_embeddings: bool = False,
-                     semantic_threshold: float = 0.8, embed_cache: dict | None = None) -> pd.DataFrame:
+                     semantic_threshold: float = 0.8, embed_cache: dict | None = None,
+                     engine: Engine | None = None) -> pd.DataFrame:
     """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
 
     Parameters
@@ -1197,6 +1202,8 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
         Skipped, with ``cluster_method`` saying so, when the embeddings extra is missing.
     semantic_threshold : float, default=0.8
         Cosine at which two sentences are the same utterance in different words.
+    engine : Engine, optional
+        Where the sentence embeddings run (:mod:`analysis.engine`); this process by default.
 
     Returns
     -------
@@ -1249,7 +1256,7 @@ def cluster_variants(quotes: pd.DataFrame, *, threshold: float = 0.75, misattrib
     semantic: set[int] = set()
     if use_embeddings:
         for x, y in _semantic_pairs(texts, speakers, arts, max_df=max_df, threshold=semantic_threshold,
-                                    cache=embed_cache):
+                                    cache=embed_cache, engine=engine):
             if find(x) != find(y):
                 semantic.update((x, y))
                 rx, ry = find(x), find(y)
@@ -1271,7 +1278,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘'(\[]?[A-Z])")
 
 
 def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, max_df: int, threshold: float,
-                    cache: dict | None) -> list[tuple[int, int]]:
+                    cache: dict | None, engine: Engine | None = None) -> list[tuple[int, int]]:
     """Quote pairs with a sentence each that means the same (MiniLM cosine), same named speaker."""
     from .nlp import embed
 
@@ -1296,7 +1303,7 @@ def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, m
     if not cands:
         return []
     needed = sorted({i for pair in cands for i in pair})
-    vectors = embed([units[i][1] for i in needed], cache=cache)
+    vectors = embed([units[i][1] for i in needed], cache=cache, engine=engine)
     row = {i: r for r, i in enumerate(needed)}
     out = set()
     for a, b in cands:
@@ -1621,18 +1628,20 @@ def voices_table(quotes: pd.DataFrame) -> pd.DataFrame:
 
 def build_quotes(articles: pd.DataFrame, *, reference_transcript: str | None = None,
                  include_cognition: bool = False, threshold: float = 0.75, use_embeddings: bool = False,
-                 nlp: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                 nlp: Any = None, engine: Engine | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run the whole stage: extract, cluster, score. Returns (quotes, clusters, voices).
 
     ``use_embeddings`` is honoured only when :func:`analysis.nlp.embedder_status` says the extra
-    is installed; otherwise clustering is lexical only (see ``cluster_method``).
+    is installed; otherwise clustering is lexical only (see ``cluster_method``). ``engine`` says
+    where parses and embeddings run (:mod:`analysis.engine`; this process by default).
     """
-    quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition)
+    quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition, engine=engine)
     if use_embeddings:
         from .nlp import embedder_status
 
         use_embeddings = embedder_status(use_embeddings=True).available
-    quotes = cluster_variants(quotes, threshold=threshold, use_embeddings=use_embeddings)
+    quotes = cluster_variants(quotes, threshold=threshold, use_embeddings=use_embeddings, engine=engine)
     quotes = score_fidelity(quotes, reference_transcript=reference_transcript)
     quotes = quotes.sort_values(["article_id", "start", "quote_id"]).reset_index(drop=True)
     return quotes, cluster_table(quotes), voices_table(quotes)

@@ -50,6 +50,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .engine import Engine
 from .errors import StanceError
 
 METHOD = "lexical-clause"
@@ -174,18 +175,26 @@ def default_lexicon() -> Lexicon:
 
 # --------------------------------------------------------------------------- parsing
 
-def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int = 64) -> dict[str, Any]:
+def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int = 64,
+                    engine: Engine | None = None) -> dict[str, Any]:
     """Parse every sentence once (tagger, parser, NER) so targets and evidence share the work.
 
     Returns a dict ``sent_id -> spaCy Doc`` of the sentence text; token ``idx`` plus the row's
-    ``start`` gives the offset into ``clean_text``.
+    ``start`` gives the offset into ``clean_text``. With a Dask ``engine`` the sentences are
+    parsed on its workers (:func:`analysis.nlp.parse_cached`, same parses). The stage notebook
+    cuts sentence docs from the cached article parses instead (:func:`analysis.nlp.sentence_docs`).
     """
     if nlp is None:
         from .nlp import load_spacy
 
         nlp = load_spacy(parser=True, ner=True)
     ids = list(sentences["sent_id"])
-    docs = nlp.pipe(list(sentences["text"].astype(str)), batch_size=batch_size)
+    texts = list(sentences["text"].astype(str))
+    if engine is not None and engine.kind != "local":
+        from .nlp import parse_cached
+
+        return dict(zip(ids, parse_cached(texts, nlp=nlp, batch_size=batch_size, engine=engine)))
+    docs = nlp.pipe(texts, batch_size=batch_size)
     return dict(zip(ids, docs))
 
 
