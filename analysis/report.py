@@ -1009,9 +1009,14 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
 
     def fact_evidence(fid: str, prefix: str) -> str:
         g = by_fact.get(fid)
-        items = [] if g is None else [(labels.get(str(a), str(a)), t) for a, t in zip(g["article_id"], g["text"])]
+        if g is None:
+            return evidence_html(f"{prefix} — show the 0 sentences", [], limit=max_evidence)
+        frames = g["frame"].fillna("").astype(str) if "frame" in g else pd.Series([""] * len(g), index=g.index)
+        items = [(labels.get(str(a), str(a)), esc(t) + (
+            f' <span class="nr-caption">(said in passing, in a sentence about something else: the same act, '
+            f'{esc(fr)})</span>' if fr else "")) for a, t, fr in zip(g["article_id"], g["text"], frames)]
         return evidence_html(f"{prefix} — show the {len(items)} sentence{'s' if len(items) != 1 else ''}",
-                             [(lab, esc(t)) for lab, t in items], limit=max_evidence)
+                             items, limit=max_evidence)
 
     everyone = [fid for fid in matrix.index if bool(matrix.loc[fid].all())] if matrix.shape[1] > 1 else []
     parts.append("<h3>Facts every outlet carried</h3>")
