@@ -272,18 +272,41 @@ def read_corpus(path: str | Path, *, max_file_mb: float = 5.0) -> RawCorpus:
     """
     path = Path(path)
     max_bytes = int(max_file_mb * 1_000_000)
+    if _corpus_kind(path) == "folder":
+        return _read_folder(path, max_bytes=max_bytes)
+    return _read_table(path, max_bytes=max_bytes)
+
+
+def _corpus_kind(path: Path) -> str:
+    """``"folder"`` or ``"table"``; raises :class:`CorpusError` for anything else."""
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder; pass a folder of .txt/.html/.md "
                           "articles or a .csv/.jsonl table")
     if path.is_dir():
-        return _read_folder(path, max_bytes=max_bytes)
+        return "folder"
     if path.suffix.lower() in TABLE_SUFFIXES:
-        return _read_table(path, max_bytes=max_bytes)
+        return "table"
     if path.suffix.lower() in TEXT_SUFFIXES:
         raise CorpusError(f"{path}: a single article is not a corpus; put two or more articles in a "
                           "folder and pass the folder")
     raise CorpusError(f"{path}: unsupported corpus type '{path.suffix}'; pass a folder or a "
                       ".csv/.jsonl table")
+
+
+def check_corpus(path: str | Path) -> None:
+    """Raise the :class:`CorpusError` :func:`read_corpus` would raise, without decoding every article.
+
+    The pipeline calls this before any notebook kernel starts, so a wrong path, a malformed
+    table or manifest fails in a second even for a corpus of thousands of files; problems with
+    single files are not errors but rejections, recorded by the clean stage.
+    """
+    path = Path(path)
+    if _corpus_kind(path) == "folder":
+        manifest = path / MANIFEST_NAME
+        if manifest.exists():
+            _read_manifest(manifest)
+    else:
+        _table_rows(path)
 
 
 def input_hashes(path: str | Path, *, max_file_mb: float = 5.0) -> dict[str, str]:

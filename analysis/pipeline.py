@@ -263,7 +263,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     say = log or (lambda _msg: None)
     corpus = Path(corpus).resolve()
     run_dir = Path(out).resolve()
-    corpus_mod.read_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
+    corpus_mod.check_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
     params = load_parameters(params_file, overrides)
     for stage, values in engine_overrides(params, engine, scheduler).items():
         params[stage].update(values)

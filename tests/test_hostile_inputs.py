@@ -280,9 +280,10 @@ def test_cli_nonexistent_path_exits_with_message(tmp_path: Path, capsys: pytest.
 def test_csv_without_text_column_names_file_and_columns(tmp_path: Path, frame: pd.DataFrame, expect: str) -> None:
     path = tmp_path / "table.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(CorpusError) as err:
-        corpus.read_corpus(path)
-    assert "no 'text' column" in str(err.value) and expect in str(err.value) and str(path) in str(err.value)
+    for reader in (corpus.read_corpus, corpus.check_corpus):  # the pipeline's fail-fast check says the same
+        with pytest.raises(CorpusError) as err:
+            reader(path)
+        assert "no 'text' column" in str(err.value) and expect in str(err.value) and str(path) in str(err.value)
 
 
 def test_csv_with_only_text_column_works_and_outlets_stay_distinct(tmp_path: Path) -> None:
@@ -411,9 +412,21 @@ def test_pipeline_on_zero_articles_fails_with_clear_message(tmp_path: Path) -> N
 def test_broken_jsonl_names_file_and_line(tmp_path: Path, lines: list[str], expect: str) -> None:
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(CorpusError) as err:
-        corpus.read_corpus(path)
-    assert expect in str(err.value) and str(path) in str(err.value)
+    for reader in (corpus.read_corpus, corpus.check_corpus):
+        with pytest.raises(CorpusError) as err:
+            reader(path)
+        assert expect in str(err.value) and str(path) in str(err.value)
+
+
+def test_fail_fast_check_does_not_read_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, text in (("a.txt", BRIDGE), ("b.txt", WATER)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    monkeypatch.setattr(corpus, "_read_file", lambda *a, **k: pytest.fail("check_corpus decoded an article"))
+    corpus.check_corpus(tmp_path)  # a binary file is a rejection for the clean stage, not an error
+    (tmp_path / "manifest.csv").write_text("name,outlet\na.txt,X\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="manifest has no 'file' column"):
+        corpus.check_corpus(tmp_path)
 
 
 def test_csv_rows_with_hostile_html_are_cleaned_like_files(tmp_path: Path) -> None:
