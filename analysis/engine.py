@@ -1,22 +1,37 @@
 """Where per-article work runs: in this process, or as Dask tasks on a ``distributed`` cluster.
 
-Stages call :func:`map_chunks` for work that is independent per article (cleaning, sentence
-splitting, NLP parses, embeddings, MinHash signatures). Cross-article steps stay in the calling
-process and are candidate-based (LSH, nearest neighbours), so they scale with the corpus too.
+What runs where with ``engine="dask"``:
 
-Both engines run the same functions on the same chunks and return results in input order, so the
-artifacts are identical whichever engine ran them (tests check this).
+- **Workers** (one task per chunk, via :func:`map_chunks`): cleaning each article and its MinHash
+  signature and sentence split (:mod:`analysis.clean`); spaCy parses of article paragraphs not
+  yet in the run folder's parse cache (:func:`analysis.nlp.parse_cached`, used by the coverage,
+  stance and quotes stages: each task is whole ``nlp.pipe`` batches and returns ``DocBin``
+  bytes); MiniLM embeddings of texts not yet in the embedding cache (:func:`analysis.nlp.embed`,
+  one fixed chunk of ``EMBED_CHUNK`` texts per task).
+- **Driver** (the stage's notebook kernel): reading and writing the run folder and the caches,
+  and every cross-article step: duplicate and syndication candidates (LSH), nearest-neighbour
+  search, fact alignment, quote clustering, stance scoring, the report. These are
+  candidate-based, so they scale with the corpus too.
 
-``engine="dask"`` with an empty ``scheduler`` starts a ``LocalCluster`` (one process per core);
-``scheduler="tcp://host:8786"`` uses an existing cluster, whose workers need this package
-installed (``pip install -e .`` with the same ``constraints.txt``).
+Both engines run the same functions on the same chunks and return results in input order, so
+the artifacts are byte-identical whichever engine ran them (``tests/test_engine.py`` checks the
+whole seeds pipeline and the parsing stages on 200 articles). Workers load the same spaCy
+pipeline and MiniLM model as the driver; torch's thread count (one on a worker) does not change
+the vectors, but which texts share an ``encode`` call does, which is why both engines cut
+embedding chunks alike.
+
+``engine="dask"`` with an empty ``scheduler`` starts a ``LocalCluster`` (one process per core)
+in each stage's kernel; ``scheduler="tcp://host:8786"`` uses an existing cluster, whose workers
+need this package installed (``pip install -e '.[dask,embeddings]'`` with the same
+``constraints.txt``) and the spaCy model package, and stay warm across stages.
 """
 
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
