@@ -43,8 +43,8 @@ syndication : DataFrame
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -863,9 +863,8 @@ def neighbour_pairs(X: Any, *, k: int, min_similarity: float = -1.0) -> list[tup
     n = X.shape[0]
     if n < 2:
         return []
-    from sklearn.neighbors import NearestNeighbors
-
     from sklearn import config_context
+    from sklearn.neighbors import NearestNeighbors
 
     k_eff = min(n, k + 1)
     nn = NearestNeighbors(n_neighbors=k_eff, metric="cosine", algorithm="brute").fit(X)
