@@ -1346,7 +1346,13 @@ def _frame_matches(x: Frame, y: Frame, vectors: dict[str, np.ndarray] | None, th
     on a number or date ("a 30-day truce" is not "a 60-day truce")."""
     return (x.agent == y.agent and x.action == y.action and not x.anaphoric and not y.anaphoric
             and _theme_similarity(x.theme, y.theme, vectors) >= threshold
-            and not disagreements(signature(x.theme), signature(y.theme)))
+            and not disagreements(_theme_signature(x.theme), _theme_signature(y.theme)))
+
+
+@lru_cache(maxsize=65536)
+def _theme_signature(theme: str) -> Signature:
+    """Signatures of frame objects, memoised: a frequent (actor, act) pair meets the same objects often."""
+    return signature(theme)
 
 
 def _attach_by_frames(facts: dict[int, _Fact], frames: Sequence[Sequence[Frame]], arts: Sequence[str],
@@ -1623,7 +1629,13 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     V = _vectors(texts, method, cache, engine=engine) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
         V = center(V)
-    themes = sorted({fr.theme for fs in ct["_frames"] for fr in fs if not fr.anaphoric})
+    # only objects of acts that two or more articles report are ever compared: embed just those
+    articles_of: dict[tuple[str, str], set[str]] = {}
+    for art, fs in zip(ct["article_id"], ct["_frames"]):
+        for fr in fs:
+            articles_of.setdefault((fr.agent, fr.action), set()).add(art)
+    themes = sorted({fr.theme for fs in ct["_frames"] for fr in fs
+                     if not fr.anaphoric and len(articles_of[(fr.agent, fr.action)]) > 1})
     theme_vectors = (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
                      if method == "minilm" and themes else None)
     facts, conflicts = align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
