@@ -1672,6 +1672,12 @@ def findings(result: CoverageResult, *, max_examples: int = 2) -> list[str]:
         full = own[own.str.match(r"^[\"“‘']?[A-Z]")]
         example = (full if len(full) else own).iloc[0]
         out.append(f"{top} carried the most facts no other outlet had ({int(counts.iloc[0])}), e.g. “{example}”.")
+    framed = facts[facts["role"] == "frame"] if "role" in facts else facts.iloc[0:0]
+    if len(framed):
+        first = framed.sort_values(["fact_id", "outlet"]).iloc[0]
+        out.append(f"{len(framed)} time{'s' if len(framed) != 1 else ''} an outlet stated a shared fact only in "
+                   "passing, inside a sentence about something else; these count as carrying the fact through "
+                   f"the act they report, e.g. {first['outlet']}: {first['frame']}.")
     if not result.similarity.empty:
         best = result.similarity.sort_values(["score", "article_a"], ascending=[False, True]).iloc[0]
         out.append(f"The most similar pair of articles is {best['article_a']} and {best['article_b']} "

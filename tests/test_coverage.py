@@ -323,6 +323,8 @@ def test_seed_saudi_acceptance_carried_by_all(seed_result):
     framed = f[(f["fact_id"] == fid) & (f["role"] == "frame")]
     assert set(framed["outlet"]) == {"AAP", "US republisher (unknown)"}
     assert framed["frame"].str.startswith("Ukraine accept").all()
+    # the reader is told, with the act that was matched
+    assert any("only in passing" in line and "Ukraine accept" in line for line in coverage.findings(seed_result))
 
 
 @pytest.mark.parametrize("pattern, outlet_prefix", [
