@@ -5,7 +5,8 @@ PolNeAR, SemEval — about 640 distinct articles, never copied into the reposito
 many, articles are recombined from paragraphs of different source articles (seeded), so that
 larger corpora keep realistic overlap without being duplicates.
 
-For each size the whole pipeline runs through papermill exactly as ``newsreport run`` does. Peak
+For each size the whole pipeline runs through papermill exactly as ``newsreport run`` does, cold:
+the run folder and its parse/embedding caches are removed first. Peak
 memory is the highest resident set size of the notebook kernel (plus its children) sampled every
 0.1 s while the stage runs. The exponent k of time ∝ n^k is a least-squares fit on log-log axes.
 
@@ -25,6 +26,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+from _record import record  # noqa: E402
 
 
 def eval_texts(eval_dir: Path) -> list[tuple[str, str, str]]:
@@ -106,8 +109,12 @@ class PeakRSS:
 
 
 def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | None) -> list[dict]:
+    """Time one cold run: the run folder, with its parse and embedding caches, is removed first."""
+    import shutil
+
     from analysis import pipeline
 
+    shutil.rmtree(run_dir, ignore_errors=True)
     rows = []
     original = pipeline._execute
 
@@ -162,6 +169,7 @@ def main() -> int:
         print(f"n={n:>5}  total {total:7.1f} s  peak {max(r['peak_mb'] for r in rows):6.0f} MB  " +
               "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in rows), flush=True)
     stages = [r["stage"] for r in results[args.sizes[0]]]
+    figures: dict[str, float] = {}
     print(f"\nscale ({label}, engine {args.engine or 'local'})  sizes {args.sizes}")
     print("| stage | " + " | ".join(f"n={n} s (MB)" for n in args.sizes) + " | exponent k |")
     print("|---|" + "---|" * (len(args.sizes) + 1))
@@ -170,6 +178,13 @@ def main() -> int:
         mems = [max(r["peak_mb"] for r in results[n] if stage in ("total", r["stage"])) for n in args.sizes]
         k = exponent(args.sizes, secs) if len(args.sizes) > 1 else float("nan")
         print(f"| {stage} | " + " | ".join(f"{s:.1f} ({m:.0f})" for s, m in zip(secs, mems)) + f" | {k:.2f} |")
+        for n, sec, mem in zip(args.sizes, secs, mems):
+            figures[f"{stage}_n{n}_seconds"] = round(sec, 1)
+            figures[f"{stage}_n{n}_peak_mb"] = round(mem)
+        if len(args.sizes) > 1:
+            figures[f"{stage}_exponent"] = round(k, 2)
+    engine_label = "" if (args.engine or "local") == "local" else f"_{args.engine}"
+    print("recorded in", record(f"scale_{label.replace('-', '_')}{engine_label}", figures))
     return 0
 
 
