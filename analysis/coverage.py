@@ -43,15 +43,15 @@ syndication : DataFrame
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import nlp
-from .engine import Engine
+from .engine import Engine, map_chunks
 from .errors import CoverageError
 
 # ---------------------------------------------------------------------------------------------
@@ -81,6 +81,10 @@ FACT_THRESHOLDS: dict[str, dict[str, float]] = {
 # content-word Jaccard for TF-IDF); see :func:`_attach_by_frames`
 # a conflict is a strong statement to the reader, so its bar is at least the merge bar; for
 # TF-IDF it is higher still, as word overlap of 0.2-0.35 often joins different events of one day
+
+#: up to this many claim pairs, group similarities are exact pairwise means; beyond it they use
+#: mean vectors (equal in exact arithmetic), so big facts cost O(size), not O(size^2)
+_EXACT_PAIRS = 64
 
 _LEAD_CHARS = 2000  # MiniLM truncates at 256 word pieces (~1,100 chars); more text is only tokenised
 
@@ -898,14 +902,29 @@ def _shingles(text: str, k: int) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
 
 
-def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int, seed: int) -> list[tuple[int, int]]:
+def _minhash_signatures(sets: list[list[str]], *, num_perm: int, seed: int) -> list[tuple[Any, Any]]:
+    """MinHash hash values (and scheme) of each sorted shingle list: per-item work, runs on any engine."""
+    from datasketch import MinHash
+
+    out = []
+    for shingles in sets:
+        m = MinHash(num_perm=num_perm, seed=seed)
+        m.update_batch([x.encode("utf-8") for x in shingles])
+        out.append((m.hashvalues, m.scheme))
+    return out
+
+
+def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int, seed: int,
+                   engine: Engine | None = None) -> list[tuple[int, int]]:
+    """Candidate pairs of similar sets from MinHash LSH; signatures are computed on ``engine``."""
     from datasketch import MinHash, MinHashLSH
 
+    signatures = map_chunks(partial(_minhash_signatures, num_perm=num_perm, seed=seed),
+                            [sorted(s) for s in sets], engine=engine)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes = []
-    for i, s in enumerate(sets):
-        m = MinHash(num_perm=num_perm, seed=seed)
-        m.update_batch([x.encode("utf-8") for x in sorted(s)])
+    for i, (s, (values, scheme)) in enumerate(zip(sets, signatures)):
+        m = MinHash(num_perm=num_perm, seed=seed, hashvalues=values, scheme=scheme)
         hashes.append(m)
         if s:
             lsh.insert(str(i), m)
@@ -922,7 +941,7 @@ def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int,
 
 def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_words: int = 5,
                 copy_threshold: float = 0.5, article_threshold: float = 0.5, num_perm: int = 128,
-                seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+                seed: int = 1, engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find wire copy: sentences and articles that share most of their word shingles.
 
     Parameters
@@ -937,6 +956,8 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
         two articles are the same wire story.
     num_perm, seed : int
         MinHash size and seed (fixed, so runs are reproducible).
+    engine : Engine, optional
+        Where the per-sentence and per-article MinHash signatures are computed.
 
     Returns
     -------
@@ -948,7 +969,9 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
     narr = [s if len(s) >= 3 else set() for s in narr]  # too short to call copying
     lsh_thr = max(0.1, copy_threshold * 0.8)  # LSH is approximate; verify exactly below
     rows = []
-    for i, j in _minhash_pairs(narr, threshold=lsh_thr, num_perm=num_perm, seed=seed):
+    # sentences are small: many to a task
+    sent_engine = replace(engine, chunk_size=engine.chunk_size * 20) if engine is not None else None
+    for i, j in _minhash_pairs(narr, threshold=lsh_thr, num_perm=num_perm, seed=seed, engine=sent_engine):
         a, b = sents.iloc[i], sents.iloc[j]
         if a["article_id"] == b["article_id"]:
             continue
@@ -965,7 +988,8 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
     docs = [_shingles(str(t), shingle_words) for t in articles["clean_text"]]
     shared = copies.groupby(["article_a", "article_b"]).size().to_dict() if len(copies) else {}
     rows = []
-    for i, j in _minhash_pairs(docs, threshold=max(0.1, article_threshold * 0.5), num_perm=num_perm, seed=seed):
+    for i, j in _minhash_pairs(docs, threshold=max(0.1, article_threshold * 0.5), num_perm=num_perm, seed=seed,
+                               engine=engine):
         inter = len(docs[i] & docs[j])
         jac = inter / len(docs[i] | docs[j])
         cont = inter / max(1, min(len(docs[i]), len(docs[j])))
@@ -1182,12 +1206,52 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
             a, b = b, a
         return float(sum(w * b.get(c, 0.0) for c, w in a.items()))
 
+    def mean_vector(group: list[int]) -> Any:
+        if dense is not None:
+            return dense[group].mean(axis=0)
+        acc: dict[int, float] = {}
+        for c in group:
+            for col, w in sparse_rows[c].items():
+                acc[col] = acc.get(col, 0.0) + w
+        return {col: w / len(group) for col, w in acc.items()}
+
+    def dot(u: Any, v: Any) -> float:
+        if dense is not None:
+            return float(u @ v)
+        if len(u) > len(v):
+            u, v = v, u
+        return float(sum(w * v.get(c, 0.0) for c, w in u.items()))
+
     def mean_sim(group_a: list[int], group_b: list[int]) -> float:
         """Average pairwise similarity of two claim groups (average linkage)."""
-        if dense is not None and len(group_a) * len(group_b) > 64:
+        if len(group_a) * len(group_b) > _EXACT_PAIRS:
             # mean of dot products = dot of the mean vectors: O(d) instead of O(|A||B|)
-            return float(dense[group_a].mean(axis=0) @ dense[group_b].mean(axis=0))
+            return dot(mean_vector(group_a), mean_vector(group_b))
         return float(np.mean([sim(a, b) for a in group_a for b in group_b]))
+
+    # a big corpus repeats sentences (wire copy, boilerplate), so facts of hundreds of identical
+    # claims occur: compare a claim with a fact through the fact's mean vector and its distinct
+    # signatures, never claim by claim, or the work grows with the square of the fact's size
+    fact_means: dict[int, Any] = {}
+
+    def to_fact(y: int, root: int, core: list[int], edge: float) -> tuple[float, float]:
+        """Mean similarity of claim ``y`` to a fact's core, and its best match to one core claim
+        (for a big core: the candidate edge's similarity, as its nearest core claims are among
+        its candidates)."""
+        if len(core) <= _EXACT_PAIRS:
+            sims = [sim(y, c) for c in core]
+            return float(np.mean(sims)), max(sims)
+        if root not in fact_means:
+            fact_means[root] = mean_vector(core)
+        row = dense[y] if dense is not None else sparse_rows[y]
+        return dot(row, fact_means[root]), edge
+
+    def distinct_signatures(group: list[int]) -> list[int]:
+        """One claim per distinct signature: conflicts depend on signatures only."""
+        seen: dict[Signature, int] = {}
+        for c in group:
+            seen.setdefault(sigs[c], c)
+        return list(seen.values())
 
     floor = min(core_threshold, attach_threshold, conflict_threshold)
     cand = neighbour_pairs(V, k=k_neighbors, min_similarity=floor)
@@ -1215,6 +1279,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     # core clustering: strongest edges first, merge while average linkage holds and no member disagrees
     parent = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sig_reps: dict[int, list[int]] = {i: [i] for i in range(n)}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -1231,15 +1296,30 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
         if ri == rj:
             continue
         A, B = members[ri], members[rj]
-        if any(conflict(a, b) for a in A for b in B):
+        if any(conflict(a, b) for a in sig_reps[ri] for b in sig_reps[rj]):
             continue
         if mean_sim(A, B) < core_threshold:
             continue
         parent[rj] = ri
         members[ri] = sorted(A + B)
-        del members[rj]
+        sig_reps[ri] = distinct_signatures(sig_reps[ri] + sig_reps[rj])
+        del members[rj], sig_reps[rj]
     facts = {root: _Fact(core=m) for root, m in members.items() if not is_sub[m[0]]}
     root_of = {i: find(i) for i in range(n)}
+    articles_of_core: dict[int, set[str]] = {}
+
+    def core_articles(root: int) -> set[str]:
+        if root not in articles_of_core:
+            articles_of_core[root] = {arts[c] for c in facts[root].core}
+        return articles_of_core[root]
+
+    articles_of_attached: dict[int, set[str]] = {}
+
+    def attached_articles(root: int) -> set[str]:
+        """Articles lending evidence to a fact (kept up to date as claims are absorbed)."""
+        if root not in articles_of_attached:
+            articles_of_attached[root] = {arts[a] for a in facts[root].attached}
+        return articles_of_attached[root]
 
     # attachment: an outlet not yet in a fact lends its closest non-conflicting claim as evidence
     offers: dict[tuple[int, str], tuple[float, int]] = {}
@@ -1251,17 +1331,16 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
             if root not in facts:
                 continue
             core = facts[root].core
-            if arts[y] in {arts[c] for c in core}:
+            if arts[y] in core_articles(root):
                 continue
-            if any(conflict(y, c) for c in core):
+            if any(conflict(y, c) for c in sig_reps[root]):
                 continue
-            sims = [sim(y, c) for c in core]
-            score = float(np.mean(sims))
+            score, best_one = to_fact(y, root, core, s)
             # close to the fact as a whole, or a paraphrase of one of its claims; a one-claim fact
             # says nothing about what is common to its wording, so it needs a paraphrase-level match
             if len(core) == 1 and score < core_threshold:
                 continue
-            if score < attach_threshold and max(sims) < core_threshold:
+            if score < attach_threshold and best_one < core_threshold:
                 continue
             key = (root, arts[y])
             if key not in offers or (score, -y) > (offers[key][0], -offers[key][1]):
@@ -1286,19 +1365,20 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
                     continue
                 other = root_of[j if i == c else i]
                 g = facts.get(other)
-                if other == root or g is None or arts[c] not in {arts[d] for d in g.core} | {arts[d] for d in g.attached}:
+                if other == root or g is None or (arts[c] not in core_articles(other)
+                                                  and arts[c] not in attached_articles(other)):
                     continue
-                if len({arts[d] for d in g.core}) < 2 or any(conflict(c, d) for d in g.core):
+                if len(core_articles(other)) < 2 or any(conflict(c, d) for d in sig_reps[other]):
                     continue
-                sims = [sim(c, d) for d in g.core]
-                score = float(np.mean(sims))
-                if (score >= attach_threshold or max(sims) >= core_threshold) and (best is None or score > best[0]):
+                score, best_one = to_fact(c, other, g.core, s)
+                if (score >= attach_threshold or best_one >= core_threshold) and (best is None or score > best[0]):
                     best = (score, other)
             if best is not None:
                 absorbed.append((c, best))
         if len(absorbed) == len(f.core):
             for c, (score, other) in absorbed:
                 facts[other].attached[c] = score
+                attached_articles(other).add(arts[c])
             del facts[root]
     # a single-article fact whose claims all serve as evidence elsewhere is not a unique fact
     attached_anywhere = {y for f in facts.values() for y in f.attached}
@@ -1310,7 +1390,13 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     if "_frames" in claim_table:
         _attach_by_frames(facts, claim_table["_frames"].tolist(), arts, mean_sim,
                           theme_vectors=theme_vectors, theme_threshold=theme_threshold)
-    fact_rows = _fact_rows(claim_table, facts, sim, copies, syndicated, method)
+    def mean_to_others(c: int, root: int, core: list[int]) -> float:
+        if len(core) <= _EXACT_PAIRS:
+            return float(np.mean([sim(c, d) for d in core if d != c]))
+        mean, _ = to_fact(c, root, core, 0.0)  # includes c itself: take its self-similarity out
+        return (len(core) * mean - sim(c, c)) / (len(core) - 1)
+
+    fact_rows = _fact_rows(claim_table, facts, mean_to_others, copies, syndicated, method)
     fact_df = _facts_frame(fact_rows)
     fact_of_claim = (fact_df[fact_df["role"] == "core"].set_index("claim_id")["fact_id"].to_dict()
                      if len(fact_df) else {})
@@ -1409,31 +1495,35 @@ def _conflicts_frame(rows: list[dict]) -> pd.DataFrame:
     return df.sort_values(["conflict_id", "article_id", "kind", "unit"]).reset_index(drop=True) if len(df) else df
 
 
-def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], sim: Any, copies: pd.DataFrame | None,
+def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], mean_to_others: Any, copies: pd.DataFrame | None,
                syndicated: pd.DataFrame | None, method: str) -> list[dict]:
-    copy_pairs: set[tuple[str, str]] = set()
+    """One row per evidence claim; ``mean_to_others(c, root, core)`` is a core claim's mean
+    similarity to the rest of its fact's core."""
+    copy_partners: dict[str, set[str]] = {}
     if copies is not None:
         for r in copies.itertuples(index=False):
-            copy_pairs.add((r.sent_a, r.sent_b))
-            copy_pairs.add((r.sent_b, r.sent_a))
-    wire: set[tuple[str, str]] = set()
+            copy_partners.setdefault(r.sent_a, set()).add(r.sent_b)
+            copy_partners.setdefault(r.sent_b, set()).add(r.sent_a)
+    wire_partners: dict[str, set[str]] = {}
     if syndicated is not None:
         for r in syndicated.itertuples(index=False):
-            wire.add((r.article_a, r.article_b))
-            wire.add((r.article_b, r.article_a))
+            wire_partners.setdefault(r.article_a, set()).add(r.article_b)
+            wire_partners.setdefault(r.article_b, set()).add(r.article_a)
     arts = ct["article_id"].tolist()
     outlets = ct["outlet"].tolist()
     sents = ct["sent_id"].tolist()
     starts = ct["start"].tolist()
     prepared = []
-    for f in facts.values():
+    core_sim: dict[int, float] = {}
+    for root, f in facts.items():
         core = f.core
         evidence = ([(c, "core") for c in core] + [(a, "attached") for a in sorted(f.attached)]
                     + [(a, "frame") for a in sorted(f.framed)])
         idx = [c for c, _ in evidence]
         # most central core claim names the fact
         if len(core) > 1:
-            centr = [np.mean([sim(c, d) for d in core if d != c]) for c in core]
+            centr = [mean_to_others(c, root, core) for c in core]
+            core_sim.update(zip(core, centr))
             rep = core[int(np.argmax(centr))]
         else:
             rep = core[0]
@@ -1447,17 +1537,26 @@ def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], sim: Any, copies: pd.D
             return o
 
         copy_of: dict[int, int] = {}
+        # pairs of evidence claims that are copies (sentence or whole-article wire copy), visited
+        # in evidence order; looked up through each claim's copy partners, not all pairs
+        position = {c: k for k, c in enumerate(idx)}
+        by_sent: dict[str, list[int]] = {}
+        by_art: dict[str, list[int]] = {}
+        for c in idx:
+            by_sent.setdefault(sents[c], []).append(c)
+            by_art.setdefault(arts[c], []).append(c)
         for a in idx:
-            for b in idx:
+            partners = {b for sb in copy_partners.get(sents[a], ()) for b in by_sent.get(sb, ())}
+            partners |= {b for ab in wire_partners.get(arts[a], ()) for b in by_art.get(ab, ())}
+            for b in sorted(partners, key=position.__getitem__):
                 if a >= b or outlets[a] == outlets[b]:
                     continue
-                if (sents[a], sents[b]) in copy_pairs or (arts[a], arts[b]) in wire:
-                    ra, rb = find(outlets[a]), find(outlets[b])
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
-                    # the later article (by id: stable) copies the earlier one
-                    first, second = (a, b) if arts[a] < arts[b] else (b, a)
-                    copy_of.setdefault(second, first)
+                ra, rb = find(outlets[a]), find(outlets[b])
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+                # the later article (by id: stable) copies the earlier one
+                first, second = (a, b) if arts[a] < arts[b] else (b, a)
+                copy_of.setdefault(second, first)
         n_ind = len({find(o) for o in outlet_set})
         prepared.append((-len(outlet_set), -len(idx), min(arts[c] for c in idx), min(starts[c] for c in core),
                          evidence, rep, len(outlet_set), n_ind, copy_of, f))
@@ -1467,8 +1566,7 @@ def _fact_rows(ct: pd.DataFrame, facts: dict[int, _Fact], sim: Any, copies: pd.D
         fid = f"f{k + 1:04d}"
         for c, role in evidence:
             if role == "core":
-                others = [d for d in f.core if d != c]
-                s = float(np.mean([sim(c, d) for d in others])) if others else 1.0
+                s = core_sim.get(c, 1.0)
             elif role == "attached":
                 s = f.attached[c]
             else:
@@ -1621,7 +1719,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     sents["article_id"] = sents["article_id"].astype(str)
 
     copies, synd = syndication(arts, sents, shingle_words=shingle_words, copy_threshold=copy_threshold,
-                               article_threshold=article_threshold)
+                               article_threshold=article_threshold, engine=engine)
     sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
                               syndicated=synd, engine=engine)
     ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir, engine=engine)

@@ -204,6 +204,36 @@ def test_agreeing_claims_are_merged(conflict_result):
     assert _fact_of(facts, "a1", "133 cardinals") == _fact_of(facts, "a3", "133 cardinals")
 
 
+def test_big_facts_use_mean_vectors_with_the_same_result():
+    # a sentence repeated by 80 outlets (wire copy) makes a fact far bigger than the exact-pairs
+    # limit: its similarities come from mean vectors and must equal the pairwise means
+    import numpy as np
+
+    texts = {f"w{i:03d}": f"Budget news {i}\nThe council approved the new budget of $5 million on Monday.\n"
+                          f"Local reporter number {i} covered the session for readers in district {i}."
+             for i in range(80)}
+    texts["w999"] = "Budget row\nThe council approved the new budget of $7 million on Monday.\nIt was late."
+    arts, sents = _corpus(texts)
+    ct = coverage.claims(arts, sents)
+    V = coverage._tfidf_vectors(ct["text"].tolist())
+    thr = coverage.FACT_THRESHOLDS["tfidf"]
+    facts, conflicts = coverage.align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
+                                            conflict_threshold=thr["conflict"], method="tfidf")
+    big = facts[facts["text"].str.contains(r"\$5 million")]
+    assert big["fact_id"].nunique() == 1 and big["n_outlets"].iloc[0] == 80 > coverage._EXACT_PAIRS
+    dense = V.toarray()
+    core = big[big["role"] == "core"]
+    rows = {cid: k for k, cid in enumerate(ct["claim_id"])}
+    members = [rows[c] for c in core["claim_id"]]
+    for cid, got in zip(core["claim_id"][:5], core["similarity"][:5]):
+        i = rows[cid]
+        expected = np.mean([dense[i] @ dense[j] for j in members if j != i])
+        assert abs(got - expected) < 1e-6
+    # the $7 million version stays apart and is reported as a conflict
+    assert not (set(big["article_id"]) & {"w999"})
+    assert "w999" in set(conflicts["article_id"])
+
+
 def test_alignment_is_deterministic(conflict_result):
     ct, (facts, conflicts) = conflict_result
     V = coverage._tfidf_vectors(ct["text"].tolist())

@@ -114,7 +114,8 @@ def test_dask_embeddings_bit_identical_across_chunks(seeds_dir: Path, dask_engin
 
 def _parse_consumers(arts: pd.DataFrame, sents: pd.DataFrame, cache_dir: Path, engine: Engine | None
                      ) -> dict[str, pd.DataFrame]:
-    """The stage calls that parse (coverage claims, quotes, stance targets), sharing one parse cache.
+    """The stage calls with per-article work (coverage claims and wire copy, quotes, stance targets),
+    sharing one parse cache.
 
     The cross-article steps after them run in the driver on these tables whichever the engine;
     the seeds pipeline test covers them end to end.
@@ -125,6 +126,8 @@ def _parse_consumers(arts: pd.DataFrame, sents: pd.DataFrame, cache_dir: Path, e
                              list(sents[["article_id", "sent_id", "start", "end"]].itertuples(index=False, name=None)),
                              cache_dir=cache_dir, engine=engine)
     tables["stance_targets"] = stance.find_targets(arts, sents, docs=docs, n_actors=3)
+    # MinHash signatures of every sentence and article (wire copy) are per-item work too
+    tables["copies"], tables["syndication"] = coverage.syndication(arts, sents, engine=engine)
     return tables
 
 
@@ -136,6 +139,7 @@ def test_dask_nlp_stages_match_local_on_200_articles(tmp_path: Path, synth_200: 
     local = _parse_consumers(arts, sents, tmp_path / "local", None)
     remote = _parse_consumers(arts, sents, tmp_path / "dask", dask_engine)
     assert len(local["claims"]) > 1000 and len(local["quotes"]) > 100 and len(local["stance_targets"]) > 0
+    assert len(local["copies"]) > 0
     for name, table in local.items():
         pd.testing.assert_frame_equal(table, remote[name], obj=name)
     (local_file,), (remote_file,) = list((tmp_path / "local").iterdir()), list((tmp_path / "dask").iterdir())
