@@ -40,7 +40,8 @@ benchmarks: env
 	$(BIN)/python benchmarks/run_all.py
 
 bench-scale: env
-	$(BIN)/python benchmarks/bench_scale.py --sizes 50 200 1000 --no-embeddings
+	$(BIN)/python benchmarks/bench_scale.py --sizes 50 200 1000 5000 --no-embeddings
+	$(BIN)/python benchmarks/bench_scale.py --sizes 200 1000
 
 params: env
 	$(BIN)/newsreport params > params.example.yaml
