@@ -471,7 +471,7 @@ def _actor_key(tok: Any) -> str | None:
         return f"person:{_surname(ent.text)}"
     if ent is not None:
         return f"other:{ent.text.lower()}"
-    return f"other:{_lemma_candidates(tok.text)[-1] if tok.pos_ == 'NOUN' else tok.lower_}"
+    return f"other:{_singular(tok.text) if tok.pos_ == 'NOUN' else tok.lower_}"
 
 
 def _subject(verb: Any) -> Any:
@@ -641,8 +641,8 @@ def _irrealis(pred: Any, classes: dict[tuple[str, str], frozenset[str]]) -> bool
 
 
 def _negated(pred: Any, classes: dict[tuple[str, str], frozenset[str]]) -> bool:
-    if any(c.dep_ == "neg" for c in pred.children):
-        return True
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in pred.children):
+        return True  # "did not accept", "no support for"
     head = pred.head
     # "refused to accept", "declined to back": the governing verb turns the act round
     return pred.dep_ == "xcomp" and bool({"reject", "deny"} & _classes_of(head, "VERB", classes))
@@ -691,7 +691,7 @@ def event_frames(doc: Any) -> list[Frame]:
         mood_tok = tok if pos == "VERB" else tok_for_mood
         if _irrealis(mood_tok, classes):
             continue
-        negated = _negated(mood_tok, classes)
+        negated = _negated(mood_tok, classes) or (mood_tok is not tok and _negated(tok, classes))
         for act in acts:
             frames.append(Frame(agent, ("not-" if negated else "") + act, theme[0], theme[1], tok.idx))
     return frames

@@ -49,6 +49,7 @@ def test_place_key(text, code):
     ("Ministers discussed a truce that Chile said it would support.", "Chile accept [a truce]"),
     ("Prices rose after the court convinced Brazil to accept a new tariff.", "Brazil accept [a new tariff]"),
     ("Berlin did not accept the offer of talks.", "Germany not-accept [the offer of talks]"),
+    ("Ottawa expressed no support for the tariff pause.", "Canada not-accept [the tariff pause]"),
     # negatives: wished-for and conditional acts are not reported acts
     ("If Chile accepts the plan, talks will resume.", None),
     ("Officials hoped Peru would accept the proposal.", None),
