@@ -331,7 +331,7 @@ _IRREALIS_MARKS = frozenset("if unless before until whether".split())
 class Frame:
     """One act a claim reports: ``agent`` did ``action`` to ``theme``.
 
-    ``agent`` is a canonical actor key (``place:UA`` for a country, its capital or demonym;
+    ``agent`` is a canonical actor key (``place:CL`` for a country, its capital or demonym;
     ``person:<surname>``; else ``other:<lemma>``); ``action`` a predicate class from
     ``resources/coverage_predicates.tsv`` (``not-`` prefixed when negated); ``theme`` the
     object phrase and ``anaphoric`` whether it is a bare definite ("the deal") that refers to
@@ -654,8 +654,8 @@ def event_frames(doc: Any) -> list[Frame]:
     Rules over the dependency parse: a verb's subject (or passive by-phrase) is its agent and
     its object its theme; a noun predicate ("Chile's acceptance of the deal") takes its
     possessor, or the subject of a light verb ("Santiago expressed support for"); pronouns are
-    followed to their noun where the parse links them. Acts that are wished for, conditional or
-    negated are marked so they never stand for a reported act.
+    followed to their noun where the parse links them. Acts only wished for or conditional are
+    left out; negated ones carry ``not-``, so they never match the act itself.
     """
     classes = _predicate_classes()
     frames = []
