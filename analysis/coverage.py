@@ -410,6 +410,8 @@ def place_key(text: str) -> str | None:
     """
     places = _place_index()
     bare = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE).replace("’s", "").replace("'s", "").strip()
+    if not bare[:1].isupper():
+        return None  # a name is capitalised: "male", "victoria" as common words are not capitals
     if bare in places:  # a code as written ("US"), stored in capitals
         return places[bare]
     low = bare.lower()

@@ -36,7 +36,7 @@ def _corpus(texts: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ("Kyiv", "UA"), ("Ukrainian", "UA"), ("the United States", "US"), ("U.S.", "US"), ("US", "US"),
     ("Washington", "US"), ("Moscow", "RU"), ("German", "DE"), ("Chinese", "CN"), ("Sudanese", "SD"),
     # negatives: words that only look like codes, people, institutions
-    ("us", None), ("Mr", None), ("Trump", None), ("Kremlin", None), ("Lee", None),
+    ("us", None), ("Mr", None), ("Trump", None), ("Kremlin", None), ("Lee", None), ("male", None),
 ])
 def test_place_key(text, code):
     assert coverage.place_key(text) == code
