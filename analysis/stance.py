@@ -180,22 +180,18 @@ def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int
     """Parse every sentence once (tagger, parser, NER) so targets and evidence share the work.
 
     Returns a dict ``sent_id -> spaCy Doc`` of the sentence text; token ``idx`` plus the row's
-    ``start`` gives the offset into ``clean_text``. With a Dask ``engine`` the sentences are
-    parsed on its workers (:func:`analysis.nlp.parse_cached`, same parses). The stage notebook
+    ``start`` gives the offset into ``clean_text``. Parsed by :func:`analysis.nlp.parse_cached`,
+    here or on the workers of a Dask ``engine`` (same parses either way). The stage notebook
     cuts sentence docs from the cached article parses instead (:func:`analysis.nlp.sentence_docs`).
     """
     if nlp is None:
         from .nlp import load_spacy
 
         nlp = load_spacy(parser=True, ner=True)
-    ids = list(sentences["sent_id"])
-    texts = list(sentences["text"].astype(str))
-    if engine is not None and engine.kind != "local":
-        from .nlp import parse_cached
+    from .nlp import parse_cached
 
-        return dict(zip(ids, parse_cached(texts, nlp=nlp, batch_size=batch_size, engine=engine)))
-    docs = nlp.pipe(texts, batch_size=batch_size)
-    return dict(zip(ids, docs))
+    texts = list(sentences["text"].astype(str))
+    return dict(zip(sentences["sent_id"], parse_cached(texts, nlp=nlp, batch_size=batch_size, engine=engine)))
 
 
 def _check_inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> None:
