@@ -143,6 +143,20 @@ class CleanedCorpus:
 # text-level steps
 # ---------------------------------------------------------------------------------------------
 
+#: spaCy refuses longer texts (E088); a paragraph this long is not news prose
+MAX_PARAGRAPH_CHARS = 1_000_000
+#: embedding and override controls of the Unicode bidirectional algorithm: invisible, and able to
+#: make a title or sentence display in an order other than the one analysed (U+202A-U+202E,
+#: U+2066-U+2069); the plain marks U+200E/U+200F are kept
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(text: str) -> tuple[str, int]:
+    """Remove bidirectional embedding/override/isolate controls; return the text and how many."""
+    cleaned, n = _BIDI_CONTROLS.subn("", text)
+    return cleaned, n
+
+
 def looks_like_html(text: str) -> bool:
     return len(_HTML_HINT.findall(text[:200_000])) >= 1
 
@@ -345,6 +359,9 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         log("mojibake", text[max(0, first - 20):first + 40], "mis-decoded characters repaired (ftfy)")
         text = fixed
     text = unicodedata.normalize("NFC", text)
+    text, n_bidi = strip_bidi_controls(text)
+    if n_bidi:
+        log("bidi_control", "", f"{n_bidi} invisible text-direction control character(s) removed")
 
     date_in_text = ""
     m = _METADATA_PREFIX.match(text)
@@ -367,6 +384,11 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         text = _html.unescape(text)
 
     paragraphs = split_paragraphs(text)
+    longest = max((len(p) for p in paragraphs), default=0)
+    if longest > MAX_PARAGRAPH_CHARS:
+        return CleanedDocument(None, audit, f"one paragraph of {longest:,} characters is longer than the "
+                                            f"{MAX_PARAGRAPH_CHARS:,} the sentence splitter takes; not an "
+                                            "article as written (break it into paragraphs to include it)")
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
         rule = boilerplate_rule(para)
@@ -407,7 +429,7 @@ def clean_document(doc: RawDocument, *, min_words: int = 40, min_english_share: 
         log("title_conflict", title_in_text, f"headline in text differs from manifest title {title!r}")
     if not title and title_in_text:
         title, title_source = title_in_text, "text"
-    title = _normalize_line(unicodedata.normalize("NFC", title))
+    title = _normalize_line(strip_bidi_controls(unicodedata.normalize("NFC", title))[0])
 
     date, date_source = "", ""
     raw_date = meta.get("date", "")
@@ -657,7 +679,7 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
             ledger[doc.file] = _ledger_row(doc.file, "duplicate", f"{kind} of {by_id[kept_id][0].file}",
                                            kept_id, doc.sha256, doc.n_bytes, aid)
         else:
-            ledger[doc.file] = _ledger_row(doc.file, "kept", "", "", doc.sha256, doc.n_bytes, aid)
+            ledger[doc.file] = _ledger_row(doc.file, "kept", doc.note, "", doc.sha256, doc.n_bytes, aid)
 
     kept_ids = sorted(a for a in by_id if a not in duplicates)
     inputs = pd.DataFrame([ledger[k] for k in sorted(ledger)],

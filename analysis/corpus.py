@@ -17,9 +17,12 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Sequence
 
 from .errors import CorpusError
 
@@ -51,6 +54,7 @@ class RawDocument:
     n_bytes: int
     encoding: str
     metadata: dict[str, str] = field(default_factory=dict)
+    note: str = ""  # what the reader changed on the way in (a renamed id, an ignored field), for the ledger
 
 
 @dataclass(frozen=True)
@@ -166,13 +170,59 @@ def _read_file(path: Path, label: str, *, max_bytes: int) -> RawDocument | Rejec
                        encoding=encoding)
 
 
+def unique_id(candidates: Sequence[str], taken: dict[str, str], label: str) -> tuple[str, str]:
+    """The first candidate id not yet taken (else the last one with ``_2``, ``_3`` ...), and a ledger
+    note when it is not the first choice. ``taken`` maps id -> the input that holds it; updated."""
+    first = candidates[0]
+    choice = next((c for c in candidates if c not in taken), None)
+    n = 2
+    while choice is None:
+        if f"{candidates[-1]}_{n}" not in taken:
+            choice = f"{candidates[-1]}_{n}"
+        n += 1
+    note = "" if choice == first else f"id {first!r} already used by {taken[first]}; this one is {choice!r}"
+    taken[choice] = label
+    return choice, note
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Rejection]]:
+    """Regular files under ``root`` in sorted order, and rejections for links that leave it.
+
+    A symbolic link to a file inside the corpus is read like the file (the duplicate check then
+    accounts for it); a link to a file outside the corpus is never read, so a corpus folder cannot
+    publish a file it does not contain; a linked folder is never followed (no loops, no escape).
+    """
+    real_root = root.resolve()
+    files: list[Path] = []
+    rejections: list[Rejection] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        for name in list(dirnames):
+            if (here / name).is_symlink():
+                label = (here / name).relative_to(root).as_posix()
+                rejections.append(Rejection(label, "symbolic link to a folder; not followed (copy the files "
+                                                   "into the corpus folder to include them)"))
+        dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
+        for name in filenames:
+            path = here / name
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_file() or not target.is_relative_to(real_root):
+                    rejections.append(Rejection(path.relative_to(root).as_posix(),
+                                                "symbolic link to a file outside the corpus folder; not read"))
+                    continue
+            if path.is_file():
+                files.append(path)
+    return sorted(files), rejections
+
+
 def _read_folder(root: Path, *, max_bytes: int) -> RawCorpus:
     manifest_path = root / MANIFEST_NAME
     manifest = _read_manifest(manifest_path) if manifest_path.exists() else {}
     documents: list[RawDocument] = []
-    rejections: list[Rejection] = []
+    paths, rejections = _walk(root)
     seen_ids: dict[str, str] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in paths:
         label = path.relative_to(root).as_posix()
         if path == manifest_path:
             continue
@@ -186,14 +236,12 @@ def _read_folder(root: Path, *, max_bytes: int) -> RawCorpus:
         if isinstance(result, Rejection):
             rejections.append(result)
             continue
-        doc_id = result.doc_id
-        if doc_id in seen_ids:  # a.txt and a.html share a stem: keep ids unique and stable
-            doc_id = safe_id(label)
-        seen_ids[doc_id] = label
+        # a.txt and a.html share a stem: the second takes its path as id, so ids stay unique and stable
+        doc_id, note = unique_id([result.doc_id, safe_id(label)], seen_ids, label)
         meta = manifest.get(label) or manifest.get(path.name) or {}
         documents.append(RawDocument(doc_id=doc_id, file=label, text=result.text, sha256=result.sha256,
                                      n_bytes=result.n_bytes, encoding=result.encoding,
-                                     metadata={k: v for k, v in meta.items() if v}))
+                                     metadata={k: v for k, v in meta.items() if v}, note=note))
     unknown = sorted(set(manifest) - {d.file for d in documents} - {r.file for r in rejections}
                      - {Path(d.file).name for d in documents} - {Path(r.file).name for r in rejections})
     for name in unknown:
@@ -201,57 +249,118 @@ def _read_folder(root: Path, *, max_bytes: int) -> RawCorpus:
     return RawCorpus(documents, rejections, str(root))
 
 
-def _table_rows(path: Path) -> list[dict[str, str]]:
-    data = path.read_bytes()
+#: a table row: its 1-based number and either its fields or the reason it cannot be read
+TableRow = tuple[int, "dict[str, Any] | str"]
+
+
+def _csv_rows(text: str, path: Path) -> list[TableRow]:
+    # an article can exceed the csv module's default field limit (131,072 characters); the size
+    # limit that matters is max_file_mb, applied per row by the reader
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
-        text, _ = decode_bytes(data)
+        return [(i, row) for i, row in enumerate(csv.DictReader(io.StringIO(text)), start=1)]
+    except csv.Error as exc:
+        raise CorpusError(f"{path}: malformed CSV ({exc})") from exc
+    finally:
+        csv.field_size_limit(old)
+
+
+def _jsonl_rows(text: str) -> list[TableRow]:
+    rows: list[TableRow] = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append((i, f"line {i} is not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(obj, dict):
+            rows.append((i, f"line {i} is a {type(obj).__name__}, expected an object with a 'text' field"))
+            continue
+        rows.append((i, obj))
+    return rows
+
+
+def _table_rows(path: Path) -> list[TableRow]:
+    """Every row of a CSV/JSONL table, a broken JSONL line as its reason instead of its fields.
+
+    Raises
+    ------
+    CorpusError
+        When the file cannot be decoded or parsed as a whole, when no row can be read, or when the
+        table has no ``text`` column.
+    """
+    try:
+        text, _ = decode_bytes(path.read_bytes())
     except ValueError as exc:
         raise CorpusError(f"{path}: {exc}") from exc
     if path.suffix.lower() == ".csv":
-        try:
-            rows = list(csv.DictReader(io.StringIO(text)))
-        except csv.Error as exc:
-            raise CorpusError(f"{path}: malformed CSV ({exc})") from exc
-        columns = list(rows[0]) if rows else next(csv.reader(io.StringIO(text)), [])
+        rows = _csv_rows(text, path)
+        columns = list(rows[0][1]) if rows else next(csv.reader(io.StringIO(text)), [])
     else:
-        rows = []
-        for i, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path}: line {i} is not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise CorpusError(f"{path}: line {i} is a {type(obj).__name__}, expected an object")
-            rows.append({k: "" if v is None else str(v) for k, v in obj.items()})
-        columns = sorted({k for r in rows for k in r})
+        rows = _jsonl_rows(text)
+        good = [r for _, r in rows if isinstance(r, dict)]
+        if rows and not good:
+            raise CorpusError(f"{path}: no readable row; {rows[0][1]}")
+        columns = sorted({k for r in good for k in r})
     if "text" not in columns:
         raise CorpusError(f"{path}: no 'text' column (columns found: {columns}); the table needs "
                           f"'text' and may have id,{','.join(METADATA_FIELDS)}")
     return rows
 
 
+def _plain(value: Any) -> str | None:
+    """A table cell as text; ``None`` for a JSON object or list, which is never turned into text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    return None
+
+
+def _row_document(path: Path, number: int, row: dict[str, Any], taken: dict[str, str], *,
+                  max_bytes: int) -> RawDocument | Rejection:
+    label = f"{path.name}#row={number}"
+    text = _plain(row.get("text"))
+    if text is None:
+        kind = "object" if isinstance(row.get("text"), dict) else "list"
+        return Rejection(label, f"'text' is a JSON {kind}, not a string")
+    data = text.encode("utf-8")
+    if len(data) > max_bytes:
+        return Rejection(label, f"text too large ({len(data) / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)",
+                         _sha256(data), len(data))
+    raw_id = (_plain(row.get("id")) or "").strip()
+    base = safe_id(raw_id) if raw_id else ""
+    candidates = [base, f"{base}_row{number:05d}"] if base else [f"row{number:05d}"]
+    doc_id, note = unique_id(candidates, taken, label)
+    if raw_id and note:
+        note = f"duplicate id {raw_id!r} (also {taken[base]}); this row is {doc_id!r}"
+    notes = [note] if note else []
+    meta: dict[str, str] = {}
+    for key in METADATA_FIELDS:
+        value = _plain(row.get(key))
+        if value is None:
+            notes.append(f"{key} ignored: not a plain value (a JSON {type(row.get(key)).__name__})")
+        elif value.strip():
+            meta[key] = value.strip()
+    return RawDocument(doc_id=doc_id, file=label, text=text, sha256=_sha256(data), n_bytes=len(data),
+                       encoding="utf-8", metadata=meta, note="; ".join(notes))
+
+
 def _read_table(path: Path, *, max_bytes: int) -> RawCorpus:
-    rows = _table_rows(path)
     documents: list[RawDocument] = []
     rejections: list[Rejection] = []
-    used: set[str] = set()
-    for i, row in enumerate(rows, start=1):
-        label = f"{path.name}#row={i}"
-        text = row.get("text") or ""
-        data = text.encode("utf-8")
-        doc_id = safe_id((row.get("id") or "").strip()) if (row.get("id") or "").strip() else f"row{i:05d}"
-        if doc_id in used:
-            doc_id = f"{doc_id}_row{i:05d}"
-        used.add(doc_id)
-        if len(data) > max_bytes:
-            rejections.append(Rejection(label, f"text too large ({len(data) / 1e6:.1f} MB)",
-                                        _sha256(data), len(data)))
+    taken: dict[str, str] = {}
+    for number, row in _table_rows(path):
+        if isinstance(row, str):
+            rejections.append(Rejection(f"{path.name}#row={number}", row))
             continue
-        meta = {k: (row.get(k) or "").strip() for k in METADATA_FIELDS if (row.get(k) or "").strip()}
-        documents.append(RawDocument(doc_id=doc_id, file=label, text=text, sha256=_sha256(data),
-                                     n_bytes=len(data), encoding="utf-8", metadata=meta))
+        result = _row_document(path, number, row, taken, max_bytes=max_bytes)
+        (rejections if isinstance(result, Rejection) else documents).append(result)  # type: ignore[arg-type]
     return RawCorpus(documents, rejections, str(path))
 
 
