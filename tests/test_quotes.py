@@ -15,6 +15,7 @@ import pytest
 
 from analysis import quotes
 from analysis.errors import QuotesError
+from analysis.viz import quotes as viz_quotes
 
 
 def extract(text: str) -> list[quotes.Quote]:
@@ -197,10 +198,10 @@ def test_same_words_different_speaker_is_misattributed() -> None:
 
 
 def test_diff_html_marks_changes_and_escapes() -> None:
-    out = quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
+    out = viz_quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
     assert "<script" not in out and "<new>" not in out
     assert '<ins class="qd-ins">&lt;new&gt;</ins>' in out
-    assert out == quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
+    assert out == viz_quotes.diff_html("We back <the> plan & more", "We back the <new> plan & more")
     text = re.sub(r"<[^>]+>", " ", out)
     assert html.unescape(" ".join(text.split())).startswith("We back")
 
@@ -218,7 +219,7 @@ def test_similarity_finds_fragments_but_not_scattered_words() -> None:
 
 def test_candidate_pairs_come_from_shared_rare_words() -> None:
     words = [["ceasefire", "plan", "correct"], ["ceasefire", "plan", "support"], ["budget", "council", "vote"]]
-    pairs = quotes._candidate_pairs(words, max_df=50, min_shared=2)
+    pairs = quotes.clusters._candidate_pairs(words, max_df=50, min_shared=2)
     assert pairs == {(0, 1)}
 
 
@@ -233,7 +234,7 @@ def test_clusters_across_articles_and_scores_against_the_longest() -> None:
         ("a3", "Outlet C", "Ivan Petrov said the plan “is correct, and we support it” on Monday."),
         ("a4", "Outlet D", "“Budgets must balance by June,” Mayor Ana Ruiz said."),
     ])
-    q, clusters, voices = quotes.build_quotes(arts)
+    q, clusters, voices = quotes.run(arts)
     petrov = q[q["speaker"] == "Ivan Petrov"]
     assert petrov["cluster_id"].nunique() == 1 and (petrov["cluster_id"] != "").all()
     assert len(clusters) == 1 and clusters.iloc[0]["n_renderings"] == 3
@@ -252,13 +253,13 @@ def test_transcript_becomes_the_reference() -> None:
         ("a2", "B", "“We fully support the plan,” Ivan Petrov said."),
     ])
     transcript = "Thank you. We support this plan and we will sign it. Next question."
-    q, clusters, _ = quotes.build_quotes(arts, reference_transcript=transcript)
+    q, clusters, _ = quotes.run(arts, reference_transcript=transcript)
     assert set(q.loc[q["kind"] == "direct", "reference_quote_id"]) == {"transcript"}
     assert "support this plan" in clusters.iloc[0]["reference_text"]
 
 
 def test_empty_corpus_gives_empty_tables() -> None:
-    q, clusters, voices = quotes.build_quotes(_corpus([("a1", "A", "Nothing was said today at all.")]))
+    q, clusters, voices = quotes.run(_corpus([("a1", "A", "Nothing was said today at all.")]))
     assert q.empty and clusters.empty and voices.empty
     assert list(q.columns[:len(quotes.QUOTE_COLUMNS)]) == quotes.QUOTE_COLUMNS
 
@@ -271,7 +272,7 @@ def seed_quotes(seeds_dir):
     from analysis import clean, corpus
 
     cleaned = clean.clean_corpus(corpus.read_corpus(seeds_dir))
-    q, clusters, voices = quotes.build_quotes(cleaned.articles)
+    q, clusters, voices = quotes.run(cleaned.articles)
     return cleaned.articles, q, clusters, voices
 
 
@@ -328,7 +329,7 @@ def test_seed_other_speakers(seed_quotes, needle: str, speaker: str) -> None:
 
 def test_seed_run_is_deterministic(seed_quotes) -> None:
     articles, q, clusters, _ = seed_quotes
-    q2, clusters2, _ = quotes.build_quotes(articles.sample(frac=1, random_state=3))
+    q2, clusters2, _ = quotes.run(articles.sample(frac=1, random_state=3))
     pd.testing.assert_frame_equal(q.reset_index(drop=True), q2.reset_index(drop=True))
     pd.testing.assert_frame_equal(clusters, clusters2)
 
@@ -366,7 +367,7 @@ def test_seed_translation_variants_join_by_meaning_when_embeddings_exist(seeds_d
     if not nlp.embedder_status().available:
         pytest.skip("embeddings extra not installed")
     cleaned = clean.clean_corpus(corpus.read_corpus(seeds_dir))
-    q, clusters, _ = quotes.build_quotes(cleaned.articles, use_embeddings=True)
+    q, clusters, _ = quotes.run(cleaned.articles, use_embeddings=True)
     a = q[q["quote"].str.contains("We support the idea of ending this conflict", regex=False)]
     b = q[q["quote"].str.contains("stop this conflict in a peaceful way", regex=False)]
     assert a["cluster_id"].iloc[0] == b["cluster_id"].iloc[0] != ""
@@ -380,7 +381,7 @@ def test_seed_translation_variants_join_by_meaning_when_embeddings_exist(seeds_d
 def test_unresolved_descriptions_are_not_merged_like_names() -> None:
     arts = _corpus([("a", "A", "“We will act,” the US president said. “We will wait,” the French president said."),
                     ("b", "B", "“We will act,” Mr. Petrov said. Ivan Petrov left.")])
-    q, _, _ = quotes.build_quotes(arts)
+    q, _, _ = quotes.run(arts)
     assert set(q.loc[q["article_id"] == "a", "speaker"]) == {"the US president", "the French president"}
     assert set(q.loc[q["article_id"] == "b", "speaker"]) == {"Ivan Petrov"}
 

@@ -1,0 +1,230 @@
+"""Variant clusters: group the renderings of one utterance across articles.
+
+:func:`cluster_variants` takes candidate pairs from an inverted index of rare content words (no
+all-pairs loop), verifies each by fuzzy word alignment (:func:`quote_similarity`, rapidfuzz;
+fragments of a longer quote included) and joins them with the shared union-find. With embeddings,
+translation variants by the same named speaker are joined by sentence meaning too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from functools import partial
+from typing import Any, Callable, NamedTuple
+
+import pandas as pd
+
+from ..common.unionfind import UnionFind
+from ..engine import Engine
+from .lexicon import SENTENCE_END, norm_words, stop_words, strip_marks
+from .model import ClusterThresholds
+from .speakers import same_person
+
+
+def quote_similarity(a: str, b: str, *, max_gap_ratio: float = 2.0) -> float:
+    """How likely two renderings are the same utterance (0-1), fragments included.
+
+    Word-level: the share of the shorter rendering's words found, in order, inside a compact
+    stretch of the longer one (longest common subsequence; a stretch longer than
+    ``max_gap_ratio`` times the shorter quote plus three words is scattered common words, not a
+    shared fragment). The character-level ratio of the whole strings is the fallback, so
+    spelling variants of equal-length quotes still match.
+    """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    wa, wb = norm_words(a), norm_words(b)
+    if not wa or not wb:
+        return 0.0
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    equal = [op for op in Indel.opcodes(long_, short) if op.tag == "equal"]
+    best = fuzz.ratio(" ".join(wa), " ".join(wb)) / 100
+    if equal:
+        matched = sum(op.src_end - op.src_start for op in equal)
+        window = equal[-1].src_end - equal[0].src_start
+        if window <= max_gap_ratio * len(short) + 3:
+            best = max(best, matched / len(short))
+    return round(best, 4)
+
+
+def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) -> set[tuple[int, int]]:
+    """Pairs of quotes sharing rare content words, from an inverted index (not all pairs)."""
+    stop = stop_words()
+    postings: dict[str, list[int]] = defaultdict(list)
+    content = []
+    for k, ws in enumerate(words):
+        toks = sorted({w for w in ws if w not in stop and len(w) > 2})
+        content.append(toks)
+        for w in toks:
+            postings[w].append(k)
+    shared: Counter[tuple[int, int]] = Counter()
+    for w, ids in postings.items():
+        if len(ids) > max_df:
+            continue  # too common to say two quotes are the same utterance
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                shared[(ids[x], ids[y])] += 1
+    out = set()
+    for (x, y), n in shared.items():
+        need = min(min_shared, len(content[x]), len(content[y]))
+        if n >= max(1, need):
+            out.add((x, y))
+    return out
+
+
+def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = ClusterThresholds(), *,
+                     use_embeddings: bool = False, embed_cache: dict | None = None,
+                     engine: Engine | None = None) -> pd.DataFrame:
+    """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        From :func:`~analysis.quotes.extract_corpus`.
+    thresholds : ClusterThresholds
+        When two renderings are the same utterance (similarity cut-offs, minimum lengths,
+        inverted-index settings); see :class:`~analysis.quotes.ClusterThresholds`.
+    use_embeddings : bool, default=False
+        Also link translation variants ("We support the idea of ending this conflict by
+        peaceful means" / "... to stop this conflict in a peaceful way, that's something we
+        support"): sentences of two renderings by the same named speaker in different articles,
+        paired through the same word index, whose MiniLM cosine reaches
+        ``thresholds.semantic_threshold``. The caller checks the embeddings extra is installed
+        (:func:`analysis.nlp.embedder_status`).
+    embed_cache : dict, optional
+        In-memory cache of sentence vectors, passed to :func:`analysis.nlp.embed`.
+    engine : Engine, optional
+        Where the sentence embeddings run (:mod:`analysis.engine`); this process by default.
+
+    Returns
+    -------
+    quotes : DataFrame
+        A copy with ``cluster_id`` set for clustered kinds (singletons get their own id) and
+        ``cluster_method``: ``lexical`` (joined by word alignment), ``semantic`` (joined only by
+        meaning: a translation variant) or ``single``.
+    """
+    df = quotes.copy()
+    df["cluster_id"] = ""
+    df["cluster_method"] = ""
+    eligible = df.index[(df["kind"].isin(["direct", "partial"])) & (df["n_words"] >= thresholds.min_words)].tolist()
+    if not eligible:
+        return df
+    found = _renderings(df, eligible)
+    groups = UnionFind(len(eligible))
+    lexical = _link_lexical(found, thresholds, groups)
+    semantic: set[int] = set()
+    if use_embeddings:
+        from ..nlp import embed
+
+        semantic = _link_semantic(found, thresholds, groups, partial(embed, cache=embed_cache, engine=engine))
+    _assign_cluster_ids(df, found, groups, lexical, semantic)
+    return df
+
+
+class _Renderings(NamedTuple):
+    """The quotes taking part in clustering, position ``k`` in every list is one quote."""
+
+    index: list[Any]  # labels in the quotes table
+    texts: list[str]
+    speakers: list[str]
+    persons: list[bool]  # is the speaker a person (not an organisation or a description)?
+    articles: list[str]
+    words: list[list[str]]
+
+
+def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
+    texts = [str(df.at[i, "quote"]) for i in eligible]
+    return _Renderings(
+        index=eligible, texts=texts,
+        speakers=[str(df.at[i, "speaker"]) for i in eligible],
+        persons=[str(df.at[i, "speaker_type"]) == "person" if "speaker_type" in df else True for i in eligible],
+        articles=[str(df.at[i, "article_id"]) for i in eligible],
+        words=[norm_words(t) for t in texts])
+
+
+def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds) -> float | None:
+    """The similarity renderings ``x`` and ``y`` must reach to be one utterance; None: never compared."""
+    if found.articles[x] == found.articles[y]:
+        return None  # variants are renderings by different articles; one article's quotes are distinct
+    shorter = min(len(found.words[x]), len(found.words[y]))
+    known = bool(found.speakers[x]) and bool(found.speakers[y])
+    if not same_person(found.speakers[x], found.speakers[y], a_is_person=found.persons[x],
+                       b_is_person=found.persons[y]):
+        # the same words under two names: only long quotes, so a stock phrase is no misattribution
+        return t.misattribution_threshold if shorter >= t.min_misattribution_words else None
+    # a short phrase with no named speaker ("Meet the Press") says nothing about who said it
+    if not known and shorter < t.min_unattributed_words:
+        return None
+    return t.threshold
+
+
+def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: UnionFind) -> set[int]:
+    """Join candidate pairs whose words align closely enough; returns the renderings joined."""
+    linked: set[int] = set()
+    for x, y in sorted(_candidate_pairs(found.words, max_df=t.max_df, min_shared=t.min_shared)):
+        needed = _needed_similarity(found, x, y, t)
+        if needed is not None and quote_similarity(found.texts[x], found.texts[y]) >= needed:
+            linked.update((x, y))
+            groups.union_min(x, y)
+    return linked
+
+
+def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: UnionFind,
+                   embed: Callable[[list[str]], Any]) -> set[int]:
+    """Join renderings in different groups that share a sentence meaning the same; returns them."""
+    linked: set[int] = set()
+    for x, y in _semantic_pairs(found.texts, found.speakers, found.articles, max_df=t.max_df,
+                                threshold=t.semantic_threshold, embed=embed):
+        if not groups.connected(x, y):
+            linked.update((x, y))
+            groups.union_min(x, y)
+    return linked
+
+
+def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: UnionFind, lexical: set[int],
+                        semantic: set[int]) -> None:
+    """Write ``cluster_id`` (a hash of the group's smallest quote_id: stable under reordering) and
+    ``cluster_method`` into ``df`` in place."""
+    for ks in groups.groups().values():
+        first = min(str(df.at[found.index[k], "quote_id"]) for k in ks)
+        cid = "qc_" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:10]
+        for k in ks:
+            df.at[found.index[k], "cluster_id"] = cid
+            df.at[found.index[k], "cluster_method"] = ("lexical" if k in lexical else "semantic" if k in semantic
+                                                       else "single")
+
+
+def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, max_df: int, threshold: float,
+                    embed: Callable[[list[str]], Any]) -> list[tuple[int, int]]:
+    """Quote pairs with a sentence each that means the same (cosine of ``embed``'s unit vectors),
+    same named speaker."""
+    units: list[tuple[int, str]] = []
+    for k, text in enumerate(texts):
+        if not speakers[k]:
+            continue  # meaning alone never joins an unattributed fragment
+        sents = [t for t in SENTENCE_END.split(strip_marks(text)) if t.strip()]
+        # single sentences and adjacent pairs: outlets split one spoken sentence differently
+        for n in (1, 2):
+            for i in range(len(sents) - n + 1):
+                unit = " ".join(sents[i:i + n])
+                if len(norm_words(unit)) >= 4 and (n == 1 or len(sents) > 1):
+                    units.append((k, unit))
+    if len(units) < 2:
+        return []
+    cands = []
+    for a, b in sorted(_candidate_pairs([norm_words(u[1]) for u in units], max_df=max_df, min_shared=2)):
+        x, y = units[a][0], units[b][0]
+        if x != y and arts[x] != arts[y] and same_person(speakers[x], speakers[y]):
+            cands.append((a, b))
+    if not cands:
+        return []
+    needed = sorted({i for pair in cands for i in pair})
+    vectors = embed([units[i][1] for i in needed])
+    row = {i: r for r, i in enumerate(needed)}
+    out = set()
+    for a, b in cands:
+        if float(vectors[row[a]] @ vectors[row[b]]) >= threshold:
+            x, y = units[a][0], units[b][0]
+            out.add((min(x, y), max(x, y)))
+    return sorted(out)

@@ -1,0 +1,262 @@
+"""Speakers: the words naming a speaker, the person they stand for, one name per person.
+
+:func:`mention_of` expands a reporting verb's subject to the words that name the speaker;
+:func:`resolve_speakers` turns mentions into names within an article (pronouns and definite titles
+such as "the Finnish president" resolve to the closest compatible named person, floating quotes
+to the nearest earlier speaker); :func:`canonical_speakers` merges name forms across the corpus
+("Mr. X" and "X" -> "Firstname X"); :func:`same_person` says when two names may be one person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import replace
+from typing import Any, Sequence
+
+from .lexicon import (GROUP_LABELS, OTHER_PRONOUNS, PERSON_LABELS, PRONOUN_GENDER, fold, honorifics, speech_verbs,
+                      strip_titles)
+from .model import Person, Quote
+from .parse import ArticleParse
+
+
+def mention_of(parse: ArticleParse, tok: Any, *, full: bool = False) -> tuple[str, int, int, str]:
+    """Expand a subject token to the words naming the speaker; returns (text, start, end, type)."""
+    doc = parse.doc
+    # "a foreign policy aide, Ivan Petrov, said": prefer the named apposition
+    if tok.pos_ in ("NOUN",) and tok.ent_type_ not in PERSON_LABELS:
+        for child in tok.children:
+            if child.dep_ == "appos" and child.ent_type_ in PERSON_LABELS:
+                tok = child
+                break
+    ent = parse.ent_of.get(tok.i)
+    if ent is not None and ent.label_ in PERSON_LABELS:
+        words = _name_words(list(ent))
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        return doc.text[start:end], start, end, "person"
+    if tok.pos_ == "PRON" or tok.lower_ in PRONOUN_GENDER:
+        return tok.text, tok.idx, tok.idx + len(tok.text), "pronoun"
+    kind = "person" if tok.pos_ == "PROPN" else "nominal"
+    if ent is not None and ent.label_ in GROUP_LABELS:
+        kind = "group"
+    # the head with its left modifiers and an "of" phrase ("Ministry of Defense"), never a clause
+    words = [t for t in tok.subtree if t.i <= tok.i
+             and not any(a.dep_ in ("relcl", "acl", "appos", "advcl") and a.i != tok.i
+                         for a in _ancestors_until(t, tok))]
+    if kind != "person" or full:
+        # "a spokeswoman for X", "a person familiar with the talks", "lawyers and experts"
+        for child in tok.rights:
+            if full or (child.dep_ == "prep" and child.lower_ in ("of", "for", "from", "at", "with", "by")) \
+                    or child.dep_ in ("conj", "cc", "amod") or (child.dep_ == "acl" and child.pos_ == "ADJ"):
+                words += list(child.subtree)
+            elif child.dep_ != "punct":
+                break
+    words = sorted({t.i: t for t in words}.values(), key=lambda t: t.i)
+    while words and words[-1].is_punct:
+        words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
+    words = words or [tok]
+    # keep the contiguous run ending at or after the head
+    run: list[Any] = []
+    for t in words:
+        if run and t.i != run[-1].i + 1:
+            run = [] if t.i <= tok.i else run
+            if run and t.i > tok.i:
+                break
+        run.append(t)
+    words = run or [tok]
+    if tok.pos_ == "PROPN" and any(t.ent_type_ in PERSON_LABELS or t.lower_.rstrip(".") in honorifics()
+                                   for t in words):
+        kind = "person"  # the small model often tags a foreign surname as a place
+    if kind == "person":
+        words = _name_words(words)
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    return doc.text[start:end], start, end, kind
+
+
+def _name_words(words: list[Any]) -> list[Any]:
+    """Drop leading nationality words, titles and common nouns: "Finnish Gen. Aino Virtanen"."""
+    hon = honorifics()
+    titles = [k for k, w in enumerate(words[:-1]) if w.lower_.rstrip(".") in hon]
+    if titles:
+        words = words[titles[-1] + 1:]  # "Finnish Gen. Aino Virtanen" -> after the title
+    while len(words) > 1 and (words[0].ent_type_ in ("NORP", "GPE") or words[0].pos_ != "PROPN"):
+        words = words[1:]
+    while len(words) > 1 and words[-1].pos_ == "PART":
+        words = words[:-1]  # possessive ’s
+    return words
+
+
+def _ancestors_until(t: Any, stop: Any) -> list[Any]:
+    """Tokens from ``t`` up the tree to (not including) ``stop``."""
+    out = []
+    while t.i != stop.i and t.head is not t:
+        out.append(t)
+        t = t.head
+    return out
+
+
+def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
+    """Turn mentions into names: pronouns, titles, floating and nested quotes, in text order."""
+    persons = parse.persons
+    by_start = {f"{q.article_id}:{q.start}": q for q in quotes if q.kind == "indirect"}
+    # (position, name, gender) of earlier speakers: antecedents for "he said" and floating quotes
+    voices: list[tuple[int, str, str]] = []
+    surnames = {p.name.split()[-1].lower() for p in persons}
+    # a gender named once by a title ("Mr.", "Ms.") holds for every mention of that person
+    gender_of: dict[str, str] = {}
+    for p in persons:
+        if p.gender != "-":
+            gender_of.setdefault(_full_name(persons, p), p.gender)
+    final: list[Quote] = []
+    for q in quotes:
+        if q.contained_in:
+            parent = by_start.get(q.contained_in)
+            own = speech_verbs().get(q.verb.lower(), "|").split("|")[1] if q.verb else ""
+            if parent is not None and own != "characterise":
+                q = replace(q, speaker_mention=parent.speaker_mention, speaker_start=parent.speaker_start,
+                            speaker_end=parent.speaker_end, verb=parent.verb, attribution="containing",
+                            speaker_type=parent.speaker_type)
+        if q.speaker_mention:
+            name, how = _resolve_mention(parse, persons, voices, q)
+            named = how == "name" and bool(name.split()) and name.split()[-1].lower() in surnames
+            stype = "person" if how in ("pronoun", "title") or named else q.speaker_type
+            q = replace(q, speaker=name, resolution=how, speaker_type=stype)
+        elif q.attribution == "floating":
+            name = _antecedent(persons, voices, q.start, gender="-", subjects_only=True)
+            if name:
+                q = replace(q, speaker=name, resolution="name", attribution="floating")
+        if q.speaker:
+            gender = PRONOUN_GENDER.get(q.speaker_mention.lower(), "-")
+            if gender == "-":
+                gender = strip_titles(q.speaker_mention)[1] if q.speaker_mention else "-"
+            if gender == "-":
+                gender = gender_of.get(q.speaker, "-")
+            voices.append((q.speaker_start if q.speaker_start >= 0 else q.start, q.speaker, gender))
+        final.append(q)
+    return final
+
+
+def _antecedent(persons: list[Person], voices: list[tuple[int, str, str]], before: int, *, gender: str,
+                subjects_only: bool) -> str:
+    """Nearest earlier speaker or named subject compatible with ``gender`` (``-`` = any)."""
+    cands: list[tuple[int, str]] = []
+    for pos, name, g in voices:
+        if pos < before and (gender == "-" or g in ("-", gender)):
+            cands.append((pos, name))
+    known = {_full_name(persons, p): p.gender for p in persons if p.gender != "-"}
+    for p in persons:
+        g = p.gender if p.gender != "-" else known.get(_full_name(persons, p), "-")
+        if p.end <= before and (p.is_subject or not subjects_only) and (gender == "-" or g in ("-", gender)):
+            cands.append((p.start, _full_name(persons, p)))
+    if not cands:
+        return ""
+    return max(cands, key=lambda c: c[0])[1]
+
+
+def _full_name(persons: list[Person], p: Person) -> str:
+    """Longest name in the article sharing the surname of ``p`` ("Petrov" -> "Ivan Petrov")."""
+    last = p.name.split()[-1].lower()
+    best = p.name
+    for o in persons:
+        if o.name.split()[-1].lower() == last and len(o.name.split()) > len(best.split()):
+            best = o.name
+    return best
+
+
+def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tuple[int, str, str]],
+                     q: Quote) -> tuple[str, str]:
+    """(name, how) for a quote's speaker mention; ``how`` is ``name / pronoun / title / nominal / none``."""
+    mention = q.speaker_mention.strip()
+    low = mention.lower()
+    if low in PRONOUN_GENDER:
+        name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[low], subjects_only=True)
+        if not name:
+            name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[low], subjects_only=False)
+        return (name, "pronoun") if name else ("", "none")
+    if low in OTHER_PRONOUNS:
+        return "", "none"
+    name, _ = strip_titles(mention)
+    surnames = {p.name.split()[-1].lower() for p in persons}
+    if q.speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
+        q = replace(q, speaker_type="person")  # the small model often tags a foreign surname as a place
+    if q.speaker_type == "person" and name:
+        tmp = Person(0, 0, name, False, "-", frozenset())
+        return _full_name(persons, tmp), "name"
+    if q.speaker_type == "group":
+        return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "name"
+    # a definite description: "the Finnish president", "the top US diplomat"
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", mention)]
+    if words and words[0] in ("the", "this", "that") and len(words) >= 2:
+        head, mods = words[-1], set(words[1:-1])
+        prior = [p for p in persons if p.end <= q.speaker_start]
+        titled = [p for p in prior if head in p.titles]
+        if titled:
+            best = max(titled, key=lambda p: (len(mods & p.titles), p.start))
+            return _full_name(persons, best), "title"
+        # "When X was asked ..., the top diplomat responded": a named subject of a clause
+        # subordinate to the reporting verb is the person the description stands for
+        spk = parse.doc[parse.tok_at(max(q.speaker_end - 1, 0))]
+        verb = spk.head
+        for child in verb.children:
+            if child.dep_ == "advcl" and child.i < spk.i:
+                for t in child.subtree:
+                    if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ in PERSON_LABELS:
+                        for p in prior:
+                            if p.start <= t.idx < p.end:
+                                return _full_name(persons, p), "title"
+    return mention, "nominal"
+
+
+def canonical_speakers(names: Sequence[str]) -> list[str]:
+    """Merge name forms across the corpus: "Petrov" and "Ivan Petrov" -> "Ivan Petrov".
+
+    Multi-word names are grouped by surname and a close first name (Mohammad / Mohammed); each group's most frequent form
+    (ties: longest, then alphabetical) becomes canonical. A surname alone maps to its group only
+    when exactly one group carries that surname, so two different Smiths are never merged.
+    """
+    from rapidfuzz import fuzz
+
+    cleaned = [strip_titles(n)[0] if n else "" for n in names]
+    counts = Counter(n for n in cleaned if len(n.split()) >= 2)
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    firsts: dict[str, list[str]] = defaultdict(list)  # surname -> representative first names
+    for full in sorted(counts, key=lambda f: (-counts[f], f)):
+        words = full.split()
+        last, first = fold(words[-1]), fold(words[0])
+        # spelling variants of one first name (Mohammad / Mohammed) are one person; John and Jane are not
+        rep = next((f for f in firsts[last] if f == first or fuzz.ratio(f, first) >= 80), None)
+        if rep is None:
+            firsts[last].append(first)
+            rep = first
+        groups[(last, rep)].append(full)
+    group_of = {full: key for key, forms in groups.items() for full in forms}
+    canon_of_group = {key: sorted(forms, key=lambda f: (-counts[f], -len(f), f))[0] for key, forms in groups.items()}
+    by_surname: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key in groups:
+        by_surname[key[0]].add(key)
+    out: list[str] = []
+    for n in cleaned:
+        words = n.split()
+        if not words:
+            out.append("")
+        elif len(words) >= 2 and n in group_of:
+            out.append(canon_of_group[group_of[n]])
+        elif len(words) == 1 and len(by_surname.get(fold(words[0]), ())) == 1:
+            out.append(canon_of_group[next(iter(by_surname[fold(words[0])]))])
+        else:
+            out.append(n)
+    return out
+
+
+def same_person(a: str, b: str, *, a_is_person: bool = True, b_is_person: bool = True) -> bool:
+    """Could speakers ``a`` and ``b`` be the same person? False only for two people's names with
+    different surnames ("Mike Thibodeau" / "Michael Thibodeau" may be one person; an unnamed
+    "the senator" or an organisation such as "the White House" may stand for anyone)."""
+    if not a or not b or not (a_is_person and b_is_person):
+        return True
+    wa, wb = a.split(), b.split()
+    if not (wa[0][:1].isupper() and wb[0][:1].isupper()):
+        return True  # a description ("the senator", "a spokesman") is not a competing name
+    return fold(wa[-1]).strip(".,’'") == fold(wb[-1]).strip(".,’'")

@@ -1,0 +1,187 @@
+"""Presentation of the quotes stage: the HTML word diff, the variant clusters page, the voices
+figure and the stage summary's sentences.
+
+Pure: tables in, strings / figures / dicts out; the notebook writes them to the run folder.
+:func:`diff_html` is the package's one HTML word diff (the report embeds it too).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from ..quotes.fidelity import join_hyphenated, word_edits
+from ..quotes.lexicon import strip_marks
+
+
+def diff_html(reference: str, variant: str) -> str:
+    """A readable word diff of ``variant`` against ``reference`` as an escaped HTML fragment.
+
+    Words the variant dropped are ``<del>``, words it added are ``<ins>``; reference words it
+    does not quote at all (trimmed) are greyed. Pure: the same inputs give the same string, and
+    every piece of text is HTML-escaped, so the report can embed it as is. The package's one
+    HTML word diff; the edits come from :func:`analysis.quotes.word_edits`.
+    """
+    edits = word_edits(reference, variant)
+    if not edits:
+        return f'<span class="quote-diff"><ins class="qd-ins">{html.escape(variant or "")}</ins></span>'
+    parts: list[str] = []
+    for tag, r, v in edits:
+        rs, vs = html.escape(" ".join(r)), html.escape(" ".join(v))
+        if tag == "equal":
+            parts.append(vs)
+        elif tag == "trim":
+            parts.append(f'<span class="qd-trim">{rs}</span>')
+        elif tag == "delete":
+            parts.append(f'<del class="qd-del">{rs}</del>')
+        elif tag == "insert":
+            parts.append(f'<ins class="qd-ins">{vs}</ins>')
+        else:
+            parts.append(f'<del class="qd-del">{rs}</del> <ins class="qd-ins">{vs}</ins>')
+    return '<span class="quote-diff">' + join_hyphenated(" ".join(parts)) + "</span>"
+
+
+def voices_figure(voices: pd.DataFrame, *, top_n: int = 12) -> Any:
+    """Heatmap of quotes per outlet (columns) and speaker (rows), most-quoted speakers first."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    if voices.empty:
+        ax.text(0.5, 0.5, "No attributed quotes", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    pivot = voices.pivot_table(index="speaker", columns="outlet", values="n_quotes", aggfunc="sum", fill_value=0)
+    order = pivot.sum(axis=1).sort_values(ascending=False, kind="mergesort")
+    pivot = pivot.loc[sorted(order.index[:top_n], key=lambda s: (-order[s], s))]
+    pivot = pivot[sorted(pivot.columns)]
+    fig.set_size_inches(max(6, 1.3 * len(pivot.columns) + 3), max(3, 0.38 * len(pivot) + 1.5))
+    data = pivot.to_numpy()
+    ax.imshow(data, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, int(data.max())))
+    ax.set_xticks(range(len(pivot.columns)), [str(c)[:28] for c in pivot.columns], rotation=30, ha="right")
+    ax.set_yticks(range(len(pivot.index)), [str(s)[:32] for s in pivot.index])
+    for (r, c), v in np.ndenumerate(data):
+        if v:
+            ax.text(c, r, str(int(v)), ha="center", va="center",
+                    color="white" if v > data.max() / 2 else "black", fontsize=9)
+    ax.set_title("Who gets a voice: attributed quotes per outlet (direct, partial and reported)")
+    fig.tight_layout()
+    return fig
+
+
+def clusters_html(quotes: pd.DataFrame, clusters: pd.DataFrame, *, max_clusters: int = 20) -> str:
+    """Variant clusters, lowest fidelity first, each rendering with its word diff (escaped HTML)."""
+    esc = html.escape
+    style = ("<style>.quote-diff del{background:#fde2e1;text-decoration:line-through}"
+             ".quote-diff ins{background:#dcf5dc;text-decoration:none}.qd-trim{color:#9a9a9a}"
+             "table.qv td{vertical-align:top;padding:2px 8px}</style>")
+    if clusters.empty:
+        return style + "<p>No utterance was quoted by more than one article.</p>"
+    parts = [style]
+    for c in clusters.head(max_clusters).itertuples(index=False):
+        members = quotes[quotes["cluster_id"] == c.cluster_id].sort_values(["fidelity", "quote_id"])
+        ref_text = str(c.reference_text)
+        parts.append(f"<h4>{esc(c.speaker or 'unknown speaker')} — {c.n_renderings} renderings in "
+                     f"{c.n_outlets} outlets, lowest fidelity {c.min_fidelity:.2f}</h4>")
+        parts.append(f"<p><b>Reference</b> ({esc(str(c.reference_quote_id))}): {esc(ref_text)}</p>")
+        parts.append('<table class="qv"><tr><th>outlet</th><th>speaker</th><th>mutation</th>'
+                     "<th>fidelity</th><th>diff against the reference</th></tr>")
+        for m in members.itertuples(index=False):
+            diff = diff_html(strip_marks(ref_text), strip_marks(str(m.quote)))
+            parts.append(f"<tr><td>{esc(str(m.outlet))}</td><td>{esc(str(m.speaker))}</td>"
+                         f"<td>{esc(str(m.mutation))}</td><td>{float(m.fidelity):.2f}</td><td>{diff}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.DataFrame, *,
+                   reference: str = "longest rendering", embeddings_note: str = "") -> dict[str, Any]:
+    """The stage summary: method, notes and plain-English findings generated from the tables.
+
+    ``embeddings_note`` is :func:`analysis.nlp.embedder_status`'s note when embeddings were asked
+    for; the method then reads ``+minilm`` if translation variants were linked by meaning.
+    """
+    top = quotes[quotes["contained_in"] == ""]
+    kinds = Counter(top["kind"])
+    semantic = "cluster_method" in quotes and bool((quotes["cluster_method"] == "semantic").any())
+    n_articles = quotes["article_id"].nunique() if not quotes.empty else 0
+    findings = [f"{len(top)} quotes in {n_articles} articles: {kinds.get('direct', 0)} direct, "
+                f"{kinds.get('partial', 0)} partial and {kinds.get('indirect', 0)} reported (indirect)."]
+    findings += _speaker_findings(top) + _cluster_findings(quotes, clusters)
+    counts = Counter(quotes.loc[quotes["mutation"] != "", "mutation"])
+    return {
+        "method": "spacy-rules+rapidfuzz" + ("+minilm" if semantic or ("MiniLM" in embeddings_note) else ""),
+        "notes": _method_notes(reference, embeddings_note),
+        "findings": findings,
+        "n_quotes": int(len(top)),
+        "n_direct": int(kinds.get("direct", 0)),
+        "n_partial": int(kinds.get("partial", 0)),
+        "n_indirect": int(kinds.get("indirect", 0)),
+        "n_clusters": int(len(clusters)),
+        "mutations": dict(sorted(counts.items())),
+        "reference": reference,
+    }
+
+
+def _method_notes(reference: str, embeddings_note: str) -> list[str]:
+    """How the stage found, attributed and compared quotes, in the report's words."""
+    notes = [
+        "Quotes are found on each article's whole clean text, so a quotation spanning sentences or "
+        "paragraphs is one quote; offsets index clean_text.",
+        "Speakers come from the subject of a reporting verb in the same sentence, 'according to', or for "
+        "floating quotes the nearest earlier speaker; pronouns and titles resolve to the closest compatible "
+        "named person (spaCy en_core_web_sm parse and NER).",
+        "Variant clusters: candidate pairs from an inverted index of rare content words, verified by word-level "
+        f"alignment (rapidfuzz); fidelity is measured against the {reference}.",
+        "Partial quotes with no reporting verb (scare quotes, titles) keep an empty speaker and are left out "
+        "of the speaker counts.",
+    ]
+    if embeddings_note:
+        notes.append(embeddings_note + (" Translation variants were linked by sentence meaning (cosine of "
+                                        "MiniLM embeddings); cluster_method = semantic marks them."
+                                        if "MiniLM" in embeddings_note or "all-MiniLM" in embeddings_note else ""))
+    else:
+        notes.append("Clusters are lexical only (sentence embeddings not used): a translation variant in "
+                     "different words stays a separate quote.")
+    return notes
+
+
+def _speaker_findings(top: pd.DataFrame) -> list[str]:
+    """Who is quoted most, and which voices only one outlet carries (top-level quotes only)."""
+    attributed = top[top["speaker"] != ""]
+    if attributed.empty:
+        return []
+    per = attributed.groupby("speaker").agg(n=("quote_id", "size"), outlets=("outlet", "nunique"))
+    per = per.sort_values(["n", "outlets"], ascending=False, kind="mergesort")
+    lead = per.index[0]
+    findings = [f"{lead} is quoted most: {int(per.iloc[0]['n'])} times in {int(per.iloc[0]['outlets'])} "
+                f"outlet(s)."]
+    only_one = [s for s, r in per.iterrows() if r["outlets"] == 1 and r["n"] >= 2]
+    if only_one:
+        findings.append("Voices heard in one outlet only: " + ", ".join(sorted(only_one)[:6]) + ".")
+    return findings
+
+
+def _cluster_findings(quotes: pd.DataFrame, clusters: pd.DataFrame) -> list[str]:
+    """How many utterances several articles quote, the least faithful rendering, misattributions."""
+    if clusters.empty:
+        return []
+    findings = [f"{len(clusters)} utterance(s) were quoted by two or more articles."]
+    worst = clusters.iloc[0]
+    members = quotes[quotes["cluster_id"] == worst["cluster_id"]].sort_values(["fidelity", "quote_id"])
+    m = members.iloc[0]
+    how = (" — matched by meaning only, so possibly another translation rather than a distortion"
+           if m.get("cluster_method", "") == "semantic" else "")
+    findings.append(f"Least faithful rendering: {m['outlet'] or m['article_id']} quoting "
+                    f"{m['speaker'] or 'an unnamed speaker'} (fidelity {float(m['fidelity']):.2f}, "
+                    f"{m['mutation']}{how}): {m['quote'][:160]}")
+    mis = quotes[quotes["mutation"] == "misattributed"]
+    if not mis.empty:
+        findings.append(f"{len(mis)} rendering(s) credit words to a different speaker than the other outlets.")
+    return findings
