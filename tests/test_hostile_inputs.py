@@ -440,3 +440,137 @@ def test_csv_rows_with_hostile_html_are_cleaned_like_files(tmp_path: Path) -> No
     # markup the page showed as text (&lt;script&gt;) is article text, kept literally for the report to escape
     assert f'<script>alert("{XSS}")</script> was written in a reader comment' in text
     assert text.count("<script") == 1  # the live <script> elements are gone
+
+
+# ---------------------------------------------------------------------------------------------
+# parameters (issue #16 items 1, 7, 10): only validated plain values reach papermill, and a bad
+# value is refused with its key, value and allowed range before any stage runs
+# ---------------------------------------------------------------------------------------------
+
+def _code(marker: Path) -> str:
+    """A value that runs Python when pasted unescaped into papermill's injected parameter cell."""
+    return f'"; import pathlib; pathlib.Path(r"{marker}").touch() #'
+
+
+@pytest.fixture
+def stages_started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Fails the run at its first stage and records it: validation must stop a bad value earlier."""
+    from analysis import pipeline
+
+    started: list[str] = []
+
+    def refuse(notebook: Path, output: Path, parameters: dict, stage: str, **kwargs: object) -> None:
+        started.append(stage)
+        raise AssertionError(f"stage {stage!r} started with {parameters}")
+
+    monkeypatch.setattr(pipeline, "_execute", refuse)
+    return started
+
+
+def _binary(text: str) -> str:
+    import base64
+
+    return "!!binary " + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _yaml_quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+#: name -> (args after the corpus, given the marker path and a params file to write, or None; fragment)
+PARAMETER_ATTACKS: dict[str, tuple[Callable[[Path], tuple[list[str], str | None]], str]] = {
+    "set_binary_code": (lambda m: (["--set", f"stance.actors={_binary(_code(m))}"], None), "stance.actors = b'"),
+    "set_set_code": (lambda m: (["--set", f"quotes.reference_transcript=!!set {{{_yaml_quoted(_code(m))}}}"], None),
+                     "quotes.reference_transcript = {"),
+    "params_set_code": (lambda m: ([], f"stance:\n  actors: !!set {{{_yaml_quoted(_code(m))}: null}}\n"),
+                        "stance.actors = {"),
+    "params_binary_code": (lambda m: ([], f"stance:\n  proposition: {_binary(_code(m))}\n"), "stance.proposition = b'"),
+    "set_nested_json": (lambda m: (["--set", 'stance.actors={"a": {"b": 1}}'], None), "got a dict"),
+    "params_nested_dict": (lambda m: ([], "coverage:\n  k_neighbors:\n    inner: 3\n"), "coverage.k_neighbors = {"),
+    "set_list": (lambda m: (["--set", "stance.actors=[Ana, Bo]"], None), "got a list"),
+    "set_threshold_5": (lambda m: (["--set", "coverage.core_threshold_minilm=5"], None), "out of range"),
+    "set_threshold_negative": (lambda m: (["--set", "coverage.core_threshold_tfidf=-1"], None), "out of range"),
+    "set_threshold_nan": (lambda m: (["--set", "coverage.conflict_threshold_minilm=.nan"], None), "not a finite number"),
+    "params_threshold_inf": (lambda m: ([], "coverage:\n  attach_threshold_minilm: .inf\n"), "not a finite number"),
+    "set_negative_count": (lambda m: (["--set", "coverage.k_neighbors=-1"], None), "coverage.k_neighbors = -1"),
+    "params_negative_count": (lambda m: ([], "report:\n  max_table_rows: -5\n"), "report.max_table_rows = -5"),
+    "set_bool_for_number": (lambda m: (["--set", "clean.min_words=yes"], None), "expected a whole number"),
+    "set_unparsable_yaml": (lambda m: (["--set", "stance.actors='Ana Duarte"], None), "not valid YAML"),
+    "set_control_character": (lambda m: (["--set", 'stance.actors="Ana\\u0007 Duarte"'], None), "U+0007"),
+    "set_old_sentinel_key": (lambda m: (["--set", "coverage.core_threshold=0"], None), "unknown parameter"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETER_ATTACKS))
+def test_bad_parameter_is_refused_before_any_stage(tmp_path: Path, name: str, stages_started: list[str],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis import cli
+
+    marker = tmp_path / "marker"
+    make, fragment = PARAMETER_ATTACKS[name]
+    extra, params_text = make(marker)
+    if params_text is not None:
+        (tmp_path / "params.yaml").write_text(params_text, encoding="utf-8")
+        extra = [*extra, "--params", str(tmp_path / "params.yaml")]
+    run_dir = tmp_path / "run"
+    code = cli.main(["run", str(SEEDS), "--out", str(run_dir), "--quiet", *extra])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("newsreport: error: ") and "Traceback" not in err
+    assert fragment in err
+    assert stages_started == [] and not marker.exists() and not run_dir.exists()
+
+
+def test_text_that_looks_like_code_stays_text() -> None:
+    """A plain string is passed as a string literal: the injected cell is assignments of constants only."""
+    import ast
+
+    from papermill.translators import PythonTranslator
+
+    from analysis import cli, pipeline
+
+    hostile = ['"; import os; os.system("touch marker") #', "\\\"; import os #", "'''", "{run_dir}"]
+    overrides = cli._parse_set([f"stance.actors={_yaml_quoted(hostile[0])}",
+                                f"stance.proposition={_yaml_quoted(hostile[1])}",
+                                f"clean.scheduler={_yaml_quoted(hostile[2])}",
+                                f"quotes.scheduler={_yaml_quoted(hostile[3])}"])
+    params = pipeline.load_parameters(None, overrides)
+    for stage, values in params.items():
+        source = PythonTranslator.codify({"run_dir": "/tmp/run", **values})
+        tree = ast.parse(source)
+        for node in tree.body:
+            assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), ast.dump(node)
+        namespace: dict = {}
+        exec(compile(tree, f"<{stage} parameters>", "exec"), namespace)  # constants only, checked above
+        assert {k: namespace[k] for k in values} == values
+    assert params["stance"]["actors"] == hostile[0] and params["quotes"]["scheduler"] == "{run_dir}"
+
+
+def test_params_yaml_records_the_values_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """params.yaml and .params.json hold the effective validated values: explicit per-method thresholds,
+    numbers as the stage receives them, never a sentinel or a value the stage replaced."""
+    import json
+
+    import yaml
+
+    from analysis import cli, config, pipeline
+    from analysis.errors import PipelineError
+
+    received: dict[str, dict] = {}
+
+    def stop(notebook: Path, output: Path, parameters: dict, stage: str, **kwargs: object) -> None:
+        received[stage] = parameters
+        raise PipelineError("stopped by the test after the first stage's parameters")
+
+    monkeypatch.setattr(pipeline, "_execute", stop)
+    run_dir = tmp_path / "run"
+    code = cli.main(["run", str(SEEDS), "--out", str(run_dir), "--quiet", "--set", "clean.max_file_mb=2",
+                     "--set", "coverage.core_threshold_tfidf=0.25", "--set", "stance.actors="])
+    assert code == 2
+    recorded = yaml.safe_load((run_dir / "params.yaml").read_text(encoding="utf-8"))
+    assert recorded == {"corpus": str(SEEDS.resolve()), **json.loads((run_dir / ".params.json").read_text())}
+    assert recorded["clean"]["max_file_mb"] == 2.0 and type(recorded["clean"]["max_file_mb"]) is float
+    assert recorded["coverage"]["core_threshold_tfidf"] == 0.25
+    assert recorded["coverage"]["core_threshold_minilm"] == config.CoverageConfig().core_threshold_minilm
+    assert all(v != 0 for k, v in recorded["coverage"].items() if "threshold" in k)  # no "0 = method default"
+    assert received["clean"] == {"run_dir": str(run_dir.resolve()), "corpus": str(SEEDS.resolve()),
+                                 **recorded["clean"]}
