@@ -173,3 +173,44 @@ def test_reference_transcript_must_exist_and_is_made_absolute(tmp_path: Path, mo
     params = pipeline.load_parameters(None, {"quotes": {"reference_transcript": "said.txt"}})
     # the stage notebook runs in the project folder, so a relative path would point elsewhere
     assert params["quotes"]["reference_transcript"] == str(tmp_path / "said.txt")
+
+
+#: (stage, function, parameter) whose library default differs from the pipeline's on purpose
+_LIBRARY_DEFAULTS = {
+    # a Python caller of quotes.run gets the fast lexical clustering unless it asks for MiniLM; the
+    # pipeline always passes the config's value (true: MiniLM when installed)
+    ("quotes", "run", "use_embeddings"),
+}
+
+
+def _stage_entry_points() -> dict[str, list]:
+    from analysis import clean, corpus, quotes, stance
+
+    return {"clean": [clean.clean_corpus, corpus.read_corpus],
+            "coverage": [coverage.run, coverage.syndication],
+            "stance": [stance.find_targets, stance.score_stance],
+            "quotes": [quotes.run, quotes.extract_corpus, quotes.score_fidelity]}
+
+
+@pytest.mark.parametrize("stage", ["clean", "coverage", "stance", "quotes"])
+def test_stage_function_defaults_equal_the_config(stage: str) -> None:
+    """A keyword a stage function shares with its config has the config's default (same type only:
+    ``engine=None`` means "this process", the config's ``"local"``), so library callers and the
+    pipeline get the same method."""
+    import inspect
+
+    wanted = config.defaults()[stage]
+    drift = []
+    for func in _stage_entry_points()[stage]:
+        for name, p in inspect.signature(func).parameters.items():
+            if name in wanted and type(p.default) is type(wanted[name]) and p.default != wanted[name] \
+                    and (stage, func.__name__, name) not in _LIBRARY_DEFAULTS:
+                drift.append(f"{func.__module__}.{func.__name__}({name}={p.default!r}) vs config {wanted[name]!r}")
+    assert drift == []
+
+
+def test_quote_cluster_thresholds_default_to_the_config() -> None:
+    from analysis.quotes import ClusterThresholds
+
+    cfg, thr = config.QuotesConfig(), ClusterThresholds()
+    assert (thr.threshold, thr.semantic_threshold) == (cfg.cluster_threshold, cfg.semantic_threshold)
