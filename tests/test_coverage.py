@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import coverage, nlp
+from analysis.viz import coverage as coverage_viz
 from analysis.errors import CoverageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,8 +180,8 @@ def conflict_result():
     ct = coverage.claims(arts, sents)
     V = coverage._tfidf_vectors(ct["text"].tolist())
     thr = coverage.FACT_THRESHOLDS["tfidf"]
-    return ct, coverage.align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
-                                    conflict_threshold=thr["conflict"], method="tfidf")
+    params = coverage.AlignParams(core=thr["core"], attach=thr["attach"], conflict=thr["conflict"])
+    return ct, coverage.align_facts(ct, V, params, method="tfidf")
 
 
 def _fact_of(facts: pd.DataFrame, article: str, needle: str) -> set[str]:
@@ -218,8 +219,8 @@ def test_big_facts_use_mean_vectors_with_the_same_result():
     ct = coverage.claims(arts, sents)
     V = coverage._tfidf_vectors(ct["text"].tolist())
     thr = coverage.FACT_THRESHOLDS["tfidf"]
-    facts, conflicts = coverage.align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
-                                            conflict_threshold=thr["conflict"], method="tfidf")
+    params = coverage.AlignParams(core=thr["core"], attach=thr["attach"], conflict=thr["conflict"])
+    facts, conflicts = coverage.align_facts(ct, V, params, method="tfidf")
     big = facts[facts["text"].str.contains(r"\$5 million")]
     assert big["fact_id"].nunique() == 1 and big["n_outlets"].iloc[0] == 80 > coverage._EXACT_PAIRS
     dense = V.toarray()
@@ -239,8 +240,8 @@ def test_alignment_is_deterministic(conflict_result):
     ct, (facts, conflicts) = conflict_result
     V = coverage._tfidf_vectors(ct["text"].tolist())
     thr = coverage.FACT_THRESHOLDS["tfidf"]
-    again = coverage.align_facts(ct, V, core_threshold=thr["core"], attach_threshold=thr["attach"],
-                                 conflict_threshold=thr["conflict"], method="tfidf")
+    params = coverage.AlignParams(core=thr["core"], attach=thr["attach"], conflict=thr["conflict"])
+    again = coverage.align_facts(ct, V, params, method="tfidf")
     pd.testing.assert_frame_equal(facts, again[0])
     pd.testing.assert_frame_equal(conflicts, again[1])
 
@@ -275,7 +276,7 @@ def test_wire_copy_counts_as_one_source():
     assert set(zip(synd["article_a"], synd["article_b"])) == {("w1", "w2")}
     ct = coverage.claims(arts, sents)
     V = coverage._tfidf_vectors(ct["text"].tolist())
-    facts, _ = coverage.align_facts(ct, V, core_threshold=0.4, attach_threshold=0.3, conflict_threshold=0.4,
+    facts, _ = coverage.align_facts(ct, V, coverage.AlignParams(core=0.4, attach=0.3, conflict=0.4),
                                     copies=copies, syndicated=synd, method="tfidf")
     wire_fact = facts[facts["text"].str.contains("advancing since")]
     assert wire_fact["n_outlets"].iloc[0] == 2 and wire_fact["n_independent"].iloc[0] == 1
@@ -355,7 +356,7 @@ def test_seed_saudi_acceptance_carried_by_all(seed_result):
     assert set(framed["outlet"]) == {"AAP", "US republisher (unknown)"}
     assert framed["frame"].str.startswith("Ukraine accept").all()
     # the reader is told, with the act that was matched
-    assert any("only in passing" in line and "Ukraine accept" in line for line in coverage.findings(seed_result))
+    assert any("only in passing" in line and "Ukraine accept" in line for line in coverage_viz.findings(seed_result))
 
 
 @pytest.mark.parametrize("pattern, outlet_prefix", [

@@ -1,0 +1,91 @@
+"""Coverage overlap: how alike the articles are, and which outlet carried which fact.
+
+The stage works at two levels. Documents are compared with a score that tracks human judgement
+of news similarity (benchmarked on SemEval-2022 Task 8, see ``benchmarks/bench_coverage.py``).
+Facts are compared claim by claim: every sentence is split into claims (clauses carrying one
+fact), claims that say the same thing in different articles are aligned into *fact units*, and
+claims that look alike but disagree on a number, a date or a named person are never merged: they
+are reported as conflicts. Near-verbatim shared passages (wire copy) are found with MinHash/LSH
+so that a copied sentence is not counted as independent confirmation.
+
+Candidate pairs always come from nearest-neighbour search (top ``k`` per item) or MinHash LSH,
+then are verified; nothing enumerates all pairs of sentences in the corpus.
+
+Tables
+------
+similarity : DataFrame
+    ``article_a, article_b, score, method`` plus ``lead, headline`` (the two blended parts, cosine
+    similarities), ``shingle_jaccard`` (word 5-shingle Jaccard, 0 when not an LSH candidate).
+    One row per candidate pair, ``article_a < article_b``.
+claims : DataFrame
+    ``claim_id, article_id, outlet, sent_id, start, end, text, section, kind, numbers, dates,
+    persons``; ``kind`` is ``clause`` or ``sub`` (an embedded clause, evidence only);
+    ``start``/``end`` index ``articles.clean_text``; the last three are the claim's signature
+    as readable ``;``-separated strings.
+facts : DataFrame (one row per evidence claim)
+    ``fact_id, article_id, sent_id, text`` plus ``outlet, claim_id, start, end, section, role``
+    (``core`` = clustered, ``attached`` = a looser match added as evidence), ``similarity`` (mean
+    cosine to the fact's core claims), ``n_outlets, n_independent`` (outlets carrying the fact,
+    and how many of them are independent once wire copy is grouped), ``copy_of`` (claim this one
+    copies near-verbatim, else empty), ``fact_text`` (the most central claim), ``method``.
+conflicts : DataFrame (two rows per conflicting claim pair, one per side)
+    ``fact_id, article_id, kind, value, text`` plus ``conflict_id, sent_id, claim_id, outlet,
+    other_article_id, other_fact_id, other_value, similarity``; ``kind`` is number/date/entity.
+copies : DataFrame
+    ``article_a, sent_a, article_b, sent_b, jaccard`` — sentence pairs that share most of their
+    narration word shingles (text inside quotation marks is ignored: two reporters quoting the same
+    press conference is not copying).
+syndication : DataFrame
+    ``article_a, article_b, jaccard, containment, shared_sentences`` — article pairs flagged as
+    wire copy (containment = share of the shorter article's shingles found in the longer).
+
+Modules
+-------
+:mod:`~analysis.coverage.model` (defaults, :class:`AlignParams`, :class:`CoverageResult`),
+:mod:`~analysis.coverage.signatures` (numbers, dates, people of a claim),
+:mod:`~analysis.coverage.frames` (who did what to what), :mod:`~analysis.coverage.clauses`
+(the ``claims`` table), :mod:`~analysis.coverage.vectors` (vectors, nearest neighbours),
+:mod:`~analysis.coverage.wirecopy` (``copies``, ``syndication``),
+:mod:`~analysis.coverage.similarity` (``similarity``), :mod:`~analysis.coverage.space`,
+:mod:`~analysis.coverage.align`, :mod:`~analysis.coverage.conflicts`,
+:mod:`~analysis.coverage.frame_evidence`, :mod:`~analysis.coverage.fact_table` (``facts``,
+``conflicts``), :mod:`~analysis.coverage.tables` (matrix, overlap, unique and missed facts),
+:mod:`~analysis.coverage.stage` (:func:`run`). Figures and the findings sentences are
+presentation: :mod:`analysis.viz.coverage`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .align import align_facts
+from .clauses import _split_clauses, claims
+from .frames import Frame, event_frames, place_key
+from .model import DOC_WEIGHTS, FACT_THRESHOLDS, AlignParams, CoverageResult
+from .signatures import Disagreement, Signature, disagreements, signature
+from .similarity import document_similarity, headline_of, pair_scores, similarity_matrix
+from .space import _EXACT_PAIRS
+from .stage import run
+from .tables import coverage_matrix, missed_facts, outlet_overlap, unique_facts
+from .vectors import _dense, _tfidf_vectors, center, neighbour_pairs
+from .wirecopy import syndication
+
+__all__ = [
+    "DOC_WEIGHTS", "FACT_THRESHOLDS", "AlignParams", "CoverageResult", "Disagreement", "Frame", "Signature",
+    "align_facts", "center", "claims", "coverage_matrix", "disagreements", "document_similarity",
+    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "pair_scores",
+    "place_key", "run", "signature", "similarity_matrix", "syndication", "unique_facts",
+]
+
+#: presentation names that used to live in this module; they now live in :mod:`analysis.viz.coverage`
+#: and are looked up there on first use, so ``coverage.plot_coverage(...)`` in a notebook keeps working
+#: without the stage importing the presentation layer
+_VIZ_NAMES = frozenset({"findings", "plot_similarity", "plot_coverage", "plot_upset", "select_facts"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _VIZ_NAMES:
+        from ..viz import coverage as viz
+
+        return getattr(viz, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,224 @@
+"""Fact alignment: claims of different articles that state the same fact become one fact unit.
+
+The steps, in order (each a function below, over one :class:`_Alignment` state):
+
+1. candidate pairs: each claim's nearest neighbours (:func:`~analysis.coverage.vectors.neighbour_pairs`);
+2. core clustering (:func:`_cluster_core`): strongest edges first, two groups merge while their
+   average linkage stays above ``core`` and no member's signature disagrees;
+3. attachment (:func:`_attach_evidence`): an outlet not yet in a fact lends its closest
+   non-conflicting claim as evidence;
+4. absorption (:func:`_absorb_restatements`, :func:`_drop_evidence_only_facts`): a one-article
+   fact that restates a shared fact the article already carries is evidence, not a unique fact;
+5. frame evidence (:mod:`analysis.coverage.frame_evidence`), then the ``facts`` table
+   (:mod:`analysis.coverage.fact_table`) and the ``conflicts`` table (:mod:`analysis.coverage.conflicts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..common.unionfind import UnionFind
+from .conflicts import conflicts_table, find_conflicts
+from .fact_table import FactGroup, fact_rows
+from .frame_evidence import attach_by_frames
+from .model import AlignParams, _conflicts_frame, _facts_frame
+from .space import ClaimSpace
+from .vectors import neighbour_pairs
+
+Edge = tuple[int, int, float]
+
+
+@dataclass
+class _Alignment:
+    """The state the alignment steps share: claims, candidate edges and the facts found so far.
+
+    ``facts`` maps a fact's root claim to its :class:`~analysis.coverage.fact_table.FactGroup`;
+    ``root_of`` each claim to its cluster's root; ``sig_reps`` a root to one claim per distinct
+    signature in its core. The two caches hold the articles of a fact's core and of its attached
+    evidence (the latter kept up to date as claims are absorbed).
+    """
+
+    space: ClaimSpace
+    cand: list[Edge]
+    params: AlignParams
+    facts: dict[int, FactGroup]
+    root_of: dict[int, int]
+    sig_reps: dict[int, list[int]]
+    _core_arts: dict[int, set[str]] = field(default_factory=dict)
+    _attached_arts: dict[int, set[str]] = field(default_factory=dict)
+
+    def core_articles(self, root: int) -> set[str]:
+        if root not in self._core_arts:
+            self._core_arts[root] = {self.space.arts[c] for c in self.facts[root].core}
+        return self._core_arts[root]
+
+    def attached_articles(self, root: int) -> set[str]:
+        """Articles lending evidence to a fact (kept up to date as claims are absorbed)."""
+        if root not in self._attached_arts:
+            self._attached_arts[root] = {self.space.arts[a] for a in self.facts[root].attached}
+        return self._attached_arts[root]
+
+
+def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
+                copies: pd.DataFrame | None = None, syndicated: pd.DataFrame | None = None,
+                method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Group claims that state the same fact; report look-alike claims that disagree.
+
+    Parameters
+    ----------
+    claim_table : DataFrame
+        From :func:`~analysis.coverage.clauses.claims` (needs the private ``_sig`` column; uses
+        ``_frames`` when present).
+    vectors : array or sparse matrix
+        One unit-normalised row per claim.
+    params : AlignParams
+        The ``core``, ``attach``, ``conflict`` and ``theme`` thresholds and ``k_neighbors``
+        (:meth:`AlignParams.for_method` gives a method's defaults).
+    copies, syndicated : DataFrame, optional
+        From :func:`~analysis.coverage.wirecopy.syndication`; copied evidence is not counted as independent.
+    method : str, default="minilm"
+        Written to the ``method`` column.
+    theme_vectors : dict, optional
+        Unit vectors of the claims' frame objects (:class:`~analysis.coverage.frames.Frame`), by
+        text; without them objects are compared by shared content words.
+
+    Returns
+    -------
+    facts, conflicts : DataFrame
+        The ``facts`` and ``conflicts`` tables of the package docstring.
+    """
+    if len(claim_table) == 0:
+        return _facts_frame([]), _conflicts_frame([])
+    space = ClaimSpace.build(claim_table, vectors)
+    floor = min(params.core, params.attach, params.conflict)
+    cand = neighbour_pairs(vectors, k=params.k_neighbors, min_similarity=floor)
+    conflict_pairs = find_conflicts(space, cand, params)
+    al = _cluster_core(space, cand, params)
+    _attach_evidence(al)
+    _absorb_restatements(al)
+    _drop_evidence_only_facts(al)
+    if "_frames" in claim_table:
+        attach_by_frames(al.facts, claim_table["_frames"].tolist(), space.arts, space.mean_sim,
+                         theme_vectors=theme_vectors, theme_threshold=params.theme)
+    facts = _facts_frame(fact_rows(claim_table, al.facts, space.mean_to_others, copies, syndicated, method))
+    return facts, conflicts_table(claim_table, facts, conflict_pairs)
+
+
+def _cluster_core(space: ClaimSpace, cand: list[Edge], params: AlignParams) -> _Alignment:
+    """Strongest edges first, merge while average linkage holds and no member disagrees.
+
+    Sub-claims (embedded clauses) never join a core, so they stay singletons and found no fact.
+    """
+    n = len(space.arts)
+    uf = UnionFind(n)
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sig_reps: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for i, j, s in sorted(cand, key=lambda t: (-t[2], t[0], t[1])):
+        if s < params.core:
+            break
+        if space.is_sub[i] or space.is_sub[j]:
+            continue
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        A, B = members[ri], members[rj]
+        if any(space.conflict(a, b) for a in sig_reps[ri] for b in sig_reps[rj]):
+            continue
+        if space.mean_sim(A, B) < params.core:
+            continue
+        uf.union(ri, rj)  # the stronger side's root (ri) stays the fact's key
+        members[ri] = sorted(A + B)
+        sig_reps[ri] = space.distinct_signatures(sig_reps[ri] + sig_reps[rj])
+        del members[rj], sig_reps[rj]
+    facts = {root: FactGroup(core=m) for root, m in members.items() if not space.is_sub[m[0]]}
+    root_of = {i: uf.find(i) for i in range(n)}
+    return _Alignment(space, cand, params, facts, root_of, sig_reps)
+
+
+def _attach_evidence(al: _Alignment) -> None:
+    """An outlet not yet in a fact lends its closest non-conflicting claim as evidence."""
+    space, params, arts = al.space, al.params, al.space.arts
+    offers: dict[tuple[int, str], tuple[float, int]] = {}
+    for i, j, s in al.cand:
+        if s < params.attach:
+            continue
+        for x, y in ((i, j), (j, i)):  # x's fact, y the candidate evidence
+            root = al.root_of[x]
+            if root not in al.facts:
+                continue
+            core = al.facts[root].core
+            if arts[y] in al.core_articles(root):
+                continue
+            if any(space.conflict(y, c) for c in al.sig_reps[root]):
+                continue
+            score, best_one = space.to_fact(y, root, core, s)
+            # close to the fact as a whole, or a paraphrase of one of its claims; a one-claim fact
+            # says nothing about what is common to its wording, so it needs a paraphrase-level match
+            if len(core) == 1 and score < params.core:
+                continue
+            if score < params.attach and best_one < params.core:
+                continue
+            key = (root, arts[y])
+            if key not in offers or (score, -y) > (offers[key][0], -offers[key][1]):
+                offers[key] = (score, y)
+    for (root, _), (score, y) in offers.items():
+        al.facts[root].attached[y] = score
+
+
+def _absorb_restatements(al: _Alignment) -> None:
+    """A one-article fact restating shared facts that article already carries (in other words) is
+    not unique: when every one of its claims fits such a fact, they join it as further evidence."""
+    arts = al.space.arts
+    neighbours: dict[int, list[Edge]] = {}
+    for edge in al.cand:  # per-claim candidate lists, in candidate order, so the loop below is linear
+        neighbours.setdefault(edge[0], []).append(edge)
+        neighbours.setdefault(edge[1], []).append(edge)
+    for root in sorted(al.facts):
+        f = al.facts.get(root)
+        if f is None or f.attached or len({arts[c] for c in f.core}) != 1:
+            continue
+        absorbed = []
+        for c in f.core:
+            best = _best_host(al, c, root, neighbours.get(c, ()))
+            if best is not None:
+                absorbed.append((c, best))
+        if len(absorbed) == len(f.core):
+            for c, (score, other) in absorbed:
+                al.facts[other].attached[c] = score
+                al.attached_articles(other).add(arts[c])
+            del al.facts[root]
+
+
+def _best_host(al: _Alignment, c: int, root: int, edges: Any) -> tuple[float, int] | None:
+    """The closest other shared fact that claim ``c``'s article already carries: ``(score, root)``."""
+    space, params, arts = al.space, al.params, al.space.arts
+    best: tuple[float, int] | None = None
+    for i, j, s in edges:
+        if s < params.attach:
+            continue
+        other = al.root_of[j if i == c else i]
+        g = al.facts.get(other)
+        if other == root or g is None or (arts[c] not in al.core_articles(other)
+                                          and arts[c] not in al.attached_articles(other)):
+            continue
+        if len(al.core_articles(other)) < 2 or any(space.conflict(c, d) for d in al.sig_reps[other]):
+            continue
+        score, best_one = space.to_fact(c, other, g.core, s)
+        if (score >= params.attach or best_one >= params.core) and (best is None or score > best[0]):
+            best = (score, other)
+    return best
+
+
+def _drop_evidence_only_facts(al: _Alignment) -> None:
+    """A single-article fact whose claims all serve as evidence elsewhere is not a unique fact."""
+    arts = al.space.arts
+    attached_anywhere = {y for f in al.facts.values() for y in f.attached}
+    for root in list(al.facts):
+        f = al.facts[root]
+        if len({arts[c] for c in f.core}) == 1 and not f.attached and all(c in attached_anywhere for c in f.core):
+            del al.facts[root]

@@ -1,0 +1,101 @@
+"""The coverage stage in one call: :func:`run` chains wire copy, document similarity, claims and alignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import nlp
+from ..engine import Engine
+from ..errors import CoverageError
+from .align import align_facts
+from .clauses import claims
+from .model import ARTICLE_COLUMNS, FACT_THRESHOLDS, SENTENCE_COLUMNS, AlignParams, CoverageResult, _check_columns
+from .similarity import document_similarity
+from .tables import coverage_matrix, outlet_overlap
+from .vectors import _vectors, center
+from .wirecopy import syndication
+
+_TFIDF_NOTE = ("Claims were aligned by TF-IDF word overlap, which misses paraphrases: shared facts "
+               "are undercounted and unique facts overcounted compared with the embedding method.")
+
+
+def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool = True,
+        core_threshold: float | None = None, attach_threshold: float | None = None,
+        conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
+        shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
+        min_words: int = 4, subclauses: bool = False, cache: dict | None = None,
+        cache_dir: str | None = None, engine: Engine | None = None,
+        theme_threshold: float | None = None) -> CoverageResult:
+    """Run the whole coverage stage on the clean stage's tables.
+
+    Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
+    (MiniLM and TF-IDF cosines live on different scales). ``cache`` holds embeddings by text key
+    (see :func:`analysis.nlp.embed`); ``cache_dir`` is the on-disk spaCy parse cache; ``engine``
+    says where parses and embeddings run (:mod:`analysis.engine`; this process by default).
+
+    Raises
+    ------
+    CoverageError
+        When there are fewer than two articles to compare or a table lacks its columns.
+    """
+    arts, sents = _inputs(articles, sentences)
+    status = nlp.embedder_status(use_embeddings=use_embeddings)
+    method = status.method
+    notes = [status.note]
+    thr = dict(FACT_THRESHOLDS[method])
+    for key, val in (("core", core_threshold), ("attach", attach_threshold), ("conflict", conflict_threshold),
+                     ("theme", theme_threshold)):
+        if val is not None and val > 0:
+            thr[key] = float(val)
+    cache = {} if cache is None else cache
+    copies, synd = syndication(arts, sents, shingle_words=shingle_words, copy_threshold=copy_threshold,
+                               article_threshold=article_threshold, engine=engine)
+    sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
+                              syndicated=synd, engine=engine)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir, engine=engine)
+    texts = ct["text"].tolist()
+    V = _vectors(texts, method, cache, engine=engine) if texts else np.zeros((0, 1))
+    if method == "minilm" and len(texts):
+        V = center(V)
+    params = AlignParams(thr["core"], thr["attach"], thr["conflict"], thr["theme"], k_neighbors)
+    facts, conflicts = align_facts(ct, V, params, copies=copies, syndicated=synd, method=method,
+                                   theme_vectors=_theme_vectors(ct, method, cache, engine))
+    matrix = coverage_matrix(facts, sorted(arts["outlet"].unique()))
+    overlap = outlet_overlap(matrix)
+    if method == "tfidf":
+        notes.append(_TFIDF_NOTE)
+    return CoverageResult(method, tuple(notes), sim, ct.drop(columns=["_sig", "_frames"]), facts, conflicts, copies,
+                          synd, matrix, overlap, thr)
+
+
+def _inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Checked copies of the clean stage's tables: string ids, an outlet for every article
+    (its id when the outlet is blank), sorted by id, and only the sentences of those articles."""
+    _check_columns(articles, ARTICLE_COLUMNS, "articles")
+    _check_columns(sentences, SENTENCE_COLUMNS, "sentences")
+    if len(articles) < 2:
+        raise CoverageError(f"coverage needs at least 2 articles, got {len(articles)}; "
+                            "add articles to the corpus or check inputs.csv for rejected files")
+    arts = articles.copy()
+    arts["article_id"] = arts["article_id"].astype(str)
+    arts["outlet"] = [str(o) if str(o).strip() else a for o, a in zip(arts["outlet"].fillna(""), arts["article_id"])]
+    arts = arts.sort_values("article_id").reset_index(drop=True)
+    sents = sentences[sentences["article_id"].astype(str).isin(set(arts["article_id"]))].copy()
+    sents["article_id"] = sents["article_id"].astype(str)
+    return arts, sents
+
+
+def _theme_vectors(ct: pd.DataFrame, method: str, cache: dict, engine: Engine | None
+                   ) -> dict[str, np.ndarray] | None:
+    """MiniLM vectors of the frame objects that may be compared: only objects of acts that two or
+    more articles report are ever compared, so only those are embedded. None for TF-IDF."""
+    articles_of: dict[tuple[str, str], set[str]] = {}
+    for art, fs in zip(ct["article_id"], ct["_frames"]):
+        for fr in fs:
+            articles_of.setdefault((fr.agent, fr.action), set()).add(art)
+    themes = sorted({fr.theme for fs in ct["_frames"] for fr in fs
+                     if not fr.anaphoric and len(articles_of[(fr.agent, fr.action)]) > 1})
+    return (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
+            if method == "minilm" and themes else None)
+

@@ -1,0 +1,82 @@
+"""Outlet comparison tables built from the facts table: coverage matrix, overlap, unique and missed facts.
+
+These are cheap views of ``facts`` (see the package docstring); they take no vectors and no text
+model, so the report and the notebook can rebuild them from the stored CSV.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def coverage_matrix(facts: pd.DataFrame, outlets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Facts × outlets, 1 where the outlet carried the fact, sorted shared-by-all first.
+
+    Rows are ordered by number of outlets (descending), then independent sources, then fact id;
+    columns by number of facts carried. ``outlets`` adds outlets that carried nothing.
+    """
+    if facts.empty:
+        return pd.DataFrame(columns=list(outlets or []), dtype=int)
+    m = pd.crosstab(facts["fact_id"], facts["outlet"]).clip(upper=1)
+    if outlets is not None:
+        for o in outlets:
+            if o not in m.columns:
+                m[o] = 0
+    meta = facts.groupby("fact_id")[["n_outlets", "n_independent"]].first()
+    order = meta.assign(fid=meta.index).sort_values(["n_outlets", "n_independent", "fid"],
+                                                     ascending=[False, False, True]).index
+    m = m.loc[order]
+    col_order = sorted(m.columns, key=lambda c: (-int(m[c].sum()), str(c)))
+    m = m[col_order]
+    m.columns.name = "outlet"
+    return m.astype(int)
+
+
+def outlet_overlap(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Pairwise fact Jaccard and directional coverage between outlets.
+
+    Returns one row per ordered pair ``(outlet_a, outlet_b)`` with ``facts_a, shared, jaccard`` and
+    ``coverage_a_in_b`` = share of A's facts that B also carried (not symmetric: a short wire story
+    can be fully covered by a long feature that adds much more).
+    """
+    rows = []
+    cols = list(matrix.columns)
+    for a in cols:
+        for b in cols:
+            if a == b:
+                continue
+            fa, fb = matrix[a].astype(bool), matrix[b].astype(bool)
+            shared = int((fa & fb).sum())
+            union = int((fa | fb).sum())
+            rows.append({"outlet_a": a, "outlet_b": b, "facts_a": int(fa.sum()), "shared": shared,
+                         "jaccard": round(shared / union, 6) if union else 0.0,
+                         "coverage_a_in_b": round(shared / int(fa.sum()), 6) if fa.sum() else 0.0})
+    return pd.DataFrame(rows, columns=["outlet_a", "outlet_b", "facts_a", "shared", "jaccard", "coverage_a_in_b"])
+
+
+def unique_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts only one outlet carried: ``outlet, fact_id, text, sent_id`` (first evidence claim)."""
+    one = facts[facts["n_outlets"] == 1]
+    one = one.sort_values(["outlet", "fact_id", "start"]).groupby("fact_id", as_index=False).first()
+    return one[["outlet", "fact_id", "article_id", "sent_id", "text"]].sort_values(
+        ["outlet", "fact_id"]).reset_index(drop=True)
+
+
+def missed_facts(facts: pd.DataFrame, matrix: pd.DataFrame, *, min_share: float = 0.6) -> pd.DataFrame:
+    """Widely shared facts each outlet left out: carried by at least ``min_share`` of the outlets.
+
+    Returns ``outlet, fact_id, n_outlets, fact_text``.
+    """
+    if matrix.empty:
+        return pd.DataFrame(columns=["outlet", "fact_id", "n_outlets", "fact_text"])
+    n_out = matrix.shape[1]
+    wide = matrix[matrix.sum(axis=1) >= max(2, int(np.ceil(min_share * n_out)))]
+    text = facts.groupby("fact_id")["fact_text"].first()
+    rows = []
+    for o in matrix.columns:
+        for fid in wide.index[wide[o] == 0]:
+            rows.append({"outlet": o, "fact_id": fid, "n_outlets": int(wide.loc[fid].sum()), "fact_text": text[fid]})
+    return pd.DataFrame(rows, columns=["outlet", "fact_id", "n_outlets", "fact_text"])

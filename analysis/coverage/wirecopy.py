@@ -1,0 +1,142 @@
+"""Wire copy: sentences and articles that share most of their word shingles (MinHash / LSH).
+
+A copied sentence is not independent confirmation of a fact, so the facts table groups outlets
+whose evidence is copied (``n_independent``). Candidates come from MinHash LSH and are verified
+by exact Jaccard / containment, so the work grows with the corpus, not with its square. Text in
+quotation marks is left out of sentence comparison: two reporters quoting the same press
+conference are not copying each other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import partial
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..engine import Engine, map_chunks
+from .signatures import _WORD
+
+_QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]|‘[^‘’]{8,}’")
+
+
+def _shingles(text: str, k: int) -> set[str]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < k:
+        return set()
+    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def _minhash_signatures(sets: list[list[str]], *, num_perm: int, seed: int) -> list[tuple[Any, Any]]:
+    """MinHash hash values (and scheme) of each sorted shingle list: per-item work, runs on any engine."""
+    from datasketch import MinHash
+
+    out = []
+    for shingles in sets:
+        m = MinHash(num_perm=num_perm, seed=seed)
+        m.update_batch([x.encode("utf-8") for x in shingles])
+        out.append((m.hashvalues, m.scheme))
+    return out
+
+
+def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int, seed: int,
+                   engine: Engine | None = None) -> list[tuple[int, int]]:
+    """Candidate pairs of similar sets from MinHash LSH; signatures are computed on ``engine``."""
+    from datasketch import MinHash, MinHashLSH
+
+    signatures = map_chunks(partial(_minhash_signatures, num_perm=num_perm, seed=seed),
+                            [sorted(s) for s in sets], engine=engine)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = []
+    for i, (s, (values, scheme)) in enumerate(zip(sets, signatures)):
+        m = MinHash(num_perm=num_perm, seed=seed, hashvalues=values, scheme=scheme)
+        hashes.append(m)
+        if s:
+            lsh.insert(str(i), m)
+    pairs = set()
+    for i, s in enumerate(sets):
+        if not s:
+            continue
+        for key in lsh.query(hashes[i]):
+            j = int(key)
+            if j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_words: int = 5,
+                copy_threshold: float = 0.5, article_threshold: float = 0.5, num_perm: int = 128,
+                seed: int = 1, engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Find wire copy: sentences and articles that share most of their word shingles.
+
+    Parameters
+    ----------
+    shingle_words : int, default=5
+        Words per shingle.
+    copy_threshold : float, default=0.5
+        Jaccard of two sentences' narration shingles at or above which one copies the other. Text
+        in quotation marks is left out: outlets quoting the same speaker are not copying each other.
+    article_threshold : float, default=0.5
+        Containment (share of the shorter article's shingles found in the other) at or above which
+        two articles are the same wire story.
+    num_perm, seed : int
+        MinHash size and seed (fixed, so runs are reproducible).
+    engine : Engine, optional
+        Where the per-sentence and per-article MinHash signatures are computed.
+
+    Returns
+    -------
+    copies, syndicated : DataFrame
+        The ``copies`` and ``syndication`` tables of the package docstring.
+    """
+    copies = _sentence_copies(sentences, shingle_words=shingle_words, threshold=copy_threshold,
+                              num_perm=num_perm, seed=seed, engine=engine)
+    synd = _article_copies(articles, copies, shingle_words=shingle_words, threshold=article_threshold,
+                           num_perm=num_perm, seed=seed, engine=engine)
+    return copies, synd
+
+
+def _sentence_copies(sentences: pd.DataFrame, *, shingle_words: int, threshold: float, num_perm: int,
+                     seed: int, engine: Engine | None) -> pd.DataFrame:
+    """The ``copies`` table: sentence pairs of different articles whose narration shingles overlap."""
+    sents = sentences.sort_values(["article_id", "start"]).reset_index(drop=True)
+    narr = [_shingles(_QUOTED.sub(" ", str(t)), shingle_words) for t in sents["text"]]
+    narr = [s if len(s) >= 3 else set() for s in narr]  # too short to call copying
+    lsh_thr = max(0.1, threshold * 0.8)  # LSH is approximate; verify exactly below
+    rows = []
+    # sentences are small: many to a task
+    sent_engine = replace(engine, chunk_size=engine.chunk_size * 20) if engine is not None else None
+    for i, j in _minhash_pairs(narr, threshold=lsh_thr, num_perm=num_perm, seed=seed, engine=sent_engine):
+        a, b = sents.iloc[i], sents.iloc[j]
+        if a["article_id"] == b["article_id"]:
+            continue
+        jac = len(narr[i] & narr[j]) / len(narr[i] | narr[j])
+        if jac >= threshold:
+            if (a["article_id"], a["sent_id"]) > (b["article_id"], b["sent_id"]):
+                a, b = b, a
+            rows.append({"article_a": a["article_id"], "sent_a": a["sent_id"],
+                         "article_b": b["article_id"], "sent_b": b["sent_id"], "jaccard": round(jac, 4)})
+    copies = pd.DataFrame(rows, columns=["article_a", "sent_a", "article_b", "sent_b", "jaccard"])
+    return copies.sort_values(["article_a", "sent_a", "article_b", "sent_b"]).reset_index(drop=True)
+
+
+def _article_copies(articles: pd.DataFrame, copies: pd.DataFrame, *, shingle_words: int, threshold: float,
+                    num_perm: int, seed: int, engine: Engine | None) -> pd.DataFrame:
+    """The ``syndication`` table: article pairs where most of the shorter one is in the longer one."""
+    ids = articles["article_id"].astype(str).tolist()
+    docs = [_shingles(str(t), shingle_words) for t in articles["clean_text"]]
+    shared = copies.groupby(["article_a", "article_b"]).size().to_dict() if len(copies) else {}
+    rows = []
+    for i, j in _minhash_pairs(docs, threshold=max(0.1, threshold * 0.5), num_perm=num_perm, seed=seed,
+                               engine=engine):
+        inter = len(docs[i] & docs[j])
+        jac = inter / len(docs[i] | docs[j])
+        cont = inter / max(1, min(len(docs[i]), len(docs[j])))
+        if cont >= threshold:
+            a, b = sorted((ids[i], ids[j]))
+            rows.append({"article_a": a, "article_b": b, "jaccard": round(jac, 4),
+                         "containment": round(cont, 4), "shared_sentences": int(shared.get((a, b), 0))})
+    synd = pd.DataFrame(rows, columns=["article_a", "article_b", "jaccard", "containment", "shared_sentences"])
+    return synd.sort_values(["article_a", "article_b"]).reset_index(drop=True)
