@@ -30,6 +30,7 @@ import yaml
 
 from . import __version__, artifacts, config
 from .config import ParameterError, render
+from .config.files import read_parameter_file
 from .errors import PipelineError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,15 +84,7 @@ def default_parameters() -> dict[str, dict[str, Any]]:
 
 
 def _read_parameter_file(path: str | Path) -> dict[str, Any]:
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"{path}: parameter file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of stage -> parameters, got {type(data).__name__}")
+    data = read_parameter_file(path)
     # a run folder's params.yaml records the corpus too; the corpus to analyse is the command's argument
     if isinstance(data.get("corpus"), str):
         data = {k: v for k, v in data.items() if k != "corpus"}

@@ -498,7 +498,16 @@ PARAMETER_ATTACKS: dict[str, tuple[Callable[[Path], tuple[list[str], str | None]
     "set_unparsable_yaml": (lambda m: (["--set", "stance.actors='Ana Duarte"], None), "not valid YAML"),
     "set_control_character": (lambda m: (["--set", 'stance.actors="Ana\\u0007 Duarte"'], None), "U+0007"),
     "set_old_sentinel_key": (lambda m: (["--set", "coverage.core_threshold=0"], None), "unknown parameter"),
+    "params_duplicate_key": (lambda m: ([], "clean:\n  min_words: 60\n  min_words: 3\n"), "set twice"),
+    "params_alias_bomb": (lambda m: ([], _alias_bomb()), "stance.actors = [["),
 }
+
+
+def _alias_bomb(depth: int = 6) -> str:
+    """YAML whose anchors expand to 9**depth strings: the error must name it without expanding it."""
+    levels = ["&a0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, depth + 1)]
+    return "stance:\n  actors: [" + ", ".join(levels) + "]\n"
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETER_ATTACKS))
@@ -516,7 +525,7 @@ def test_bad_parameter_is_refused_before_any_stage(tmp_path: Path, name: str, st
     code = cli.main(["run", str(SEEDS), "--out", str(run_dir), "--quiet", *extra])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("newsreport: error: ") and "Traceback" not in err
-    assert fragment in err
+    assert fragment in err and len(err) < 2000  # a bad value is quoted, abbreviated
     assert stages_started == [] and not marker.exists() and not run_dir.exists()
 
 

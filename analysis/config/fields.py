@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import reprlib
 from typing import Any, NamedTuple
 
 from .. import NewsreportError
@@ -68,22 +69,31 @@ def allowed(kind: type, spec: Spec) -> str:
         hi = MAX_COUNT
     parts = [_TYPE_NAMES[kind]]
     if lo is not None and hi is not None:
-        parts.append(f"{_num(lo)} {'<' if spec.low_open else '≤'} value {'<' if spec.high_open else '≤'} {_num(hi)}")
+        parts.append(f"{number_text(lo)} {'<' if spec.low_open else '≤'} value {'<' if spec.high_open else '≤'} {number_text(hi)}")
     elif lo is not None:
-        parts.append(f"value {'>' if spec.low_open else '≥'} {_num(lo)}")
+        parts.append(f"value {'>' if spec.low_open else '≥'} {number_text(lo)}")
     elif hi is not None:
-        parts.append(f"value {'<' if spec.high_open else '≤'} {_num(hi)}")
+        parts.append(f"value {'<' if spec.high_open else '≤'} {number_text(hi)}")
     return ", ".join(parts)
 
 
-def _num(x: float) -> str:
+def number_text(x: float) -> str:
+    """``1,000,000`` for whole numbers, ``0.45`` otherwise (ranges in errors and comments)."""
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 200, 200
+
+
 def show(value: Any, limit: int = 80) -> str:
-    """A bad value as quoted in an error: its repr, cut to ``limit`` characters."""
+    """A bad value as quoted in an error: its repr, cut to ``limit`` characters.
+
+    Containers are abbreviated while they are written (:mod:`reprlib`), so a YAML alias bomb
+    (a list nesting itself thirty levels deep) is named in microseconds, not expanded.
+    """
     try:
-        text = repr(value)
+        text = repr(value) if isinstance(value, str) else _REPR.repr(value)
     except Exception:  # noqa: BLE001 - a value whose repr fails is still named by its type
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[:limit - 1] + "…"

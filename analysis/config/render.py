@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import Parameter, parameters
-from .fields import MAX_COUNT, _num
+from .fields import MAX_COUNT, number_text
 from .stages import PIPELINE_PARAMETERS, STAGE_CONFIGS
 
 PARAMETERS_TAG = "parameters"
@@ -32,10 +32,10 @@ def compact_range(p: Parameter) -> str:
     hi = s.high if s.high is not None or p.kind is not int else MAX_COUNT
     lo_op, hi_op = ("<" if s.low_open else "≤"), ("<" if s.high_open else "≤")
     if s.low is not None and hi is not None:
-        return f"[{_num(s.low)} {lo_op} x {hi_op} {_num(hi)}]"
+        return f"[{number_text(s.low)} {lo_op} x {hi_op} {number_text(hi)}]"
     if s.low is not None:
-        return f"[x {'>' if s.low_open else '≥'} {_num(s.low)}]"
-    return f"[x {hi_op} {_num(hi)}]" if hi is not None else ""
+        return f"[x {'>' if s.low_open else '≥'} {number_text(s.low)}]"
+    return f"[x {hi_op} {number_text(hi)}]" if hi is not None else ""
 
 
 def _comment(p: Parameter) -> str:
