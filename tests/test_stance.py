@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis import artifacts, stance
+from analysis.viz import stance as viz
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,7 +232,7 @@ def test_seed_artifacts_are_deterministic(seeds_result, tmp_path):
     ("plain", [(2, 4, "bad class\"><x", "")], ['class="stance-cue stance-badclassx"'], ["<x"]),
 ])
 def test_highlight_html_escapes_every_piece(text, spans, must, must_not):
-    out = stance.highlight_html(text, spans)
+    out = viz.highlight_html(text, spans)
     for m in must:
         assert m in out
     for m in must_not:
@@ -243,7 +245,7 @@ def test_evidence_view_escapes_outlet_and_text(seeds_result):
     cleaned, targets, res = seeds_result
     arts = cleaned.articles.copy()
     arts.loc[0, "outlet"] = "<b>Evil</b>"
-    view = stance.evidence_html(arts, cleaned.sentences, res.stance, res.evidence, target=targets.iloc[0]["target"])
+    view = viz.evidence_html(arts, cleaned.sentences, res.stance, res.evidence, target=targets.iloc[0]["target"])
     assert "<b>Evil</b>" not in view and "&lt;b&gt;Evil&lt;/b&gt;" in view
     assert "stance-distancing" in view and "stance-endorsing" in view
 
@@ -262,7 +264,8 @@ def test_lexicon_inflections_and_bad_lines():
 
 def test_word_lists_and_code_know_nothing_of_the_seed_story():
     banned = re.compile(r"putin|ukrain|ceasefire|kremlin|russia|trump|witkoff|kursk", re.I)
-    files = [ROOT / "analysis" / "stance.py", *sorted((ROOT / "analysis" / "resources").glob("stance_*"))]
+    files = [*sorted((ROOT / "analysis" / "stance").glob("*.py")), ROOT / "analysis" / "viz" / "stance.py",
+             *sorted((ROOT / "analysis" / "resources").glob("stance_*"))]
     for path in files:
         assert not banned.search(path.read_text(encoding="utf-8")), path
 
@@ -300,6 +303,36 @@ def test_no_targets_gives_empty_tables_with_contract_columns(tmp_path):
     main = stance.main_target(targets)
     assert main == ""
     assert stance.framing_table(arts, sents, res.stance, res.evidence, target=main).empty
-    assert "<mark" not in stance.evidence_html(arts, sents, res.stance, res.evidence, target=main)
-    fig = stance.stance_figure(res.stance, arts, target=main)
+    assert "<mark" not in viz.evidence_html(arts, sents, res.stance, res.evidence, target=main)
+    fig = viz.stance_figure(res.stance, arts, target=main)
     assert fig.axes[0].get_legend() is None
+
+
+@pytest.mark.parametrize("outlets", [["", ""], ["Outlet 0", ""]])
+def test_articles_without_an_outlet_are_shown_under_their_id(outlets, tmp_path):
+    """Issue #16 item 6: with no outlet names (a manifest naming only some files) the run folder's
+    articles table reads back with NaN outlets; the views must show the article id, not crash."""
+    arts, sents = corpus(["Ana Duarte backs the budget plan.", *FILLER],
+                         ["Ana Duarte rejects the budget plan.", *FILLER])
+    arts["outlet"] = outlets
+    artifacts.write_table(arts, tmp_path, "articles")
+    arts = artifacts.read_table(tmp_path, "articles")  # as the stage notebook reads it
+    _, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    want = {o or f"a{n}" for n, o in enumerate(outlets)}
+    for table in (arts, arts.assign(outlet=[outlets[0] or np.nan, np.nan])):  # NaN in an object column too
+        fig = viz.stance_figure(res.stance, table, target="Ana Duarte")
+        assert {t.get_text() for t in fig.axes[0].texts} == want
+        view = viz.evidence_html(table, sents, res.stance, res.evidence, target="Ana Duarte")
+        assert "nan" not in re.sub(r"<[^>]+>", " ", view).split() and "a1 — " in view
+        summary = stance.stance_summary(res.stance, pd.DataFrame(dict(target=["Ana Duarte"], kind=["actor"])),
+                                        table, res.evidence)
+        assert "nan" not in " ".join(summary["findings"]).split() and "a1" in " ".join(summary["findings"])
+        assert "nan" not in {r["outlet"] for r in summary["ranking"]}
+
+
+def test_views_keep_their_old_names():
+    """The notebook's ``stance.stance_figure`` etc. still work after the views moved to analysis.viz."""
+    assert stance.stance_figure is viz.stance_figure and stance.evidence_html is viz.evidence_html
+    assert stance.highlight_html is viz.highlight_html and stance.STANCE_CSS == viz.STANCE_CSS
+    with pytest.raises(AttributeError, match="no_such_view"):
+        stance.no_such_view  # noqa: B018

@@ -1,0 +1,79 @@
+"""Stance wording: how each article's words frame a target's position, with the words kept.
+
+For the same event one outlet writes "X backs the plan", another "X has reservations". This stage
+finds the *targets* (the corpus's main actors and its central proposition), collects clause-level
+*cues* — reporting and stance verbs, hedges, conditionals, contrasts, boosters, negation — in
+clauses where a target is the subject or the speaker, and turns them into two scores per article
+and target: support ↔ opposition, and conditionality. Headline and lede cues count more than body
+cues because readers who stop after the top of a story take their impression from there.
+
+The method is lexical and transparent on purpose: every score is a sum over rows of
+``stance_evidence``, and every row points at characters in ``articles.clean_text``. Word lists live
+in ``analysis/resources/stance_cues.tsv`` (sources in ``stance_README.md``).
+
+Tables
+------
+targets
+    ``target`` (display name), ``kind`` (``actor`` / ``proposition``), ``aliases`` (``|``-joined
+    lowercase keys that refer to it), ``n_mentions``, ``n_articles``, ``source`` (``ner`` /
+    ``parameter``).
+stance_evidence
+    ``article_id, target, sent_id, start, end, cue, cue_class, weight`` (the DESIGN contract) plus
+    ``axis`` (``support`` / ``conditionality`` / ``modifier``), ``section`` (headline / lede /
+    body), ``section_weight``, ``base_weight`` (the word list's weight), ``clause_weight`` (after
+    negation, hedge damping and boosters), ``clause_start``, ``clause_end`` (char offsets of the
+    clause the cue sits in), ``negated``, ``hedged`` (bools), ``role`` (``subject`` / ``speaker``
+    / ``mentioned``). ``weight`` is the cue's additive contribution to the article's score: the
+    support-axis weights of one (article, target) sum to its ``support_score``, the
+    conditionality-axis ones to its ``conditionality``; for modifiers it is the factor applied
+    (1.3 for a booster, -0.7 for a negation). ``start``/``end`` are character offsets into
+    ``clean_text``; ``cue`` is ``clean_text[start:end]``.
+stance
+    ``article_id, target, support_score, conditionality, label, confidence`` (the contract) plus
+    ``n_cues``, ``cue_mass`` (section-weighted sum of |clause weights|, what ``confidence``
+    grows with), ``top_cues`` (the five cues that moved the scores most, ``;``-joined, with class
+    and section) and ``method``. One row per article and target, ``unclear`` when no stance word
+    was found.
+
+Modules
+-------
+``model`` constants, word-list entries, entity index and result types; ``inputs`` table checks and
+sentence parsing; ``cues`` the cue word list; ``targets`` actors and proposition; ``clauses``
+clause heads and ownership on a parse; ``evidence`` the ``stance_evidence`` rows; ``scoring``
+section mixing and labels; ``summary`` the framing table and ``stance_summary.json``. Figures and
+HTML views are in :mod:`analysis.viz.stance` (still reachable here under their old names).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import StanceError
+from .cues import default_lexicon, match_cues, parse_lexicon
+from .evidence import stance_evidence
+from .inputs import parse_sentences
+from .model import (BOOST_CAP, CONDITION_CLASSES, CONDITION_DILUTION, EVIDENCE_COLUMNS, HEDGE_DAMPING, LABELS,
+                    METHOD, MODIFIER_CLASSES, NEGATION_FACTOR, SECTION_WEIGHTS, STANCE_COLUMNS, SUPPORT_CLASSES, Cue,
+                    Lexicon, StanceScores)
+from .scoring import score_stance, stance_label
+from .summary import framing_table, outlet_names, stance_summary
+from .targets import find_targets, main_target
+
+# presentation names that lived in the old single module; imported on first use so that the stage
+# code never loads the presentation layer (and matplotlib) by itself
+_VIEWS = frozenset({"LABEL_COLOURS", "CUE_COLOURS", "STANCE_CSS", "highlight_html", "evidence_html", "stance_figure"})
+
+__all__ = ["BOOST_CAP", "CONDITION_CLASSES", "CONDITION_DILUTION", "EVIDENCE_COLUMNS", "HEDGE_DAMPING", "LABELS",
+           "METHOD", "MODIFIER_CLASSES", "NEGATION_FACTOR", "SECTION_WEIGHTS", "STANCE_COLUMNS", "SUPPORT_CLASSES",
+           "Cue", "Lexicon", "StanceError", "StanceScores", "default_lexicon", "find_targets", "framing_table",
+           "main_target", "match_cues", "outlet_names", "parse_lexicon", "parse_sentences", "score_stance",
+           "stance_evidence", "stance_label", "stance_summary", *sorted(_VIEWS)]
+
+
+def __getattr__(name: str) -> Any:
+    """``stance.stance_figure`` etc.: forwarded to :mod:`analysis.viz.stance`, where they now live."""
+    if name in _VIEWS:
+        from ..viz import stance as views
+
+        return getattr(views, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
