@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+# "we"/"I" stand for the actor once the actor is speaking in the sentence
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # a descendant clause of these kinds with its own, different subject is someone else's clause
@@ -15,10 +16,12 @@ _SEPARATE_CLAUSE_DEPS = frozenset({"advcl", "relcl", "acl", "conj", "parataxis"}
 
 
 def is_clause_head(t: Any) -> bool:
+    """A full verb (not an auxiliary) or the sentence root: the token a clause hangs from."""
     return (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")) or t.dep_ == "ROOT"
 
 
 def clause_head(t: Any) -> Any:
+    """The head of the clause token ``t`` sits in, so cues of one clause share negation and hedges."""
     while not is_clause_head(t) and t.head.i != t.i:
         t = t.head
     return t

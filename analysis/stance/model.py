@@ -52,6 +52,8 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class Mention:
+    """One mention of a target in a sentence doc: tokens ``start:end`` and how it was found."""
+
     canonical: str
     start: int  # token index in the sentence doc
     end: int
