@@ -139,6 +139,13 @@ def test_stance_weights_cannot_all_be_zero() -> None:
     assert config.validate("stance", {"headline_weight": 0, "lede_weight": 0}).body_weight == 1.0
 
 
+def test_stance_needs_something_to_score() -> None:
+    nothing = {"actors": " , ", "n_actors": 0, "proposition": "", "find_proposition": False}
+    with pytest.raises(ParameterError, match="no target to score"):
+        config.validate("stance", nothing)
+    assert config.validate("stance", {**nothing, "proposition": "plan"}).proposition == "plan"
+
+
 def test_later_layers_win_and_errors_name_their_source() -> None:
     configs = config.resolve([("a.yaml", {"clean": {"min_words": 60, "max_file_mb": 1}}),
                               ("--set", {"clean": {"min_words": 70}})])

@@ -69,7 +69,8 @@ def allowed(kind: type, spec: Spec) -> str:
         hi = MAX_COUNT
     parts = [_TYPE_NAMES[kind]]
     if lo is not None and hi is not None:
-        parts.append(f"{number_text(lo)} {'<' if spec.low_open else '≤'} value {'<' if spec.high_open else '≤'} {number_text(hi)}")
+        lo_op, hi_op = ("<" if spec.low_open else "≤"), ("<" if spec.high_open else "≤")
+        parts.append(f"{number_text(lo)} {lo_op} value {hi_op} {number_text(hi)}")
     elif lo is not None:
         parts.append(f"value {'>' if spec.low_open else '≥'} {number_text(lo)}")
     elif hi is not None:

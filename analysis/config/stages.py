@@ -46,19 +46,20 @@ class CoverageConfig:
     values chosen in :data:`analysis.coverage.FACT_THRESHOLDS` (a test keeps them equal).
     """
 
-    use_embeddings: bool = param(True, "use MiniLM sentence embeddings when installed; false forces the TF-IDF fallback")
+    use_embeddings: bool = param(True, "use MiniLM sentence embeddings when installed; "
+                                       "false forces the TF-IDF fallback")
     core_threshold_minilm: float = param(0.45, "claim similarity (centred MiniLM cosine) to cluster into one fact",
                                          low=0.0, high=1.0, low_open=True)
     core_threshold_tfidf: float = param(0.2, "claim similarity (TF-IDF cosine) to cluster into one fact",
                                         low=0.0, high=1.0, low_open=True)
-    attach_threshold_minilm: float = param(0.4, "looser MiniLM similarity to attach a claim of another outlet as evidence",
-                                           low=0.0, high=1.0, low_open=True)
-    attach_threshold_tfidf: float = param(0.17, "looser TF-IDF similarity to attach a claim of another outlet as evidence",
-                                          low=0.0, high=1.0, low_open=True)
-    conflict_threshold_minilm: float = param(0.45, "MiniLM similarity above which disagreeing claims are reported as conflicts",
-                                             low=0.0, high=1.0, low_open=True)
-    conflict_threshold_tfidf: float = param(0.35, "TF-IDF similarity above which disagreeing claims are reported as conflicts",
-                                            low=0.0, high=1.0, low_open=True)
+    attach_threshold_minilm: float = param(0.4, "looser MiniLM similarity to attach a claim of another outlet "
+                                                "as evidence", low=0.0, high=1.0, low_open=True)
+    attach_threshold_tfidf: float = param(0.17, "looser TF-IDF similarity to attach a claim of another outlet "
+                                                "as evidence", low=0.0, high=1.0, low_open=True)
+    conflict_threshold_minilm: float = param(0.45, "MiniLM similarity above which disagreeing claims are reported "
+                                                   "as conflicts", low=0.0, high=1.0, low_open=True)
+    conflict_threshold_tfidf: float = param(0.35, "TF-IDF similarity above which disagreeing claims are reported "
+                                                  "as conflicts", low=0.0, high=1.0, low_open=True)
     theme_threshold_minilm: float = param(0.5, "MiniLM similarity at which two reported acts have the same object",
                                           low=0.0, high=1.0, low_open=True)
     theme_threshold_tfidf: float = param(0.34, "content-word overlap at which two reported acts have the same object "
@@ -70,7 +71,8 @@ class CoverageConfig:
     article_threshold: float = param(0.5, "shingle containment at which two articles are the same wire story",
                                      low=0.0, high=1.0, low_open=True)
     min_words: int = param(4, "claims shorter than this carry no fact and are skipped", low=1)
-    subclauses: bool = param(False, "also use embedded clauses as evidence (needs the parser; topical on the seeds, so off)")
+    subclauses: bool = param(False, "also use embedded clauses as evidence (needs the parser; topical on the "
+                                    "seeds, so off)")
     heatmap_max: int = param(40, "above this many articles the heatmap aggregates by outlet", low=1)
     max_shared_rows: int = param(25, "shared facts drawn in the coverage figure", low=1)
     max_unique_rows: int = param(3, "unique facts drawn per outlet in the coverage figure", low=0)
@@ -99,7 +101,8 @@ class StanceConfig:
     proposition: str = param("", "noun naming the central object to score (e.g. \"plan\"); empty: see find_proposition")
     find_proposition: bool = param(True, "when `proposition` is empty, find the central object automatically; "
                                          "false scores actors only")
-    headline_weight: float = param(3.0, "weight of the headline section when mixing section scores", low=0.0, high=100.0)
+    headline_weight: float = param(3.0, "weight of the headline section when mixing section scores",
+                                   low=0.0, high=100.0)
     lede_weight: float = param(2.0, "weight of the lede (first two body sentences)", low=0.0, high=100.0)
     body_weight: float = param(1.0, "weight of the rest of the article", low=0.0, high=100.0)
     conditional_at: float = param(0.4, "conditionality at or above which a supportive article is labelled "
@@ -114,9 +117,13 @@ class StanceConfig:
 
     def check(self) -> list[str]:
         """Problems that involve more than one field (empty when the combination is usable)."""
+        problems = []
         if self.headline_weight + self.lede_weight + self.body_weight <= 0:
-            return ["headline_weight, lede_weight and body_weight are all 0: at least one section must count"]
-        return []
+            problems.append("headline_weight, lede_weight and body_weight are all 0: at least one section must count")
+        if not self.actor_names() and self.n_actors == 0 and not self.proposition and not self.find_proposition:
+            problems.append("no target to score: actors is empty, n_actors = 0, proposition is empty and "
+                            "find_proposition = false; name actors, allow n_actors, or a proposition")
+        return problems
 
 
 @dataclass(frozen=True)
@@ -126,9 +133,10 @@ class QuotesConfig:
     reference_transcript: str = param("", "path to a text file with what was actually said (empty: the longest "
                                           "rendering is the reference)")
     include_cognition: bool = param(False, "also count \"X believes/hopes that ...\" as reported speech")
-    use_embeddings: bool = param(True, "link translation variants by sentence meaning (MiniLM) when the extra is installed")
-    semantic_threshold: float = param(0.8, "embedding cosine at which two sentences are the same utterance in other words",
-                                      low=0.0, high=1.0, low_open=True)
+    use_embeddings: bool = param(True, "link translation variants by sentence meaning (MiniLM) when the extra "
+                                       "is installed")
+    semantic_threshold: float = param(0.8, "embedding cosine at which two sentences are the same utterance in "
+                                           "other words", low=0.0, high=1.0, low_open=True)
     cluster_threshold: float = param(0.75, "word-alignment similarity at which two renderings are the same utterance",
                                      low=0.0, high=1.0, low_open=True)
     reworded_floor: float = param(0.6, "fidelity below which a quoted rendering counts as paraphrase-in-quotes",
@@ -163,8 +171,10 @@ STAGE_CONFIGS: dict[str, type] = {
 #: parameters the pipeline sets itself (not user parameters): stage -> {name: (example default, meaning)}
 PIPELINE_PARAMETERS: dict[str, dict[str, tuple[str, str]]] = {
     "clean": {"run_dir": ("reports/seeds", "run folder this stage writes into"),
-              "corpus": ("seeds", "folder of .txt/.html/.md articles (optional manifest.csv) or a .csv/.jsonl table")},
-    "coverage": {"run_dir": ("reports/seeds", "run folder written by the clean stage; this stage adds its tables")},
+              "corpus": ("seeds", "folder of .txt/.html/.md articles (optional manifest.csv) or a "
+                                  ".csv/.jsonl table")},
+    "coverage": {"run_dir": ("reports/seeds",
+                             "run folder written by the clean stage; this stage adds its tables")},
     "stance": {"run_dir": ("reports/seeds", "run folder written by the previous stages")},
     "quotes": {"run_dir": ("reports/seeds", "run folder written by the previous stages")},
     "report": {"run_dir": ("reports/seeds", "run folder written by the previous stages")},
