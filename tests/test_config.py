@@ -221,3 +221,19 @@ def test_quote_cluster_thresholds_default_to_the_config() -> None:
 
     cfg, thr = config.QuotesConfig(), ClusterThresholds()
     assert (thr.threshold, thr.semantic_threshold) == (cfg.cluster_threshold, cfg.semantic_threshold)
+
+
+def test_coverage_uses_the_thresholds_it_is_given() -> None:
+    """The stage records the thresholds it used; an explicit value is used as given, 0 included
+    (it used to mean "the method default", so the run recorded one value and used another)."""
+    import pandas as pd
+
+    texts = {"a": "The council approved the bridge plan on Monday.\nThe vote was nine to four.",
+             "b": "Councillors approved the bridge plan on Monday.\nWork will begin in the autumn."}
+    arts = pd.DataFrame([{"article_id": k, "outlet": f"Outlet {k}", "clean_text": t} for k, t in texts.items()])
+    sents = pd.DataFrame([{"article_id": k, "sent_id": f"{k}:s{i}", "start": t.index(line),
+                           "end": t.index(line) + len(line), "text": line, "section": "headline" if i == 0 else "body"}
+                          for k, t in texts.items() for i, line in enumerate(t.split("\n"))])
+    given = {"core_threshold": 0.0, "attach_threshold": 0.3, "conflict_threshold": 0.9, "theme_threshold": 0.25}
+    result = coverage.run(arts, sents, use_embeddings=False, **given)
+    assert result.thresholds == {k.removesuffix("_threshold"): v for k, v in given.items()}
