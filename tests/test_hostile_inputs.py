@@ -496,6 +496,7 @@ PARAMETER_ATTACKS: dict[str, tuple[Callable[[Path], tuple[list[str], str | None]
     "params_negative_count": (lambda m: ([], "report:\n  max_table_rows: -5\n"), "report.max_table_rows = -5"),
     "set_bool_for_number": (lambda m: (["--set", "clean.min_words=yes"], None), "expected a whole number"),
     "set_unparsable_yaml": (lambda m: (["--set", "stance.actors='Ana Duarte"], None), "not valid YAML"),
+    "set_comment_only": (lambda m: (["--set", "stance.actors=#1 Party"], None), "a # starts a comment"),
     "set_control_character": (lambda m: (["--set", 'stance.actors="Ana\\u0007 Duarte"'], None), "U+0007"),
     "set_old_sentinel_key": (lambda m: (["--set", "coverage.core_threshold=0"], None), "unknown parameter"),
     "params_duplicate_key": (lambda m: ([], "clean:\n  min_words: 60\n  min_words: 3\n"), "set twice"),
