@@ -336,3 +336,50 @@ def test_views_keep_their_old_names():
     assert stance.highlight_html is viz.highlight_html and stance.STANCE_CSS == viz.STANCE_CSS
     with pytest.raises(AttributeError, match="no_such_view"):
         stance.no_such_view  # noqa: B018
+
+
+# ---- sides: a country's seat, capital, state and executive bodies join the actor who leads it ----
+
+SIDE_ARTICLES = (
+    ["Paris rejects the budget plan", "French President Claire Morel met ministers on Monday.",
+     "The Elysee said it opposes the plan."],
+    ["Morel backs budget plan", "French President Claire Morel backs the plan.",
+     "France's foreign ministry welcomed the plan."],
+    ["Morel weighs budget plan", "Claire Morel, the French president, met officials.",
+     "The Elysee leader has reservations about the plan.", "Lyon rejects the plan.", "Madrid rejects the plan."],
+)
+
+
+def test_seat_capital_state_and_ministry_join_the_leaders_side():
+    arts, sents = corpus(*SIDE_ARTICLES)
+    targets, res = run(arts, sents, n_actors=2)
+    actor = targets.iloc[0]
+    assert actor["target"] == "Claire Morel"
+    assert set(actor["grouped"].split("|")) == {"Paris", "Elysee", "France's foreign ministry"}
+    ev = res.evidence[res.evidence["target"] == "Claire Morel"]
+    side = ev[ev["role"] == "side"]
+    # "Paris rejects", "the Elysee ... opposes", "France's foreign ministry welcomed" count for Morel, at half weight
+    assert {"rejects", "opposes", "welcomed"} <= set(side["cue"])
+    assert (side["clause_weight"].abs() == side["base_weight"].abs() * stance.SIDE_WEIGHT).all()
+    # "the Elysee leader" is Morel herself (a leader title through her seat), with full weight
+    assert ((ev["cue"] == "has reservations") & (ev["role"] == "subject")).any()
+    # a city that is no capital, and another country's capital, are nobody's side
+    assert not ev["sent_id"].isin(["a2:s003", "a2:s004"]).any()
+
+
+def test_side_weight_zero_switches_the_grouping_off():
+    arts, sents = corpus(*SIDE_ARTICLES)
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=2, group_sides=False)
+    assert targets["grouped"].eq("").all()
+    ev = stance.stance_evidence(arts, sents, targets, docs=docs, side_weight=0.0)
+    assert not (ev["role"] == "side").any() and "opposes" not in set(ev.loc[ev["target"] == "Claire Morel", "cue"])
+
+
+def test_an_institution_is_no_actor_of_its_own_when_its_leader_is_one(seeds_result):
+    _, targets, res = seeds_result
+    putin = targets.iloc[0]
+    grouped = set(putin["grouped"].split("|"))
+    assert {"Kremlin", "Moscow"} <= grouped
+    assert "Kremlin" not in set(targets["target"])
+    assert (res.evidence.loc[res.evidence["target"] == putin["target"], "role"] == "side").any()

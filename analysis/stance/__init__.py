@@ -16,14 +16,18 @@ Tables
 targets
     ``target`` (display name), ``kind`` (``actor`` / ``proposition``), ``aliases`` (``|``-joined
     lowercase keys that refer to it), ``n_mentions``, ``n_articles``, ``source`` (``ner`` /
-    ``parameter``).
+    ``parameter``), ``grouped`` (``|``-joined names of the actor's *side* found in the corpus, most
+    frequent first: the seat, capital, state and executive bodies of the country the actor leads,
+    e.g. "<seat>|<capital>|<country>'s foreign ministry"; see :mod:`.sides`) and ``n_grouped``
+    (their mentions).
 stance_evidence
     ``article_id, target, sent_id, start, end, cue, cue_class, weight`` (the DESIGN contract) plus
     ``axis`` (``support`` / ``conditionality`` / ``modifier``), ``section`` (headline / lede /
     body), ``section_weight``, ``base_weight`` (the word list's weight), ``clause_weight`` (after
     negation, hedge damping and boosters), ``clause_start``, ``clause_end`` (char offsets of the
     clause the cue sits in), ``negated``, ``hedged`` (bools), ``role`` (``subject`` / ``speaker``
-    / ``mentioned``). ``weight`` is the cue's additive contribution to the article's score: the
+    / ``mentioned`` / ``side``: the clause's subject is the actor's side, not the actor, and its
+    cues count with :data:`SIDE_WEIGHT`). ``weight`` is the cue's additive contribution to the article's score: the
     support-axis weights of one (article, target) sum to its ``support_score``, the
     conditionality-axis ones to its ``conditionality``; for modifiers it is the factor applied
     (1.3 for a booster, -0.7 for a negation). ``start``/``end`` are character offsets into
@@ -39,7 +43,8 @@ Modules
 -------
 ``model`` constants, word-list entries, entity index and result types; ``inputs`` table checks and
 sentence parsing; ``cues`` the cue word list; ``targets`` actors and proposition; ``clauses``
-clause heads and ownership on a parse; ``evidence`` the ``stance_evidence`` rows; ``scoring``
+clause heads and ownership on a parse; ``sides`` institutions and states standing for an actor;
+``evidence`` the ``stance_evidence`` rows; ``scoring``
 section mixing and labels; ``summary`` the framing table and ``stance_summary.json``. Figures and
 HTML views are in :mod:`analysis.viz.stance` (still reachable here under their old names).
 """
@@ -53,8 +58,9 @@ from .cues import default_lexicon, match_cues, parse_lexicon
 from .evidence import stance_evidence
 from .inputs import parse_sentences
 from .model import (BOOST_CAP, CONDITION_CLASSES, CONDITION_DILUTION, EVIDENCE_COLUMNS, HEDGE_DAMPING, LABELS,
-                    METHOD, MODIFIER_CLASSES, NEGATION_FACTOR, SECTION_WEIGHTS, STANCE_COLUMNS, SUPPORT_CLASSES, Cue,
-                    Lexicon, StanceScores)
+                    METHOD, MODIFIER_CLASSES, NEGATION_FACTOR, SECTION_WEIGHTS, SIDE_WEIGHT, STANCE_COLUMNS,
+                    SUPPORT_CLASSES, Cue, Lexicon, StanceScores)
+from .sides import country_of, institution_country
 from .scoring import score_stance, stance_label
 from .summary import framing_table, outlet_names, stance_summary
 from .targets import find_targets, main_target
@@ -64,7 +70,8 @@ from .targets import find_targets, main_target
 _VIEWS = frozenset({"LABEL_COLOURS", "CUE_COLOURS", "STANCE_CSS", "highlight_html", "evidence_html", "stance_figure"})
 
 __all__ = ["BOOST_CAP", "CONDITION_CLASSES", "CONDITION_DILUTION", "EVIDENCE_COLUMNS", "HEDGE_DAMPING", "LABELS",
-           "METHOD", "MODIFIER_CLASSES", "NEGATION_FACTOR", "SECTION_WEIGHTS", "STANCE_COLUMNS", "SUPPORT_CLASSES",
+           "METHOD", "MODIFIER_CLASSES", "NEGATION_FACTOR", "SECTION_WEIGHTS", "SIDE_WEIGHT", "STANCE_COLUMNS",
+           "SUPPORT_CLASSES", "country_of", "institution_country",
            "Cue", "Lexicon", "StanceError", "StanceScores", "default_lexicon", "find_targets", "framing_table",
            "main_target", "match_cues", "outlet_names", "parse_lexicon", "parse_sentences", "score_stance",
            "stance_evidence", "stance_label", "stance_summary", *sorted(_VIEWS)]

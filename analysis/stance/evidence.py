@@ -17,15 +17,15 @@ from .clauses import SUBJECT_DEPS, clause_head, is_clause_head, owned_tokens
 from .cues import default_lexicon, match_cues
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import (ACTOR_LABELS, BOOST_CAP, CONDITION_CLASSES, EVIDENCE_COLUMNS, HEDGE_DAMPING, MODIFIER_CLASSES,
-                    NEGATION_FACTOR, SECTION_WEIGHTS, SUPPORT_CLASSES, Cue, EntityIndex, Lexicon)
-from .targets import entity_index, find_mentions, name_key, with_names
+                    NEGATION_FACTOR, SECTION_WEIGHTS, SIDE_WEIGHT, SUPPORT_CLASSES, Cue, EntityIndex, Lexicon)
+from .targets import entity_index, find_mentions, name_key, with_names, with_sides
 
 _QUOTE_OPEN = "\"“‘«'"
 
 
 def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, Any], index: EntityIndex,
                       actor_keys: Mapping[str, str], prop: tuple[str, set[str]] | None,
-                      lexicon: Lexicon, section_weights: Mapping[str, float]) -> list[dict]:
+                      lexicon: Lexicon, section_weights: Mapping[str, float], side_weight: float) -> list[dict]:
     out: list[dict] = []
     state: dict[str, str] = {}
     prev_speakers: set[str] = set()
@@ -37,13 +37,9 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
         speakers_here: set[str] = set()
         starts_with_quote = doc.text.lstrip()[:1] in _QUOTE_OPEN
         any_person_subject = any(doc[m.end - 1].dep_ in SUBJECT_DEPS for m in mentions)
-        owners: dict[str, tuple[set[int], dict[int, str]]] = {}
+        owners: dict[str, tuple[set[int], dict[int, str], set[int]]] = {}
         for display, canonical in actor_keys.items():
-            toks = {i for m in mentions if m.canonical == canonical for i in range(m.start, m.end)}
-            owned, role = owned_tokens(doc, toks, first_person_is_target=False)
-            if owned:
-                # "we"/"I" stand for the actor only once the actor speaks in this sentence
-                owned, role = owned_tokens(doc, toks, first_person_is_target=True)
+            owned, role, by_side = _actor_clauses(doc, mentions, canonical)
             if owned:
                 speakers_here.add(canonical)
             elif canonical in prev_speakers and starts_with_quote and not any_person_subject:
@@ -51,17 +47,18 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
                 owned = {t.i for t in doc}
                 role = {t.i: "speaker" for t in doc if is_clause_head(t)}
                 speakers_here.add(canonical)
-            owners[display] = (owned, role)
+            owners[display] = (owned, role, by_side)
         if prop is not None:
             display, words = prop
             heads = {clause_head(t).i for t in doc if t.lower_.rstrip("s") in words or t.lower_ in words}
             owned = {t.i for t in doc if clause_head(t).i in heads}
-            owners[display] = (owned, {h: "mentioned" for h in heads})
-        for display, (owned, role) in owners.items():
+            owners[display] = (owned, {h: "mentioned" for h in heads}, set())
+        for display, (owned, role, by_side) in owners.items():
             if owned:
-                out.extend(_clause_rows(article_id, row, doc, cues, owned, role, sw, display))
+                out.extend(_clause_rows(article_id, row, doc, cues, owned, role, sw, display,
+                                        by_side=by_side, side_weight=side_weight))
         # discourse state for pronouns: the last person subject / person mention of this sentence
-        persons = [m for m in mentions if index.label.get(m.canonical) == "PERSON"]
+        persons = [m for m in mentions if index.label.get(m.canonical) == "PERSON" and m.how != "side"]
         if persons:
             state["last"] = persons[-1].canonical
             subj = [m for m in persons if doc[m.end - 1].dep_ in SUBJECT_DEPS]
@@ -69,6 +66,22 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
                 state["subject"] = subj[-1].canonical
         prev_speakers = speakers_here or (prev_speakers if starts_with_quote else set())
     return out
+
+
+def _actor_clauses(doc: Any, mentions: list, canonical: str) -> tuple[set[int], dict[int, str], set[int]]:
+    """Tokens of the clauses the actor owns, their heads' roles, and the tokens owned only through
+    the actor's side ("the <seat> said ..."), which count with ``side_weight``."""
+    names = {i for m in mentions if m.canonical == canonical and m.how != "side" for i in range(m.start, m.end)}
+    side = {i for m in mentions if m.canonical == canonical and m.how == "side" for i in range(m.start, m.end)}
+    owned, role = owned_tokens(doc, names | side, first_person_is_target=False)
+    if not owned:
+        return owned, role, set()
+    # "we"/"I" stand for the actor only once the actor speaks in this sentence
+    owned, role = owned_tokens(doc, names | side, first_person_is_target=True)
+    if not side:
+        return owned, role, set()
+    own, _ = owned_tokens(doc, names, first_person_is_target=bool(names))
+    return owned, role, owned - own
 
 
 def _booster_targets(doc: Any, items: list[tuple[int, int, Cue]]) -> dict[int, float]:
@@ -90,7 +103,8 @@ def _booster_targets(doc: Any, items: list[tuple[int, int, Cue]]) -> dict[int, f
 
 
 def _clause_rows(article_id: str, row: Any, doc: Any, cues: list[tuple[int, int, Cue]], owned: set[int],
-                 role: Mapping[int, str], section_weight: float, target: str) -> list[dict]:
+                 role: Mapping[int, str], section_weight: float, target: str, *, by_side: set[int] = frozenset(),
+                 side_weight: float = SIDE_WEIGHT) -> list[dict]:
     mine = [(a, b, c) for a, b, c in cues if a in owned]
     by_clause: dict[int, list[tuple[int, int, Cue]]] = defaultdict(list)
     for a, b, c in mine:
@@ -109,13 +123,16 @@ def _clause_rows(article_id: str, row: Any, doc: Any, cues: list[tuple[int, int,
                      for _, _, c in items)
         boost_of = _booster_targets(doc, items)
         r = role.get(head_i) or next((role[a.i] for a in head.ancestors if a.i in role), "speaker")
+        # the side's clauses (its seat, state or ministry speaking) count for the actor, with less weight
+        factor = side_weight if head_i in by_side else 1.0
+        r = "side" if head_i in by_side else r
         for a, b, c in items:
             if c.cue_class in SUPPORT_CLASSES:
                 axis = "support"
                 cw = c.weight * boost_of.get(a, 1.0) * (HEDGE_DAMPING if hedged else 1.0) \
-                    * (NEGATION_FACTOR if negated else 1.0)
+                    * (NEGATION_FACTOR if negated else 1.0) * factor
             elif c.cue_class in CONDITION_CLASSES:
-                axis, cw = "conditionality", c.weight * boost_of.get(a, 1.0)
+                axis, cw = "conditionality", c.weight * boost_of.get(a, 1.0) * factor
             else:
                 axis = "modifier"
                 cw = c.weight if c.cue_class == "booster" else NEGATION_FACTOR
@@ -132,7 +149,7 @@ def _clause_rows(article_id: str, row: Any, doc: Any, cues: list[tuple[int, int,
 def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd.DataFrame, *,
                     docs: Mapping[str, Any] | None = None, lexicon: Lexicon | None = None,
                     section_weights: Mapping[str, float] | None = None,
-                    entity_labels: Sequence[str] = ACTOR_LABELS) -> pd.DataFrame:
+                    entity_labels: Sequence[str] = ACTOR_LABELS, side_weight: float = SIDE_WEIGHT) -> pd.DataFrame:
     """Clause-level cues for each article and target, one row per cue.
 
     A clause counts for an actor when the actor is its subject (a name, a resolved title such as
@@ -147,6 +164,10 @@ def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd
         From :func:`find_targets` (``target, kind, aliases``).
     section_weights : mapping, default=:data:`SECTION_WEIGHTS`
         Multiplier per section; headline and lede count more than body.
+    side_weight : float, default=:data:`SIDE_WEIGHT`
+        Clauses whose subject is the actor's side (its country's seat, capital, state or executive
+        bodies: "the <seat> said", :mod:`.sides`) count for the actor with this weight (``role``
+        ``side``); 0 switches the grouping off.
 
     Returns
     -------
@@ -169,9 +190,12 @@ def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd
         keys = [name_key(a) for a in [t.target, *aliases]]
         canonical = next((index.key_to_canonical[k] for k in keys if k in index.key_to_canonical), None)
         actor_keys[t.target] = canonical or " ".join(name_key(t.target))
+    if side_weight > 0:
+        index = with_sides(index, list(actor_keys.values()))
     rows: list[dict] = []
     for article_id, group in sentences.groupby("article_id", sort=True):
-        rows.extend(_article_evidence(str(article_id), group, docs, index, actor_keys, prop, lexicon, weights))
+        rows.extend(_article_evidence(str(article_id), group, docs, index, actor_keys, prop, lexicon, weights,
+                                       side_weight))
     ev = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     ev = ev.drop_duplicates(["article_id", "target", "start", "end", "cue_class"])
     return ev.sort_values(["article_id", "target", "start", "end", "cue_class"], kind="stable").reset_index(drop=True)

@@ -15,6 +15,7 @@ METHOD = "lexical-clause"
 SECTION_WEIGHTS: dict[str, float] = {"headline": 3.0, "lede": 2.0, "body": 1.0}
 HEDGE_DAMPING = 0.5  # "agrees in principle" keeps half of "agrees"
 NEGATION_FACTOR = -0.7  # "does not support" is opposition, a little weaker than "opposes"
+SIDE_WEIGHT = 0.5  # "the <seat> says" is the actor's side speaking, not the actor's own words
 BOOST_CAP = 1.69  # two boosters at most ("very strongly")
 CONDITION_DILUTION = 1.0  # how much condition mass weakens the support share of a section
 SUPPORT_CLASSES = ("neutral", "endorsing", "distancing", "opposing", "positive", "negative")
@@ -68,6 +69,8 @@ class EntityIndex:
     display: Mapping[str, str]
     label: Mapping[str, str]
     titles: Mapping[str, frozenset[tuple[tuple[str, ...], str]]]  # canonical -> {(modifiers, role)}
+    # ISO country code -> canonical actor whose side the country's names join (see .sides); empty: none
+    sides: Mapping[str, str] = field(default_factory=dict)
 
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from .clauses import SUBJECT_DEPS
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import ACTOR_LABELS, SECTION_WEIGHTS, EntityIndex, Mention
+from .sides import assign_sides, institution_country, leader_by_country, side_mentions
 
 # generic role nouns that stand for "the one who leads" a country/body: "the French leader" may
 # refer back to "French President X"; written by us, any English news corpus
@@ -173,12 +174,20 @@ def with_names(index: EntityIndex, names: Iterable[str]) -> EntityIndex:
         keys.setdefault(key[-1:], canonical)
         display.setdefault(canonical, " ".join(name.split()))
         label.setdefault(canonical, "PERSON")
-    return EntityIndex(keys, display, label, index.titles)
+    return EntityIndex(keys, display, label, index.titles, index.sides)
+
+
+def with_sides(index: EntityIndex, actors: Sequence[str]) -> EntityIndex:
+    """``index`` whose countries' names (seats, capitals, executive bodies) join the side of the
+    actor among ``actors`` (canonical names, rank order) that leads that country; see :mod:`.sides`."""
+    return EntityIndex(index.key_to_canonical, index.display, index.label, index.titles,
+                       assign_sides(index, actors))
 
 
 def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mapping[str, Any] | None = None,
                  n_actors: int = 3, actors: Sequence[str] | None = None, proposition: str | None = None,
-                 min_article_share: float = 0.5, entity_labels: Sequence[str] = ACTOR_LABELS) -> pd.DataFrame:
+                 min_article_share: float = 0.5, entity_labels: Sequence[str] = ACTOR_LABELS,
+                 group_sides: bool = True) -> pd.DataFrame:
     """The targets whose stance is scored: main actors and the central proposition.
 
     Parameters
@@ -195,6 +204,10 @@ def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mappi
         the noun most articles put in headline and lede otherwise. ``""`` switches it off.
     min_article_share : float, default=0.5
         Automatic actors must appear in at least this share of articles (at least two).
+    group_sides : bool, default=True
+        Group the seat, state, capital and executive bodies of a country with the actor who leads
+        it (:mod:`.sides`): they are not picked as actors of their own, and ``grouped`` lists the
+        names found.
 
     Returns
     -------
@@ -211,15 +224,52 @@ def find_targets(articles: pd.DataFrame, sentences: pd.DataFrame, *, docs: Mappi
         n_art = articles["article_id"].nunique()
         floor = max(2, math.ceil(min_article_share * n_art)) if n_art > 1 else 1
         ranked = sorted(per_article, key=lambda c: (-len(per_article[c]), -n_mentions[c], c))
-        rows = [(index.display[c], "actor", c, "ner")
-                for c in [c for c in ranked if len(per_article[c]) >= floor][:n_actors]]
+        picked = _pick_actors([c for c in ranked if len(per_article[c]) >= floor], index, n_actors, group_sides)
+        rows = [(index.display[c], "actor", c, "ner") for c in picked]
     out = [_actor_row(index, display, kind, canonical, source, n_mentions.get(canonical, 0),
                       len(per_article.get(canonical, ())))
            for display, kind, canonical, source in rows]
-    out.extend(_proposition_rows(proposition, docs, sentences, index))
-    cols = ["target", "kind", "aliases", "n_mentions", "n_articles", "source"]
+    grouped = _grouped_names(docs, sentences, with_sides(index, [r[2] for r in rows])) if group_sides else {}
+    for row in out:
+        names = grouped.get(row["_key"], [])
+        row["grouped"] = "|".join(n for n, _ in names)
+        row["n_grouped"] = sum(k for _, k in names)
+    out.extend(dict(r, grouped="", n_grouped=0) for r in _proposition_rows(proposition, docs, sentences, index))
+    cols = ["target", "kind", "aliases", "n_mentions", "n_articles", "source", "grouped", "n_grouped"]
     df = pd.DataFrame(out, columns=cols + ["_key"]).drop_duplicates("target")
     return df[cols].reset_index(drop=True)
+
+
+def _pick_actors(candidates: Sequence[str], index: EntityIndex, n_actors: int, group_sides: bool) -> list[str]:
+    """The first ``n_actors`` candidates, skipping an institution or state (a seat, a capital, "<country>'s
+    ministry") whose country is led by a selected person candidate: it joins that person's side."""
+    if not group_sides:
+        return list(candidates[:n_actors])
+    blocked: set[str] = set()
+    for _ in range(3):  # un-block an institution whose leader did not make the cut, then pick again
+        picked = [c for c in candidates if c not in blocked][:n_actors]
+        sides = assign_sides(index, [c for c in picked if index.label.get(c) == "PERSON"])
+        now = {c for c in candidates if index.label.get(c) != "PERSON"
+               and institution_country(index.display.get(c, c)) in sides}
+        if now == blocked:
+            break
+        blocked = now
+    return [c for c in candidates if c not in blocked][:n_actors]
+
+
+def _grouped_names(docs: Mapping[str, Any], sentences: pd.DataFrame, index: EntityIndex
+                   ) -> dict[str, list[tuple[str, int]]]:
+    """Per canonical actor: the names of its side found in the corpus and how often, most frequent first."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    if not index.sides:
+        return {}
+    for sid in sentences["sent_id"]:
+        doc = docs[sid]
+        for m in find_mentions(doc, index, None):
+            if m.how == "side":
+                surface = " ".join(doc[m.start:m.end].text.replace("’s", "'s").split())
+                counts[m.canonical][surface] += 1
+    return {c: sorted(cnt.items(), key=lambda x: (-x[1], x[0])) for c, cnt in counts.items()}
 
 
 def _mention_counts(sentences: pd.DataFrame, docs: Mapping[str, Any], index: EntityIndex
@@ -269,6 +319,13 @@ def _proposition_rows(proposition: str | None, docs: Mapping[str, Any], sentence
     return []
 
 
+def _stands_for_side(canonical: str, index: EntityIndex) -> bool:
+    """An organisation name that is a seat, state or executive body of a country on an actor's side:
+    left to :func:`.sides.side_mentions`, which names it for the actor."""
+    return bool(index.sides) and index.label.get(canonical) != "PERSON" \
+        and institution_country(index.display.get(canonical, canonical)) in index.sides
+
+
 def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) -> list[Mention]:
     """Target-able mentions in one sentence: names, resolvable titles and, given ``prev``, pronouns.
 
@@ -280,7 +337,7 @@ def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) 
     for ent in doc.ents:
         key = name_key(ent.text)
         canonical = index.key_to_canonical.get(key)
-        if canonical is None:
+        if canonical is None or _stands_for_side(canonical, index):
             continue
         out.append(Mention(canonical, ent.start, ent.end, "ner"))
         covered.update(range(ent.start, ent.end))
@@ -293,7 +350,8 @@ def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) 
             continue
         while run:
             canonical = index.key_to_canonical.get(name_key(" ".join(x.text for x in run)))
-            if canonical is not None and index.label.get(canonical, "PERSON") in ("PERSON", "ORG"):
+            if canonical is not None and index.label.get(canonical, "PERSON") in ("PERSON", "ORG") \
+                    and not _stands_for_side(canonical, index):
                 out.append(Mention(canonical, run[0].i, run[-1].i + 1, "alias"))
                 covered.update(x.i for x in run)
                 break
@@ -305,13 +363,16 @@ def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) 
         words = [t.text.lower().strip(".").replace("u.s", "us") for t in chunk[1:] if not t.is_punct]
         if words and words[-1] != chunk.root.text.lower():
             continue
-        if (canonical := _resolve_title(words, index)) is not None:
+        canonical = _resolve_title(words, index) or leader_by_country(words, index)
+        if canonical is not None:
             out.append(Mention(canonical, chunk.start, chunk.end, "title"))
             covered.update(range(chunk.start, chunk.end))
+    out.extend(side_mentions(doc, index, out, covered))
     if prev is not None:
         for t in doc:
             if t.lower_ in _PRONOUNS_3SG and t.pos_ == "PRON":
-                earlier = [m for m in out if m.end <= t.i and index.label.get(m.canonical) == "PERSON"]
+                earlier = [m for m in out if m.end <= t.i and index.label.get(m.canonical) == "PERSON"
+                           and m.how != "side"]
                 subj = [m for m in earlier if doc[m.end - 1].dep_ in SUBJECT_DEPS]
                 pick = (subj or earlier)[-1].canonical if earlier else prev.get("subject") or prev.get("last")
                 if pick:
