@@ -48,13 +48,26 @@ def test_highlight_escapes_and_marks(text: str, spans: list, expected: str) -> N
 @pytest.mark.parametrize("reference, version, dels, inss", [
     ("we support the idea", "we support the idea", [], []),
     ("we support the idea", "we support it", ["the idea"], ["it"]),
-    ("a <b> & c", "a c", ["&lt;b&gt; &amp;"], []),
+    ("a <b> c", "a c", ["&lt;b&gt;"], []),
+    ("a c", "a <b> c", [], ["&lt;b&gt;"]),
 ])
 def test_word_diff(reference: str, version: str, dels: list[str], inss: list[str]) -> None:
     out = report.word_diff_html(reference, version)
-    assert re.findall(r'<del class="nr-del">(.*?)</del>', out) == dels
-    assert re.findall(r'<ins class="nr-ins">(.*?)</ins>', out) == inss
+    assert re.findall(r'<del class="qd-del">(.*?)</del>', out) == dels
+    assert re.findall(r'<ins class="qd-ins">(.*?)</ins>', out) == inss
     assert "<b>" not in out
+
+
+def test_one_highlighter_and_one_word_diff() -> None:
+    # the report, the stance page and the quotes page share analysis.viz.text
+    from analysis.viz import quotes as viz_quotes, stance as viz_stance, text
+
+    assert report.highlight is text.highlight and report.word_diff_html is text.word_diff_html
+    ref, version = "Russia supports the idea of a ceasefire", "Russia backs the idea"
+    assert viz_quotes.diff_html(ref, version) == text.word_diff_html(ref, version)
+    spans = [(0, 6, "endorsing", "endorsing, support: +0.500"), (3, 9, "hedge", "x")]
+    assert viz_stance.highlight_html(ref, spans) == text.highlight(
+        ref, [(0, 6, "stance-cue stance-endorsing", "endorsing, support: +0.500")], overlap="first")
 
 
 def test_interactive_table_escapes_sorts_and_filters_only_long_tables() -> None:
@@ -162,6 +175,38 @@ def test_fact_matrix_omissions_and_findings() -> None:
     findings = report.coverage_findings(matrix, omitted)
     assert findings[0] == "1 of 3 facts were carried by every one of the 3 outlets; 1 appeared in one outlet only."
     assert "C left out the most widely reported facts (1" in findings[2]
+
+
+def test_fact_numbers_follow_the_coverage_stage_matrix() -> None:
+    # f1 is in two outlets but one wire story (1 independent source), f2 in two independent ones:
+    # the coverage stage ranks f2 first, so the report must number it #1 too
+    from analysis.coverage import coverage_matrix
+
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    facts = pd.DataFrame([{"fact_id": f, "article_id": a, "sent_id": f"{a}:s0", "text": f"{f} as told by {a}",
+                           "outlet": o, "n_outlets": n, "n_independent": i}
+                          for f, a, o, n, i in [("f1", "a1", "A", 2, 1), ("f1", "a2", "B", 2, 1),
+                                                ("f2", "a2", "B", 2, 2), ("f2", "a3", "C", 2, 2),
+                                                ("f3", "a1", "A", 1, 1)]])
+    stage_order = list(coverage_matrix(facts).index)
+    assert stage_order == ["f2", "f1", "f3"]
+    assert list(report.fact_matrix(facts, arts).index) == stage_order
+    assert report.coverage_order(facts) == stage_order
+    written = pd.DataFrame({"fact_id": ["f3", "f1", "f2"]})  # data/coverage_matrix.csv wins when given
+    assert list(report.fact_matrix(facts, arts, order=report.coverage_order(facts, written)).index) == ["f3", "f1", "f2"]
+    html = report.coverage_section(facts, None, None, arts, summary=None, figure_png=None)
+    table = html.split('id="facts-table"')[1]
+    assert '<tr><td class="nr-num">1</td><td class="nr-short">f2</td>' in table
+
+
+def test_recorded_benchmark_figures_ship_with_the_package() -> None:
+    # the methods section reads analysis/resources/benchmarks.json, not the source tree's benchmarks/
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    assert report.BENCHMARKS_RESOURCE.parent.name == "resources"
+    for kind in ("floors", "results"):
+        shipped = report.load_benchmark_floors(kind=kind)
+        assert shipped and shipped == report.load_benchmark_floors(folder, kind=kind), \
+            f"{kind}: run `python benchmarks/_record.py` to refresh analysis/resources/benchmarks.json"
 
 
 def test_coverage_section_shows_evidence_and_degrades() -> None:

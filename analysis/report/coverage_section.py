@@ -1,0 +1,175 @@
+"""The coverage section: facts every outlet carried, what each left out, conflicting details, similarity.
+
+Facts are numbered (``#n``) by their row in the coverage stage's matrix (:func:`~.digests.fact_matrix`),
+the same numbers as notebook 02, the grid figure and the "All facts" table.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, NamedTuple, Sequence
+
+import pandas as pd
+
+from .digests import article_label, fact_matrix, fact_texts, omissions, outlet_labels
+from .findings import coverage_findings
+from .html import _clip, _has, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
+from .sections import _missing, _stage_findings
+
+GRID_CAPTION = ("How to read: each row is an outlet, each column a fact, numbered as in the 'All facts' table "
+                "below. A filled blue square means the outlet reported the fact; a pale one means it did not. "
+                "Facts run from most to least widely carried, so gaps on the left are notable omissions and the "
+                "right-hand columns are details only one or two outlets gave.")
+
+
+class FactView(NamedTuple):
+    """What the coverage section's parts share: the matrix, fact texts, numbers and evidence rows."""
+
+    matrix: pd.DataFrame  # fact_matrix: fact_id x outlet (bool), in the coverage stage's order
+    texts: Mapping[str, str]  # fact_id -> representative sentence
+    rank: Mapping[str, int]  # fact_id -> its number (#n), 1-based row of the matrix
+    by_fact: Mapping[str, pd.DataFrame]  # fact_id -> its rows of data/facts.csv
+    labels: Mapping[str, str]  # article_id -> "Outlet: title (id)"
+    max_evidence: int
+
+
+def fact_evidence(view: FactView, fid: str, prefix: str) -> str:
+    """The collapsed block of every sentence a fact was found in, said-in-passing ones marked."""
+    g = view.by_fact.get(fid)
+    if g is None:
+        return evidence_html(f"{prefix} — show the 0 sentences", [], limit=view.max_evidence)
+    frames = g["frame"].fillna("").astype(str) if "frame" in g else pd.Series([""] * len(g), index=g.index)
+    items = [(view.labels.get(str(a), str(a)), esc(t) + (
+        f' <span class="nr-caption">(said in passing, in a sentence about something else: the same act, '
+        f'{esc(fr)})</span>' if fr else "")) for a, t, fr in zip(g["article_id"], g["text"], frames)]
+    return evidence_html(f"{prefix} — show the {len(items)} sentence{'s' if len(items) != 1 else ''}",
+                         items, limit=view.max_evidence)
+
+
+def shared_facts_html(view: FactView, *, max_rows: int) -> str:
+    """Facts every outlet carried, each with how each outlet put it."""
+    matrix = view.matrix
+    everyone = [fid for fid in matrix.index if bool(matrix.loc[fid].all())] if matrix.shape[1] > 1 else []
+    out = "<h3>Facts every outlet carried</h3>"
+    if not everyone:
+        return out + paragraph("No fact was reported by every outlet." if matrix.shape[1] > 1 else
+                               "Only one outlet is in the corpus, so there is nothing to compare.")
+    return out + '<ul class="nr-facts">' + "".join(
+        f'<li><span class="nr-rank">#{view.rank[fid]}</span> {esc(view.texts.get(fid, ""))}'
+        + fact_evidence(view, fid, "how each outlet put it") + "</li>" for fid in everyone[:max_rows]) + "</ul>"
+
+
+def omissions_html(view: FactView, omitted: pd.DataFrame) -> str:
+    """Per outlet, the widely carried facts it did not report."""
+    parts = ["<h3>What each outlet left out</h3>"]
+    if not len(omitted):
+        return parts[0] + paragraph("No outlet left out a fact that most of the others carried.")
+    parts.append(paragraph("Facts that most of the other outlets reported but this one did not (at most five per "
+                           "outlet, the most widely carried first)."))
+    for outlet, g in omitted.groupby("outlet", sort=True):
+        parts.append(f"<h4>{esc(outlet)} did not report</h4>")
+        parts.append('<ul class="nr-facts">' + "".join(
+            f'<li><span class="nr-rank">#{view.rank[r.fact_id]}</span> {esc(r.fact)} '
+            f'<span class="nr-caption">(reported by {r.carried_by} of the {r.of_others} other outlets)</span>'
+            + fact_evidence(view, r.fact_id, "how the others reported it") + "</li>"
+            for r in g.itertuples(index=False)) + "</ul>")
+    return "".join(parts)
+
+
+def conflict_html(view: FactView, fid: str, g: pd.DataFrame, outlets_of: Mapping[str, str]) -> str:
+    """One fact stated with different values: each outlet's value, the fact, the sentences."""
+    sides = {(_text(o), _text(v)) for o, v in zip(g["outlet"], g["value"])}
+    if {"other_article_id", "other_value"} <= set(g.columns):  # the stage records both sides
+        sides |= {(outlets_of.get(_text(a), _text(a)), _text(v))
+                  for a, v in zip(g["other_article_id"], g["other_value"]) if _text(a)}
+    values = " vs ".join(f"{o}: {v}" for o, v in sorted(sides))
+    kinds = ", ".join(sorted(set(g["kind"].map(_text))))
+    head = view.texts.get(fid, "")
+    items = [(view.labels.get(str(a), str(a)), esc(t)) for a, t in zip(g["article_id"], g.get("text", g["value"]))]
+    return (f"<p><strong>{esc(kinds)}</strong> — {esc(values)}"
+            + (f'<br><span class="nr-caption">fact: {esc(_clip(head, 200))}</span>' if head else "") + "</p>"
+            + evidence_html("show the sentences", items, limit=view.max_evidence))
+
+
+def conflicts_html(view: FactView, conflicts: pd.DataFrame | None, articles: pd.DataFrame, *,
+                   max_conflicts: int) -> str:
+    """Facts whose numbers, dates or names differ between outlets (first ``max_conflicts``)."""
+    parts = ["<h3>Where outlets disagree on details</h3>"]
+    if not _has(conflicts, "fact_id", "article_id", "kind", "value"):
+        parts.append(_missing("The list of conflicting details", "data/conflicts.csv", "coverage")
+                     if conflicts is None else
+                     paragraph("No conflicting numbers, dates or names were found between outlets."))
+        return "".join(parts)
+    outlets_of = outlet_labels(articles)
+    c = conflicts.copy()
+    c["outlet"] = c["article_id"].map(_text).map(outlets_of).fillna(c["article_id"])
+    parts.append(paragraph("The same fact stated with different numbers, dates or names. Each line gives the "
+                           "value each outlet used; open it to read the sentences."))
+    groups = list(c.groupby(c["fact_id"].map(_text), sort=True))
+    if len(groups) > max_conflicts:
+        parts.append(paragraph(f"The first {max_conflicts} of {len(groups)} facts with conflicting details; "
+                               "all of them are in data/conflicts.csv."))
+    parts.extend(conflict_html(view, fid, g, outlets_of) for fid, g in groups[:max_conflicts])
+    return "".join(parts)
+
+
+def facts_table_html(view: FactView, *, max_rows: int) -> str:
+    """Every fact with its number, how many outlets carried it, which, and its sentence."""
+    matrix = view.matrix
+    counts = matrix.sum(axis=1)
+    table = pd.DataFrame({"#": [view.rank[f] for f in matrix.index], "fact_id": list(matrix.index),
+                          "outlets": [int(counts[f]) for f in matrix.index],
+                          "carried by": [", ".join(matrix.columns[matrix.loc[f].to_numpy()]) for f in matrix.index],
+                          "fact": [view.texts.get(f, "") for f in matrix.index]})
+    return "<h3>All facts</h3>" + interactive_table(table, "facts-table", max_rows=max_rows, source="data/facts.csv")
+
+
+def similarity_html(similarity: pd.DataFrame | None, articles: pd.DataFrame, *, max_rows: int) -> str:
+    """Pairs of articles by overall text similarity, most alike first (empty without the table)."""
+    if not _has(similarity, "article_a", "article_b", "score"):
+        return ""
+    outlets = outlet_labels(articles)
+    sim = similarity.copy()
+    sim["outlet a"] = sim["article_a"].map(_text).map(outlets)
+    sim["outlet b"] = sim["article_b"].map(_text).map(outlets)
+    sim = sim.sort_values("score", ascending=False, kind="stable")
+    keep = ["outlet a", "outlet b", "article_a", "article_b", "score"] + (["method"] if "method" in sim else [])
+    return ("<h3>How alike the articles are overall</h3>"
+            + paragraph("Pairs of articles with their overall text similarity (0 = nothing in common, 1 = the "
+                        "same text), most alike first. High scores between different outlets often mean shared "
+                        "wire copy.")
+            + interactive_table(sim[keep], "similarity-table", max_rows=min(max_rows, 200),
+                                source="data/similarity.csv"))
+
+
+def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None, similarity: pd.DataFrame | None,
+                     articles: pd.DataFrame, *, summary: Mapping[str, object] | None, figure_png: bytes | None,
+                     stage_figures: str = "", max_rows: int = 500, max_evidence: int = 8,
+                     max_conflicts: int = 100, order: Sequence[str] | None = None) -> str:
+    """Facts every outlet carried, what each outlet left out, conflicting details, similarity.
+
+    ``order`` is the coverage stage's fact order (:func:`~.digests.coverage_order`), which numbers
+    the facts; by default it is recomputed from ``facts``.
+    """
+    parts = [section_heading("coverage", "What each outlet reported")]
+    if not _has(facts, "fact_id", "article_id", "text"):
+        parts.append(_missing("The fact-by-fact comparison", "data/facts.csv", "coverage"))
+        parts.append(bullets(_stage_findings(summary, 5)))
+        return "".join(parts) + stage_figures
+    matrix = fact_matrix(facts, articles, order=order)
+    view = FactView(matrix=matrix, texts=fact_texts(facts), rank={fid: i + 1 for i, fid in enumerate(matrix.index)},
+                    by_fact={fid: g for fid, g in facts.groupby(facts["fact_id"].map(_text), sort=True)},
+                    labels=article_label(articles), max_evidence=max_evidence)
+    omitted = omissions(matrix, view.texts)
+    parts.append(paragraph("A fact is a statement that the coverage stage found, in the same or in other words, in "
+                           "one or more articles. Each fact keeps the sentences it was found in."))
+    parts.append(bullets(coverage_findings(matrix, omitted) + _stage_findings(summary, 3)))
+    if figure_png:
+        parts.append(figure_html(figure_png, alt="Grid of outlets against facts", caption=GRID_CAPTION + (
+            f" Only the {min(len(matrix), 60)} most widely carried of {len(matrix)} facts are drawn."
+            if len(matrix) > 60 else "")))
+    parts.append(shared_facts_html(view, max_rows=max_rows))
+    parts.append(omissions_html(view, omitted))
+    parts.append(conflicts_html(view, conflicts, articles, max_conflicts=max_conflicts))
+    parts.append(facts_table_html(view, max_rows=max_rows))
+    parts.append(similarity_html(similarity, articles, max_rows=max_rows))
+    return "".join(parts) + stage_figures

@@ -1,0 +1,186 @@
+"""Plain-English sentences written from the digests: the one-minute summary, caveats and benchmarks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from .digests import UNCHANGED_MUTATIONS, EventSummary
+from .html import _fmt, _has, _text
+
+
+def event_sentences(event: EventSummary, *, max_outlets: int = 8) -> list[str]:
+    """Plain sentences for the top of the summary."""
+    if event.n_articles == 0:
+        return ["No article survived cleaning, so there is nothing to summarise."]
+    when = ""
+    if event.first_date and event.first_date == event.last_date:
+        when = f" on {event.first_date}"
+    elif event.first_date:
+        when = f" between {event.first_date} and {event.last_date}"
+    named = [f"{o} ({n})" if n > 1 else o for o, n in event.outlets[:max_outlets]]
+    more = len(event.outlets) - len(named)
+    outlets = ", ".join(named) + (f" and {more} more (listed under The articles)" if more > 0 else "")
+    out = [f"{event.n_articles} article{'s' if event.n_articles != 1 else ''} from {event.n_outlets} "
+           f"outlet{'s' if event.n_outlets != 1 else ''}, published{when}: {outlets}."]
+    if event.headline:
+        out.append(f"The headline closest to what all of them report: “{event.headline}”.")
+    if event.keywords:
+        out.append("Words most of the articles use at the top of the story: " + ", ".join(event.keywords) + ".")
+    return out
+
+
+def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame) -> list[str]:
+    """Sentences answering "which facts did everyone carry, who left out what"."""
+    if matrix.empty:
+        return []
+    n_facts, n_outlets = matrix.shape
+    counts = matrix.sum(axis=1)
+    everyone = int((counts == n_outlets).sum())
+    single = int((counts == 1).sum())
+    out = [f"{everyone} of {n_facts} facts were carried by every one of the {n_outlets} outlets; "
+           f"{single} appeared in one outlet only."]
+    per = matrix.sum(axis=0).sort_values(ascending=False, kind="stable")
+    if n_outlets > 1:
+        out.append(f"{per.index[0]} carried the most facts ({int(per.iloc[0])}), "
+                   f"{per.index[-1]} the fewest ({int(per.iloc[-1])}).")
+    if len(omitted):
+        worst = omitted.groupby("outlet").size().sort_values(ascending=False, kind="stable")
+        out.append(f"{worst.index[0]} left out the most widely reported facts ({int(worst.iloc[0])} that most "
+                   "other outlets carried).")
+    return out
+
+
+def _cues_phrase(top_cues: Any, *, limit: int = 3) -> str:
+    """'; words: “a”, “b”' from a ``;``-joined ``top_cues`` cell such as ``backs (endorsing, lede); ...``."""
+    cues = [re.sub(r"\s*\(.*\)\s*$", "", c).strip() for c in _text(top_cues).split(";")]
+    cues = list(dict.fromkeys(c for c in cues if c))[:limit]
+    return "; words: " + ", ".join(f"“{c}”" for c in cues) if cues else ""
+
+
+def stance_findings(ranking: pd.DataFrame, targets: Sequence[str]) -> list[str]:
+    """Most and least favourable outlet per main target, in words, with the words that made it so.
+
+    Outlets are compared by the mean support of their articles that take a stance; the cue words
+    quoted are those of the outlet's most (or least) favourable article.
+    """
+    out = []
+    for target in targets:
+        r = ranking[(ranking["target"] == target) & (ranking["label"].map(_text) != "unclear")]
+        if r["outlet"].nunique() < 2:
+            continue
+        means = r.groupby("outlet")["support_score"].agg(["mean", "size"])
+        order = sorted(means.index, key=lambda o: (-round(float(means.loc[o, "mean"]), 9), str(o)))
+        top_outlet, low_outlet = order[0], order[-1]
+        if round(float(means.loc[top_outlet, "mean"]), 6) == round(float(means.loc[low_outlet, "mean"]), 6):
+            out.append(f"On {target}, all outlets scored alike ({float(means.loc[top_outlet, 'mean']):+.2f}).")
+            continue
+        top = r[r["outlet"] == top_outlet].iloc[0]
+        low = r[r["outlet"] == low_outlet].iloc[-1]
+
+        def score(outlet: str, row: Any) -> str:
+            n = int(means.loc[outlet, "size"])
+            if n == 1:
+                return f"{row['label']}, support {row['support_score']:+.2f}"
+            return f"mean support {float(means.loc[outlet, 'mean']):+.2f} over {n} articles"
+
+        out.append(f"On {target}: {top_outlet} framed the position most favourably ({score(top_outlet, top)}"
+                   f"{_cues_phrase(top.get('top_cues', ''))}), {low_outlet} least favourably "
+                   f"({score(low_outlet, low)}{_cues_phrase(low.get('top_cues', ''))}).")
+    return out
+
+
+def quote_findings(quotes: pd.DataFrame | None, changed: pd.DataFrame) -> list[str]:
+    if not _has(quotes, "quote_id"):
+        return []
+    if "cluster_id" not in quotes.columns:
+        return [f"{len(quotes)} quotes found; they were not matched across articles in this run."]
+    q = quotes.assign(cid=quotes["cluster_id"].map(_text).str.strip())
+    q = q[q["cid"] != ""]
+    spread = q.groupby("cid")["article_id"].nunique()
+    shared = int((spread > 1).sum())
+    if not shared:
+        return ["No remark was quoted by more than one article, so no quote can be compared across outlets."]
+    n_changed = changed["cluster_id"].nunique() if len(changed) else 0
+    out = [f"{shared} remark{'s were' if shared != 1 else ' was'} quoted by more than one article; "
+           f"in {n_changed} of them the wording differs between outlets."]
+    if len(changed):
+        muts = changed["mutation"].map(_text).str.strip().str.lower()
+        muts = muts[~muts.isin(UNCHANGED_MUTATIONS)]
+        if len(muts):
+            out.append("Kinds of change (one per changed version): "
+                       + ", ".join(f"{k} ({v})" for k, v in muts.value_counts().head(4).items()) + ".")
+    return out
+
+
+def inputs_findings(inputs: pd.DataFrame | None, articles: pd.DataFrame) -> list[str]:
+    """What the reader must know about the corpus before trusting numbers: drops and date flags."""
+    out = []
+    if _has(inputs, "status"):
+        counts = inputs["status"].value_counts()
+        dropped = int(counts.get("duplicate", 0)) + int(counts.get("rejected", 0))
+        if dropped:
+            out.append(f"{len(inputs)} input files: {int(counts.get('kept', 0))} analysed, "
+                       f"{int(counts.get('duplicate', 0))} duplicates set aside, "
+                       f"{int(counts.get('rejected', 0))} rejected (reasons under Inputs and provenance).")
+    if "flags" in articles.columns:
+        flags: dict[str, int] = {}
+        for value in articles["flags"].map(_text):
+            for flag in filter(None, value.split(";")):
+                flags[flag] = flags.get(flag, 0) + 1
+        if flags:
+            words = {"future_date": "a date in the future", "bad_date": "an unreadable date",
+                     "date_conflict": "conflicting dates", "title_conflict": "a headline differing from its metadata"}
+            out.append("Check the metadata: " + "; ".join(
+                f"{n} article{'s' if n > 1 else ''} with {words.get(k, k.replace('_', ' '))}" for k, n in sorted(flags.items())) + ".")
+    return out
+
+
+def limitations(articles: pd.DataFrame, inputs: pd.DataFrame | None, summaries: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Caveats that follow from this corpus and run, in plain sentences."""
+    n = len(articles)
+    out = [f"The analysis covers {n} article{'s' if n != 1 else ''} in English; other languages were set aside. "
+           "It measures wording, not truth: a fact carried by every outlet can still be wrong."]
+    if n < 10:
+        out.append(f"With {n} articles, a single article moves any share or ranking a lot; read differences as "
+                   "pointers to the evidence, not as statistics.")
+    coverage_method = str((summaries.get("coverage") or {}).get("method", "")).lower()
+    if any(k in coverage_method for k in ("tf-idf", "tfidf", "lexical")):
+        out.append("At least one stage matched text by shared words (TF-IDF/lexical) rather than meaning, so the same "
+                   "fact told in quite different words may be counted as two.")
+    out.append("Stance scores come from word lists and sentence structure: irony, context across sentences and "
+               "what an outlet chose not to say are beyond them. Every score links to its sentences for that reason.")
+    if _has(inputs, "status") and (inputs["status"] != "kept").any():
+        out.append(f"{int((inputs['status'] != 'kept').sum())} input file(s) were not analysed (duplicates or "
+                   "rejected); their reasons are listed below.")
+    return out
+
+
+def benchmark_lines(summary: Mapping[str, Any] | None) -> list[str]:
+    """Benchmark figures a stage recorded in its summary JSON, as sentences.
+
+    Accepts ``benchmark`` or ``benchmarks`` holding a mapping (name -> figure or mapping) or a
+    list of mappings (e.g. ``{"dataset": ..., "metric": ..., "value": ..., "anchor": ...}``).
+    Returns an empty list when the stage recorded none.
+    """
+    if not summary:
+        return []
+    data = summary.get("benchmarks", summary.get("benchmark"))
+    if not data:
+        return []
+    items: list[Any] = list(data.items()) if isinstance(data, Mapping) else list(data) if isinstance(data, list) else [data]
+    out = []
+    for item in items:
+        if isinstance(item, tuple):
+            name, value = item
+            if isinstance(value, Mapping):
+                out.append(f"{name}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in value.items()))
+            else:
+                out.append(f"{name}: {_fmt(value)}")
+        elif isinstance(item, Mapping):
+            out.append(", ".join(f"{k} {_fmt(v)}" for k, v in item.items()))
+        else:
+            out.append(str(item))
+    return out
