@@ -383,3 +383,59 @@ def test_an_institution_is_no_actor_of_its_own_when_its_leader_is_one(seeds_resu
     assert {"Kremlin", "Moscow"} <= grouped
     assert "Kremlin" not in set(targets["target"])
     assert (res.evidence.loc[res.evidence["target"] == putin["target"], "role"] == "side").any()
+
+
+# ---- another event: a city council budget (written for these tests), and conditions the seeds lack ----
+
+BUDGET = (
+    ["Council approves city budget with conditions",
+     "The Riverton city council approved the 2027 budget on Tuesday, provided that the transit levy is reviewed in June.",
+     "Mayor Dana Whitfield said she backs the budget as long as library hours are protected.",
+     "The vote was 7 to 2."],
+    ["Riverton budget passes after long debate",
+     "Riverton's council passed the budget late on Tuesday after a six-hour session.",
+     "Mayor Dana Whitfield welcomed the budget but warned that the transit levy must be reviewed.",
+     "Two councillors voted against it."],
+    ["Whitfield backs budget, only if the levy is reviewed",
+     "Mayor Dana Whitfield will sign the budget only if the transit levy is reviewed, her office said.",
+     "The council approved the spending plan on condition that a review is held by June.",
+     "Residents packed the chamber."],
+    ["Riverton council rejects cuts, adopts budget",
+     "Councillor Omar Reyes said he would oppose the budget unless the transit levy was cut.",
+     "Mayor Dana Whitfield said the budget was balanced.",
+     "The budget takes effect in January."],
+)
+
+
+def test_proposition_and_actor_of_another_event():
+    arts, sents = corpus(*BUDGET)
+    targets, res = run(arts, sents)
+    assert targets.loc[targets["kind"] == "proposition", "target"].tolist() == ["budget"]
+    assert targets.iloc[0]["target"] == "Dana Whitfield"
+    ev = res.evidence
+    budget = ev[ev["target"] == "budget"]
+    # conditions in a subordinate clause still qualify the clause that mentions the budget
+    assert {"provided that", "only if", "unless", "as long as"} <= set(budget["cue"])
+    st = res.stance.set_index(["article_id", "target"])
+    assert st.loc[("a0", "Dana Whitfield"), "label"] == "conditional"
+    assert st.loc[("a3", "budget"), "support_score"] < 0 < st.loc[("a1", "budget"), "support_score"]
+
+
+@pytest.mark.parametrize("condition", ["unless the levy is cut", "provided that the levy is cut",
+                                       "on condition that the levy is cut", "as long as the levy is cut",
+                                       "only if the levy is cut", "so long as the levy is cut",
+                                       "contingent on a cut to the levy", "subject to a cut to the levy"])
+def test_conditions_the_seeds_do_not_contain(condition):
+    arts, sents = corpus([f"Mayor Dana Whitfield backs the budget {condition}.", *FILLER])
+    _, res = run(arts, sents, actors=["Dana Whitfield"], proposition="")
+    ev = res.evidence
+    first = condition.split()[0]
+    assert ((ev["cue_class"] == "conditional") & ev["cue"].str.startswith(first)).any(), ev[["cue", "cue_class"]]
+    row = res.stance.iloc[0]
+    assert row["conditionality"] > 0.3 and row["label"] == "conditional"
+
+
+def test_no_condition_no_conditionality():
+    arts, sents = corpus(["Mayor Dana Whitfield backs the budget.", *FILLER])
+    _, res = run(arts, sents, actors=["Dana Whitfield"], proposition="")
+    assert res.stance.iloc[0]["conditionality"] == 0 and res.stance.iloc[0]["label"] == "supportive"

@@ -42,6 +42,15 @@ def _subject(v: Any) -> Any | None:
     return None
 
 
+def condition_words(c: Any) -> list[int]:
+    """The opening words of subordinate clause ``c``: its subordinator ("if", "unless", "that") and
+    an adverb before it ("only if", "even if"), which qualify the clause ``c`` hangs from."""
+    marks = [m.i for m in c.children if m.dep_ == "mark"]
+    if not marks:
+        return []
+    return [*marks, *(m.i for m in c.children if m.dep_ == "advmod" and m.i < min(marks))]
+
+
 def owned_tokens(doc: Any, target_tokens: set[int], first_person_is_target: bool) -> tuple[set[int], dict[int, str]]:
     """Tokens in clauses where the target is subject or speaker, and each clause head's role."""
     owned: set[int] = set()
@@ -66,8 +75,8 @@ def owned_tokens(doc: Any, target_tokens: set[int], first_person_is_target: bool
             owned.add(t.i)
             for c in t.children:
                 if c.i != v.i and is_clause_head(c) and c.dep_ in _SEPARATE_CLAUSE_DEPS and other_subject(c):
-                    # someone else's clause, but its "if"/"unless" still conditions the actor's
-                    owned.update(m.i for m in c.children if m.dep_ == "mark")
+                    # someone else's clause, but its "if"/"unless" ("only if") still conditions the actor's
+                    owned.update(condition_words(c))
                     continue
                 if is_clause_head(c) and c.i not in role:
                     role[c.i] = "speaker"

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .clauses import SUBJECT_DEPS, clause_head, is_clause_head, owned_tokens
+from .clauses import SUBJECT_DEPS, clause_head, condition_words, is_clause_head, owned_tokens
 from .cues import default_lexicon, match_cues
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import (ACTOR_LABELS, BOOST_CAP, CONDITION_CLASSES, EVIDENCE_COLUMNS, HEDGE_DAMPING, MODIFIER_CLASSES,
@@ -52,6 +52,12 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
             display, words = prop
             heads = {clause_head(t).i for t in doc if t.lower_.rstrip("s") in words or t.lower_ in words}
             owned = {t.i for t in doc if clause_head(t).i in heads}
+            # a condition put on the clause ("approved the plan, provided that ...", "... unless X
+            # pays") is in a subordinate clause; its opening words qualify the proposition's clause
+            for h in heads:
+                for c in doc[h].children:
+                    if c.dep_ in ("advcl", "prep") and is_clause_head(c):  # "provided" is parsed as prep
+                        owned.update([c.i, *condition_words(c)])
             owners[display] = (owned, {h: "mentioned" for h in heads}, set())
         for display, (owned, role, by_side) in owners.items():
             if owned:
