@@ -240,3 +240,13 @@ def test_coverage_uses_the_thresholds_it_is_given() -> None:
     given = {"core_threshold": 0.0, "attach_threshold": 0.3, "conflict_threshold": 0.9, "theme_threshold": 0.25}
     result = coverage.run(arts, sents, use_embeddings=False, **given)
     assert result.thresholds == {k.removesuffix("_threshold"): v for k, v in given.items()}
+
+
+def test_report_methods_print_the_thresholds_used() -> None:
+    from analysis import report
+
+    summary = {"method": "tfidf", "thresholds": config.CoverageConfig().fact_thresholds("tfidf")}
+    html = report.methods_html({"coverage": summary}, {"coverage": config.defaults()["coverage"]},
+                               descriptions={"coverage": "Matches facts."})
+    assert "Thresholds used in this run:</strong> attach = 0.17; conflict = 0.35; core = 0.2; theme = 0.34" in html
+    assert "core_threshold_tfidf = 0.2" in html and "core_threshold = 0" not in html

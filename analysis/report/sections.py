@@ -93,6 +93,9 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
             continue
         if summary.get("method"):
             parts.append(f"<p><strong>Method used in this run:</strong> {esc(summary['method'])}</p>")
+        if isinstance(summary.get("thresholds"), Mapping) and summary["thresholds"]:  # the values used, not defaults
+            parts.append("<p><strong>Thresholds used in this run:</strong> " + esc("; ".join(
+                f"{k} = {_fmt(v)}" for k, v in sorted(summary["thresholds"].items()))) + "</p>")
         notes = [str(n) for n in summary.get("notes", []) if str(n).strip()]
         if notes:
             parts.append(bullets(notes))
