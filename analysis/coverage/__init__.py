@@ -19,18 +19,21 @@ similarity : DataFrame
     One row per candidate pair, ``article_a < article_b``.
 claims : DataFrame
     ``claim_id, article_id, outlet, sent_id, start, end, text, section, kind, numbers, dates,
-    persons``; ``kind`` is ``clause`` or ``sub`` (an embedded clause, evidence only);
-    ``start``/``end`` index ``articles.clean_text``; the last three are the claim's signature
-    as readable ``;``-separated strings.
+    persons, frames``; ``kind`` is ``clause`` or ``sub`` (an embedded clause, evidence only);
+    ``start``/``end`` index ``articles.clean_text``; ``numbers, dates, persons`` are the claim's
+    signature and ``frames`` its event frames, as readable ``;``-separated strings.
 facts : DataFrame (one row per evidence claim)
     ``fact_id, article_id, sent_id, text`` plus ``outlet, claim_id, start, end, section, role``
-    (``core`` = clustered, ``attached`` = a looser match added as evidence), ``similarity`` (mean
-    cosine to the fact's core claims), ``n_outlets, n_independent`` (outlets carrying the fact,
-    and how many of them are independent once wire copy is grouped), ``copy_of`` (claim this one
-    copies near-verbatim, else empty), ``fact_text`` (the most central claim), ``method``.
+    (``core`` = clustered, ``attached`` = a looser match added as evidence, ``frame`` = the claim
+    reports the fact's act inside a sentence about something else; the act is in ``frame``),
+    ``similarity`` (mean cosine to the fact's core claims), ``n_outlets, n_independent`` (outlets
+    carrying the fact, and how many of them are independent once wire copy is grouped),
+    ``copy_of`` (claim this one copies near-verbatim, else empty), ``fact_text`` (the most
+    central claim), ``method``, ``frame``.
 conflicts : DataFrame (two rows per conflicting claim pair, one per side)
     ``fact_id, article_id, kind, value, text`` plus ``conflict_id, sent_id, claim_id, outlet,
-    other_article_id, other_fact_id, other_value, similarity``; ``kind`` is number/date/entity.
+    other_article_id, other_fact_id, other_value, unit, similarity``; ``kind`` is
+    number/date/entity and ``unit`` what was counted (``$``, ``cardinal``, ``weekday``, ``person`` ...).
 copies : DataFrame
     ``article_a, sent_a, article_b, sent_b, jaccard`` — sentence pairs that share most of their
     narration word shingles (text inside quotation marks is ignored: two reporters quoting the same
@@ -41,17 +44,15 @@ syndication : DataFrame
 
 Modules
 -------
-:mod:`~analysis.coverage.model` (defaults, :class:`AlignParams`, :class:`CoverageResult`),
-:mod:`~analysis.coverage.signatures` (numbers, dates, people of a claim),
-:mod:`~analysis.coverage.frames` (who did what to what), :mod:`~analysis.coverage.clauses`
-(the ``claims`` table), :mod:`~analysis.coverage.vectors` (vectors, nearest neighbours),
-:mod:`~analysis.coverage.wirecopy` (``copies``, ``syndication``),
-:mod:`~analysis.coverage.similarity` (``similarity``), :mod:`~analysis.coverage.space`,
-:mod:`~analysis.coverage.align`, :mod:`~analysis.coverage.conflicts`,
-:mod:`~analysis.coverage.frame_evidence`, :mod:`~analysis.coverage.fact_table` (``facts``,
-``conflicts``), :mod:`~analysis.coverage.tables` (matrix, overlap, unique and missed facts),
-:mod:`~analysis.coverage.stage` (:func:`run`). Figures and the findings sentences are
-presentation: :mod:`analysis.viz.coverage`.
+``model``: defaults chosen on dev data, :class:`AlignParams`, :class:`CoverageResult`, table columns;
+``signatures``: the numbers, dates and people a claim asserts; ``frames``: who did what to what;
+``clauses``: the ``claims`` table; ``vectors``: vectors and nearest neighbours; ``wirecopy``: the
+``copies`` and ``syndication`` tables; ``similarity``: the ``similarity`` table and heatmap matrix;
+``space``: the claims being aligned, as one object; ``align``: claims into fact units;
+``conflicts``: the ``conflicts`` table; ``frame_evidence``: facts stated in passing;
+``fact_table``: the ``facts`` table; ``tables``: coverage matrix, overlap, unique and missed facts;
+``stage``: :func:`run`. Figures and the findings sentences are presentation:
+:mod:`analysis.viz.coverage`.
 """
 
 from __future__ import annotations

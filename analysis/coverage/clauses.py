@@ -4,14 +4,14 @@ A sentence is split at ``;`` and before contrastive conjunctions when both parts
 (:func:`_split_clauses`); with ``subclauses`` embedded clauses are added as evidence-only claims.
 Each claim carries its :class:`~analysis.coverage.signatures.Signature` (numbers, dates, people)
 and the event frames whose predicate falls inside it. The spaCy parse is the only expensive step,
-done once per article in :func:`_parse_articles`.
+done once per article (:func:`analysis.nlp.parse_articles`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -81,18 +81,11 @@ class _ArticleParses:
     frames: dict[str, list[Frame]]
 
 
-def _parse_articles(articles: pd.DataFrame, *, nlp_model: Any, subclauses: bool, min_words: int,
-                    cache_dir: str | None, engine: Engine | None) -> _ArticleParses:
-    """Parse every article once and keep its named entities, embedded clauses and event frames."""
-    # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
-    # cache_dir they are made once for both (NER output does not depend on the parser being on)
-    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
-    ids = articles["article_id"].astype(str).tolist()
+def _read_parses(ids: list[str], parsed: Iterable[Any], *, subclauses: bool, min_words: int) -> _ArticleParses:
+    """Keep what claims need from each article's parse: named entities, embedded clauses, event frames."""
     ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
     subs_by_article: dict[str, list[tuple[int, int]]] = {}
     frames_by_article: dict[str, list[Frame]] = {}
-    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir,
-                                engine=engine)
     for art_id, doc in zip(ids, parsed):
         ents_by_article[art_id] = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
                                    if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
@@ -106,7 +99,7 @@ def _confirmed_persons(ents_by_article: dict[str, list[tuple[int, int, str, str]
                        ) -> dict[str, list[tuple[int, int, str]]]:
     """The PERSON mentions the corpus as a whole confirms as people.
 
-    The small NER model sometimes tags a place as a person ("Kyiv"); a name counts as a person
+    The small NER model sometimes tags a place as a person (a city name); a name counts as a person
     only when most of its mentions across the corpus are tagged PERSON. And news style introduces
     a person by full name at least once; a one-word "person" never so introduced is usually a
     place the small model mis-tagged.
@@ -202,9 +195,13 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     """
     _check_columns(articles, ARTICLE_COLUMNS, "articles")
     _check_columns(sentences, SENTENCE_COLUMNS, "sentences")
-    parses = _parse_articles(articles, nlp_model=nlp_model, subclauses=subclauses, min_words=min_words,
-                             cache_dir=cache_dir, engine=engine)
     ids = articles["article_id"].astype(str).tolist()
+    # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
+    # cache_dir they are made once for both (NER output does not depend on the parser being on)
+    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
+    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir,
+                                engine=engine)
+    parses = _read_parses(ids, parsed, subclauses=subclauses, min_words=min_words)
     outlet = dict(zip(ids, articles["outlet"].astype(str)))
     texts = dict(zip(ids, articles["clean_text"].astype(str)))
     rows = []

@@ -44,7 +44,6 @@ FACT_THRESHOLDS: dict[str, dict[str, float]] = {
 # TF-IDF it is higher still, as word overlap of 0.2-0.35 often joins different events of one day
 
 
-
 @dataclass(frozen=True)
 class AlignParams:
     """The knobs of :func:`analysis.coverage.align.align_facts`, grouped so a call names them once.

@@ -46,7 +46,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     thr = dict(FACT_THRESHOLDS[method])
     for key, val in (("core", core_threshold), ("attach", attach_threshold), ("conflict", conflict_threshold),
                      ("theme", theme_threshold)):
-        if val is not None and val > 0:
+        if val is not None:  # an explicit value is used as given (0 included): no sentinel
             thr[key] = float(val)
     cache = {} if cache is None else cache
     copies, synd = syndication(arts, sents, shingle_words=shingle_words, copy_threshold=copy_threshold,
@@ -59,8 +59,11 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     if method == "minilm" and len(texts):
         V = center(V)
     params = AlignParams(thr["core"], thr["attach"], thr["conflict"], thr["theme"], k_neighbors)
+    themes = _comparable_themes(ct)
+    theme_vectors = (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
+                     if method == "minilm" and themes else None)
     facts, conflicts = align_facts(ct, V, params, copies=copies, syndicated=synd, method=method,
-                                   theme_vectors=_theme_vectors(ct, method, cache, engine))
+                                   theme_vectors=theme_vectors)
     matrix = coverage_matrix(facts, sorted(arts["outlet"].unique()))
     overlap = outlet_overlap(matrix)
     if method == "tfidf":
@@ -86,16 +89,12 @@ def _inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFra
     return arts, sents
 
 
-def _theme_vectors(ct: pd.DataFrame, method: str, cache: dict, engine: Engine | None
-                   ) -> dict[str, np.ndarray] | None:
-    """MiniLM vectors of the frame objects that may be compared: only objects of acts that two or
-    more articles report are ever compared, so only those are embedded. None for TF-IDF."""
+def _comparable_themes(ct: pd.DataFrame) -> list[str]:
+    """The frame objects that may ever be compared, sorted: only objects of acts that two or more
+    articles report are, so only those need vectors."""
     articles_of: dict[tuple[str, str], set[str]] = {}
     for art, fs in zip(ct["article_id"], ct["_frames"]):
         for fr in fs:
             articles_of.setdefault((fr.agent, fr.action), set()).add(art)
-    themes = sorted({fr.theme for fs in ct["_frames"] for fr in fs
-                     if not fr.anaphoric and len(articles_of[(fr.agent, fr.action)]) > 1})
-    return (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
-            if method == "minilm" and themes else None)
-
+    return sorted({fr.theme for fs in ct["_frames"] for fr in fs
+                   if not fr.anaphoric and len(articles_of[(fr.agent, fr.action)]) > 1})

@@ -91,24 +91,29 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
     copies, syndicated : DataFrame
         The ``copies`` and ``syndication`` tables of the package docstring.
     """
-    copies = _sentence_copies(sentences, shingle_words=shingle_words, threshold=copy_threshold,
-                              num_perm=num_perm, seed=seed, engine=engine)
-    synd = _article_copies(articles, copies, shingle_words=shingle_words, threshold=article_threshold,
-                           num_perm=num_perm, seed=seed, engine=engine)
-    return copies, synd
-
-
-def _sentence_copies(sentences: pd.DataFrame, *, shingle_words: int, threshold: float, num_perm: int,
-                     seed: int, engine: Engine | None) -> pd.DataFrame:
-    """The ``copies`` table: sentence pairs of different articles whose narration shingles overlap."""
     sents = sentences.sort_values(["article_id", "start"]).reset_index(drop=True)
     narr = [_shingles(_QUOTED.sub(" ", str(t)), shingle_words) for t in sents["text"]]
     narr = [s if len(s) >= 3 else set() for s in narr]  # too short to call copying
-    lsh_thr = max(0.1, threshold * 0.8)  # LSH is approximate; verify exactly below
-    rows = []
+    # LSH is approximate: candidates at a lower bar, verified exactly by the two helpers
     # sentences are small: many to a task
     sent_engine = replace(engine, chunk_size=engine.chunk_size * 20) if engine is not None else None
-    for i, j in _minhash_pairs(narr, threshold=lsh_thr, num_perm=num_perm, seed=seed, engine=sent_engine):
+    sent_pairs = _minhash_pairs(narr, threshold=max(0.1, copy_threshold * 0.8), num_perm=num_perm, seed=seed,
+                                engine=sent_engine)
+    copies = _sentence_copies(sents, narr, sent_pairs, threshold=copy_threshold)
+    docs = [_shingles(str(t), shingle_words) for t in articles["clean_text"]]
+    doc_pairs = _minhash_pairs(docs, threshold=max(0.1, article_threshold * 0.5), num_perm=num_perm, seed=seed,
+                               engine=engine)
+    synd = _article_copies(articles["article_id"].astype(str).tolist(), docs, doc_pairs, copies,
+                           threshold=article_threshold)
+    return copies, synd
+
+
+def _sentence_copies(sents: pd.DataFrame, narr: list[set[str]], pairs: list[tuple[int, int]], *,
+                     threshold: float) -> pd.DataFrame:
+    """The ``copies`` table: candidate sentence pairs of different articles whose narration
+    shingles (``narr``, one set per row of ``sents``) have a Jaccard of at least ``threshold``."""
+    rows = []
+    for i, j in pairs:
         a, b = sents.iloc[i], sents.iloc[j]
         if a["article_id"] == b["article_id"]:
             continue
@@ -122,15 +127,13 @@ def _sentence_copies(sentences: pd.DataFrame, *, shingle_words: int, threshold: 
     return copies.sort_values(["article_a", "sent_a", "article_b", "sent_b"]).reset_index(drop=True)
 
 
-def _article_copies(articles: pd.DataFrame, copies: pd.DataFrame, *, shingle_words: int, threshold: float,
-                    num_perm: int, seed: int, engine: Engine | None) -> pd.DataFrame:
-    """The ``syndication`` table: article pairs where most of the shorter one is in the longer one."""
-    ids = articles["article_id"].astype(str).tolist()
-    docs = [_shingles(str(t), shingle_words) for t in articles["clean_text"]]
+def _article_copies(ids: list[str], docs: list[set[str]], pairs: list[tuple[int, int]], copies: pd.DataFrame, *,
+                    threshold: float) -> pd.DataFrame:
+    """The ``syndication`` table: candidate article pairs where at least ``threshold`` of the
+    shorter one's shingles (``docs``) are in the longer one."""
     shared = copies.groupby(["article_a", "article_b"]).size().to_dict() if len(copies) else {}
     rows = []
-    for i, j in _minhash_pairs(docs, threshold=max(0.1, threshold * 0.5), num_perm=num_perm, seed=seed,
-                               engine=engine):
+    for i, j in pairs:
         inter = len(docs[i] & docs[j])
         jac = inter / len(docs[i] | docs[j])
         cont = inter / max(1, min(len(docs[i]), len(docs[j])))
