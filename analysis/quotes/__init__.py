@@ -48,8 +48,6 @@ Notebook 04 writes them as ``data/quotes.csv`` (without ``outlet``, joined from 
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import attribution, clusters, fidelity, lexicon, marks, model, parse, speakers, stage
 from .attribution import extract_quotes
 from .clusters import cluster_variants, quote_similarity
@@ -71,13 +69,3 @@ __all__ = [
     # submodules
     "attribution", "clusters", "fidelity", "lexicon", "marks", "model", "parse", "speakers", "stage",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # transitional: analysis.report still imports ``diff_html`` from here; it lives in analysis.viz.quotes
-    # now. Remove once the report imports analysis.viz.quotes.diff_html directly.
-    if name == "diff_html":
-        from ..viz.quotes import diff_html
-
-        return diff_html
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from functools import partial
 from typing import Any, Callable, NamedTuple
 
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from ..engine import Engine
 from .lexicon import SENTENCE_END, norm_words, stop_words, strip_marks
 from .model import ClusterThresholds
 from .speakers import same_person
+
+# texts -> one unit-normalised vector per text (rows), e.g. analysis.nlp.embed bound to its cache and engine
+Embedder = Callable[[list[str]], Any]
 
 
 def quote_similarity(a: str, b: str, *, max_gap_ratio: float = 2.0) -> float:
@@ -74,8 +75,7 @@ def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) ->
 
 
 def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = ClusterThresholds(), *,
-                     use_embeddings: bool = False, embed_cache: dict | None = None,
-                     engine: Engine | None = None) -> pd.DataFrame:
+                     embed: Embedder | None = None) -> pd.DataFrame:
     """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
 
     Parameters
@@ -85,17 +85,13 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     thresholds : ClusterThresholds
         When two renderings are the same utterance (similarity cut-offs, minimum lengths,
         inverted-index settings); see :class:`~analysis.quotes.ClusterThresholds`.
-    use_embeddings : bool, default=False
-        Also link translation variants ("We support the idea of ending this conflict by
-        peaceful means" / "... to stop this conflict in a peaceful way, that's something we
-        support"): sentences of two renderings by the same named speaker in different articles,
-        paired through the same word index, whose MiniLM cosine reaches
-        ``thresholds.semantic_threshold``. The caller checks the embeddings extra is installed
-        (:func:`analysis.nlp.embedder_status`).
-    embed_cache : dict, optional
-        In-memory cache of sentence vectors, passed to :func:`analysis.nlp.embed`.
-    engine : Engine, optional
-        Where the sentence embeddings run (:mod:`analysis.engine`); this process by default.
+    embed : callable, optional
+        Texts -> unit-normalised sentence vectors (:func:`analysis.nlp.embed`, bound to its cache
+        and engine by the caller). When given, translation variants are linked too ("We support
+        the idea of ending this conflict by peaceful means" / "... to stop this conflict in a
+        peaceful way, that's something we support"): sentences of two renderings by the same
+        named speaker in different articles, paired through the same word index, whose cosine
+        reaches ``thresholds.semantic_threshold``. None: lexical clustering only.
 
     Returns
     -------
@@ -114,10 +110,8 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     groups = UnionFind(len(eligible))
     lexical = _link_lexical(found, thresholds, groups)
     semantic: set[int] = set()
-    if use_embeddings:
-        from ..nlp import embed
-
-        semantic = _link_semantic(found, thresholds, groups, partial(embed, cache=embed_cache, engine=engine))
+    if embed is not None:
+        semantic = _link_semantic(found, thresholds, groups, embed)
     _assign_cluster_ids(df, found, groups, lexical, semantic)
     return df
 
@@ -171,7 +165,7 @@ def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: UnionFind) -
 
 
 def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: UnionFind,
-                   embed: Callable[[list[str]], Any]) -> set[int]:
+                   embed: Embedder) -> set[int]:
     """Join renderings in different groups that share a sentence meaning the same; returns them."""
     linked: set[int] = set()
     for x, y in _semantic_pairs(found.texts, found.speakers, found.articles, max_df=t.max_df,
@@ -196,7 +190,7 @@ def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: UnionFind,
 
 
 def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, max_df: int, threshold: float,
-                    embed: Callable[[list[str]], Any]) -> list[tuple[int, int]]:
+                    embed: Embedder) -> list[tuple[int, int]]:
     """Quote pairs with a sentence each that means the same (cosine of ``embed``'s unit vectors),
     same named speaker."""
     units: list[tuple[int, str]] = []

@@ -116,7 +116,7 @@ def align_to_best_segment(reference: str, variant: str) -> Alignment:
 def word_edits(reference: str, variant: str) -> tuple[Edit, ...]:
     """The word diff of ``variant`` against ``reference`` as data: :class:`Edit` steps in reference
     order, from :func:`align_to_best_segment`. Every rendering of a diff (the ``diff`` column,
-    :func:`analysis.viz.quotes.diff_html`) starts from these edits."""
+    :func:`analysis.viz.text.word_diff_html`) starts from these edits."""
     return align_to_best_segment(reference, variant).ops
 
 

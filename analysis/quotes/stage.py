@@ -6,6 +6,7 @@ Pure: DataFrames in, DataFrames out (the notebook writes them to the run folder)
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -162,11 +163,13 @@ def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, incl
     """
     quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition, cache_dir=cache_dir,
                             engine=engine)
+    embed = None
     if use_embeddings:
-        from ..nlp import embedder_status
+        from ..nlp import embed as nlp_embed, embedder_status
 
-        use_embeddings = embedder_status(use_embeddings=True).available
-    quotes = cluster_variants(quotes, thresholds, use_embeddings=use_embeddings, engine=engine)
+        if embedder_status(use_embeddings=True).available:
+            embed = partial(nlp_embed, cache=None, engine=engine)
+    quotes = cluster_variants(quotes, thresholds, embed=embed)
     quotes = score_fidelity(quotes, reference_transcript=reference_transcript, reworded_floor=reworded_floor)
     quotes = quotes.sort_values(["article_id", "start", "quote_id"]).reset_index(drop=True)
     return QuotesResult(quotes, cluster_table(quotes), voices_table(quotes))

@@ -13,35 +13,18 @@ from typing import Any
 
 import pandas as pd
 
-from ..quotes.fidelity import join_hyphenated, word_edits
 from ..quotes.lexicon import strip_marks
+from .text import word_diff_html
 
 
 def diff_html(reference: str, variant: str) -> str:
     """A readable word diff of ``variant`` against ``reference`` as an escaped HTML fragment.
 
     Words the variant dropped are ``<del>``, words it added are ``<ins>``; reference words it
-    does not quote at all (trimmed) are greyed. Pure: the same inputs give the same string, and
-    every piece of text is HTML-escaped, so the report can embed it as is. The package's one
-    HTML word diff; the edits come from :func:`analysis.quotes.word_edits`.
+    does not quote at all (trimmed) are greyed. The package's one HTML word diff,
+    :func:`analysis.viz.text.word_diff_html` (edits from :func:`analysis.quotes.word_edits`).
     """
-    edits = word_edits(reference, variant)
-    if not edits:
-        return f'<span class="quote-diff"><ins class="qd-ins">{html.escape(variant or "")}</ins></span>'
-    parts: list[str] = []
-    for tag, r, v in edits:
-        rs, vs = html.escape(" ".join(r)), html.escape(" ".join(v))
-        if tag == "equal":
-            parts.append(vs)
-        elif tag == "trim":
-            parts.append(f'<span class="qd-trim">{rs}</span>')
-        elif tag == "delete":
-            parts.append(f'<del class="qd-del">{rs}</del>')
-        elif tag == "insert":
-            parts.append(f'<ins class="qd-ins">{vs}</ins>')
-        else:
-            parts.append(f'<del class="qd-del">{rs}</del> <ins class="qd-ins">{vs}</ins>')
-    return '<span class="quote-diff">' + join_hyphenated(" ".join(parts)) + "</span>"
+    return word_diff_html(reference, variant)
 
 
 def voices_figure(voices: pd.DataFrame, *, top_n: int = 12) -> Any:
