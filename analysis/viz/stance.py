@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..stance.model import LABELS
 from ..stance.summary import outlet_names
+from .text import highlight
 
 # Okabe & Ito (2008) colour-blind-safe palette, one colour per label, ordered like LABELS
 LABEL_COLOURS: dict[str, str] = {"supportive": "#009E73", "conditional": "#E69F00", "skeptical": "#56B4E9",
@@ -46,22 +47,11 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str
     Returns
     -------
     str
-        HTML fragment; classes ``stance-cue stance-<cue_class>`` (styles in :data:`STANCE_CSS`).
+        HTML fragment; classes ``stance-cue stance-<cue_class>`` (styles in :data:`STANCE_CSS`),
+        drawn by the package's one highlighter, :func:`analysis.viz.text.highlight`.
     """
-    ordered = sorted(((max(0, int(s)), min(len(text), int(e)), str(c), str(n)) for s, e, c, n in spans),
-                     key=lambda x: (x[0], -x[1], x[2]))
-    parts: list[str] = []
-    pos = 0
-    for start, end, cls, note in ordered:
-        if start < pos or end <= start:
-            continue
-        parts.append(html.escape(text[pos:start]))
-        safe_cls = re.sub(r"[^a-z_-]", "", cls.lower())
-        parts.append(f'<mark class="stance-cue stance-{safe_cls}" title="{html.escape(note, quote=True)}">'
-                     f"{html.escape(text[start:end])}</mark>")
-        pos = end
-    parts.append(html.escape(text[pos:]))
-    return "".join(parts)
+    marks = [(s, e, "stance-cue stance-" + re.sub(r"[^a-z_-]", "", str(c).lower()), str(n)) for s, e, c, n in spans]
+    return highlight(text, marks, overlap="first")
 
 
 def evidence_html(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.DataFrame,
@@ -157,5 +147,60 @@ def stance_figure(stance: pd.DataFrame, articles: pd.DataFrame, *, target: str, 
     else:
         ax.text(0, 0.4, "no stance evidence for this target", ha="center", color="#555")
     ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def portrayal_figure(portrayal_outlets: pd.DataFrame, stance: pd.DataFrame, articles: pd.DataFrame, *,
+                     target: str, max_outlets: int = 30) -> Any:
+    """Per outlet, side by side: how its narration portrays ``target`` and how it frames ``target``'s position.
+
+    Left, the portrayal score (mean P(positive) − P(negative) of the outlet's own sentences about
+    the actor; quotes left out) with its 95 % interval and the number of sentences behind it;
+    right, the outlet's mean support score (the span of its articles as a bar when it has several).
+    Outlets are ordered by portrayal; the two measures answer different questions and may disagree.
+    Markers differ by panel (circle, square) so the figure reads in greyscale.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    outlets = outlet_names(articles)
+    st = stance[stance["target"] == target].assign(
+        outlet=lambda d: [outlets.get(a) or a for a in d["article_id"]])
+    frame = st.groupby("outlet")["support_score"].agg(["mean", "min", "max"])
+    por = portrayal_outlets[(portrayal_outlets["target"] == target) & (portrayal_outlets["voice"] == "narration")] \
+        if len(portrayal_outlets) else pd.DataFrame(columns=["outlet", "score", "ci_low", "ci_high", "n_sentences"])
+    por = por.set_index("outlet")
+    names = sorted(set(frame.index) | set(por.index), key=lambda o: (por["score"].get(o, float("nan")), o))
+    names = [n for n in names if n in por.index][-max_outlets:] or sorted(frame.index)[:max_outlets]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.45 * len(names) + 1.6), sharey=True)
+    ys = range(len(names))
+    for y, name in zip(ys, names):
+        if name in por.index:
+            r = por.loc[name]
+            lo, hi = r["ci_low"], r["ci_high"]
+            if pd.notna(lo) and pd.notna(hi):
+                left.plot([lo, hi], [y, y], color="#0072B2", lw=2, zorder=2)
+            left.scatter([r["score"]], [y], color="#0072B2", marker="o", zorder=3, edgecolors="black", linewidths=0.5)
+            left.annotate(f"n={int(r['n_sentences'])}", (1.0, y), xytext=(-2, 0), textcoords="offset points",
+                          fontsize=7, ha="right", va="center", color="#555")
+        if name in frame.index:
+            f = frame.loc[name]
+            right.plot([f["min"], f["max"]], [y, y], color="#E69F00", lw=2, zorder=2)
+            right.scatter([f["mean"]], [y], color="#E69F00", marker="s", zorder=3, edgecolors="black", linewidths=0.5)
+    for ax, title, xlabel in ((left, "portrayal (narration)", "← negative    P(pos) − P(neg)    positive →"),
+                              (right, "position framing", "← opposes    support score    supports →")):
+        ax.axvline(0, color="#777", lw=0.8, ls="--")
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.grid(alpha=0.3)
+    if por.empty:
+        left.text(0, (len(names) - 1) / 2, "portrayal not available", ha="center", va="center", color="#555")
+    left.set_yticks(list(ys))
+    left.set_yticklabels([n if len(n) <= 28 else n[:27] + "…" for n in names], fontsize=8)
+    fig.suptitle(f"How each outlet portrays {target} and frames {target}'s position", fontsize=11)
     fig.tight_layout()
     return fig

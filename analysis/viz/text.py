@@ -134,4 +134,5 @@ def word_diff_html(reference: str, version: str) -> str:
     """
     from ..quotes.fidelity import word_edits
 
+    reference, version = reference or "", version or ""
     return edits_html(word_edits(str(reference), str(version)), str(version))
