@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from . import grouping, pairs
 from .conflicts import conflicts_table, find_conflicts
 from .fact_table import FactGroup, fact_rows
 from .frame_evidence import attach_by_frames
@@ -96,14 +95,10 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
     if len(claim_table) == 0:
         return _facts_frame([]), _conflicts_frame([])
     space = ClaimSpace.build(claim_table, vectors)
-    use_model = method == "minilm" and space.dense is not None
-    floor = -1.0 if use_model else min(params.core, params.attach, params.conflict)
+    floor = min(params.core, params.attach, params.conflict)
     cand = neighbour_pairs(vectors, k=params.k_neighbors, min_similarity=floor)
     conflict_pairs = find_conflicts(space, cand, params)
-    if use_model:
-        al = _cluster_by_model(space, claim_table, cand, params)
-    else:
-        al = _cluster_core(space, cand, params)
+    al = _cluster_core(space, cand, params)
     _attach_evidence(al)
     _absorb_restatements(al)
     _drop_evidence_only_facts(al)
@@ -142,27 +137,6 @@ def _cluster_core(space: ClaimSpace, cand: list[Edge], params: AlignParams) -> _
         del members[rj], sig_reps[rj]
     facts = {root: FactGroup(core=m) for root, m in members.items() if not space.is_sub[m[0]]}
     root_of = {i: uf.find(i) for i in range(n)}
-    return _Alignment(space, cand, params, facts, root_of, sig_reps)
-
-
-def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[Edge], params: AlignParams
-                      ) -> _Alignment:
-    """Average linkage over the learned same-fact probability of candidate pairs
-    (:mod:`analysis.coverage.pairs`, :mod:`analysis.coverage.grouping`); groups whose members
-    disagree on a number, date or person never merge. A group of sub-claims only founds no fact."""
-    model = pairs.load_model()
-    cues = pairs.ClaimCues.build(claim_table, space.dense)
-    probs = pairs.score_candidates(cues, cand, model)
-    first: dict[str, int] = {}
-    same_as = [first.setdefault(" ".join(t.lower().split()), k) for k, t in enumerate(cues.texts)]
-
-    def conflict(a: list[int], b: list[int]) -> bool:
-        return any(space.conflict(x, y) for x in space.distinct_signatures(a) for y in space.distinct_signatures(b))
-
-    groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict)
-    facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
-    root_of = {c: g[0] for g in groups for c in g}
-    sig_reps = {g[0]: space.distinct_signatures(g) for g in groups}
     return _Alignment(space, cand, params, facts, root_of, sig_reps)
 
 
