@@ -439,3 +439,113 @@ def test_no_condition_no_conditionality():
     arts, sents = corpus(["Mayor Dana Whitfield backs the budget.", *FILLER])
     _, res = run(arts, sents, actors=["Dana Whitfield"], proposition="")
     assert res.stance.iloc[0]["conditionality"] == 0 and res.stance.iloc[0]["label"] == "supportive"
+
+
+# ---- portrayal: every sentence mentioning a main actor, quotes apart from narration ----
+
+PORTRAY = (
+    ["Mayor Dana Whitfield backs city budget",
+     "Mayor Dana Whitfield backed the budget on Tuesday after a heated debate.",
+     "Critics said she had ignored the transit levy.",
+     "\u201cDana Whitfield has betrayed this city,\u201d a councillor said.",
+     "Whitfield thanked the council."],
+    ["Council passes budget",
+     "The council passed the budget after Mayor Dana Whitfield spoke in favour.",
+     "Whitfield praised the vote.",
+     "Reporters waited outside."],
+)
+
+
+def _stub_classify(texts, spans):
+    """A stand-in for the trained classifier: negative when the sentence says 'betrayed' or 'ignored'."""
+    from analysis.portrayal import Polarity
+
+    out = []
+    for text, (a, b) in zip(texts, spans):
+        assert text[a:b].strip()  # the span names the mention inside the sentence
+        neg = any(w in text for w in ("betrayed", "ignored"))
+        p = (0.8, 0.1, 0.1) if neg else (0.1, 0.3, 0.6)
+        out.append(Polarity(-1 if neg else 1, p))
+    return out
+
+
+def _portrayal(arts, sents, **kw):
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=1, proposition="")
+    mentions = stance.portrayal_mentions(arts, sents, targets, docs=docs)
+    return mentions, stance.score_portrayal(mentions, classify=_stub_classify, **kw)
+
+
+def test_portrayal_reads_every_mention_and_keeps_quotes_apart():
+    arts, sents = corpus(*PORTRAY)
+    mentions, res = _portrayal(arts, sents)
+    table = res.sentences
+    assert list(table.columns) == stance.PORTRAYAL_COLUMNS and res.note == ""
+    got = dict(zip(table["sent_id"], zip(table["how"], table["in_quote"])))
+    assert got["a0:s002"] == ("pronoun", False)  # "she" resolves to the mayor
+    assert got["a0:s003"][1] is True  # inside the councillor's quote
+    assert "a1:s003" not in got  # no mention, no row
+    text = dict(zip(arts["article_id"], arts["clean_text"]))
+    assert all(text[r.article_id][r.start:r.end] == r.mention for r in table.itertuples())
+    out = res.outlets.set_index(["outlet", "voice"])
+    assert list(res.outlets.columns) == stance.OUTLET_COLUMNS
+    # the quote's "betrayed" is the councillor's wording: it moves the quote voice, not the narration
+    assert out.loc[("Outlet 0", "quote"), "score"] < 0 < out.loc[("Outlet 1", "narration"), "score"]
+    assert out.loc[("Outlet 0", "narration"), "n_sentences"] == 4
+    assert out.loc[("Outlet 0", "narration"), "drivers"].split(";")[0] == "a0:s002"  # the one negative sentence
+    assert out.loc[("Outlet 0", "quote"), "label"] == "too few"
+
+
+def test_portrayal_summary_names_the_sentences_that_move_each_score():
+    arts, sents = corpus(*PORTRAY)
+    _, res = _portrayal(arts, sents, min_sentences=1)
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=1, proposition="")
+    ev = stance.stance_evidence(arts, sents, targets, docs=docs)
+    summary = stance.portrayal_summary(res, sents, ev)
+    assert summary["available"] and summary["n_in_quote"] == 1
+    first = next(d for d in summary["drivers"] if d["outlet"] == "Outlet 0")
+    assert len(first["sentences"]) == 3 and first["sentences"][0]["text"].startswith("Critics said")
+    backed = next(s for d in summary["drivers"] for s in d["sentences"] if s["sent_id"] == "a0:s001")
+    assert any(c["cue"] == "backed" for c in backed["cues"])
+
+
+def test_portrayal_is_skipped_with_a_note_when_the_classifier_is_missing(monkeypatch):
+    from analysis.stance import portrayal as module
+
+    arts, sents = corpus(*PORTRAY)
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=1, proposition="")
+    monkeypatch.setattr(module, "portrayal_unavailable", lambda: "package 'torch' is not installed")
+    res = stance.run_portrayal(arts, sents, targets, docs=docs)
+    assert res.sentences.empty and list(res.sentences.columns) == stance.PORTRAYAL_COLUMNS
+    assert "torch" in res.note and not stance.portrayal_summary(res, sents, sents.iloc[:0])["available"]
+    off = stance.run_portrayal(arts, sents, targets, docs=docs, enabled=False)
+    assert off.outlets.empty and "switched off" in off.note
+
+
+def test_a_capital_as_a_place_is_not_portrayed_as_the_actor():
+    arts, sents = corpus(
+        ["Paris rejects the budget plan", "French President Claire Morel met ministers in Paris.",
+         "Paris said it opposes the plan."],
+        ["Morel backs budget plan", "French President Claire Morel backs the plan.", "Talks continue."])
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=1, proposition="")
+    m = stance.portrayal_mentions(arts, sents, targets, docs=docs)
+    hows = dict(zip(m["sent_id"], m["how"]))
+    assert hows["a0:s001"] != "side"  # "in Paris" is a place; the row is Morel's name
+    assert hows["a0:s002"] == "side" and hows["a0:s000"] == "side"  # "Paris said", "Paris rejects"
+
+
+@pytest.mark.parametrize("text, inside, outside", [
+    ("He said \u201cwe back it\u201d today.", ["we back"], ["He said", "today"]),
+    ('She said "no deal" and left.', ["no deal"], ["left"]),
+    ("\u201cWe will continue the fight\nNext paragraph.", ["continue"], ["Next"]),  # open quote: to paragraph end
+    ("It's the council's view.", [], ["council"]),  # apostrophes are no quotes
+])
+def test_quoted_spans(text, inside, outside):
+    spans = stance.quoted_spans(text)
+    for word in inside:
+        assert any(a <= text.index(word) < b for a, b in spans)
+    for word in outside:
+        assert not any(a <= text.index(word) < b for a, b in spans)

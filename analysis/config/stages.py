@@ -107,6 +107,15 @@ class StanceConfig:
     body_weight: float = param(1.0, "weight of the rest of the article", low=0.0, high=100.0)
     conditional_at: float = param(0.4, "conditionality at or above which a supportive article is labelled "
                                         "\"conditional\"", low=0.0, high=1.0)
+    side_weight: float = param(0.5, "weight of clauses where an actor's side speaks (its country's seat, capital, "
+                                    "state or ministry: \"the <seat> said\") relative to the actor's own; 0 turns the "
+                                    "grouping off", low=0.0, high=1.0)
+    portrayal: bool = param(True, "also score how each outlet's sentences portray each actor (needs the embeddings "
+                                  "extra and the trained portrayal weights; skipped with a note otherwise)")
+    portrayal_neutral_band: float = param(0.1, "portrayal scores within this distance of 0 are labelled neutral",
+                                          low=0.0, high=1.0)
+    portrayal_min_sentences: int = param(3, "fewer sentences behind an outlet's portrayal score are labelled "
+                                            "\"too few\"", low=1)
     parse_cache: bool = param(True, "keep spaCy parses in the run folder (.cache/) so a rerun parses only new text")
     engine: str = param("local", _ENGINE_HELP, choices=_ENGINES)
     scheduler: str = param("", _SCHEDULER_HELP)

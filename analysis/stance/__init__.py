@@ -38,13 +38,31 @@ stance
     grows with), ``top_cues`` (the five cues that moved the scores most, ``;``-joined, with class
     and section) and ``method``. One row per article and target, ``unclear`` when no stance word
     was found.
+stance_portrayal
+    One row per sentence and main actor it mentions (the most direct mention: name, then title,
+    then pronoun, then the actor's side as a clause subject): ``article_id, outlet, target, sent_id,
+    start, end`` (the mention's offsets in ``clean_text``), ``in_quote`` (the mention, or at least
+    half of the sentence, is inside quotation marks: the speaker's words, not the outlet's),
+    ``polarity`` (-1/0/1, the classifier's most probable class), ``p_neg, p_neu, p_pos`` (its
+    probabilities), ``mention`` (the text classified), ``how`` (ner / alias / title / pronoun /
+    side), ``section``. Empty, with a note in the summary, when the classifier is not installed.
+stance_portrayal_outlets
+    One row per outlet, actor and ``voice`` (``narration``: the outlet's own sentences;
+    ``quote``): ``score`` (mean P(pos) - P(neg), -1…+1), ``ci_low, ci_high`` (95 % percentile
+    bootstrap), ``ci_unit`` (``article`` when the outlet has two or more articles and whole
+    articles are resampled, else ``sentence``), ``n_sentences, n_articles``, ``label``
+    (negative / neutral / positive beyond ``±portrayal_neutral_band``, ``too few`` below
+    ``portrayal_min_sentences``), ``share_negative, share_positive``, ``drivers`` (``;``-joined
+    ``sent_id`` of the three sentences whose removal moves the score most) and ``driver_shifts``
+    (score minus score without that sentence).
 
 Modules
 -------
 ``model`` constants, word-list entries, entity index and result types; ``inputs`` table checks and
 sentence parsing; ``cues`` the cue word list; ``targets`` actors and proposition; ``clauses``
 clause heads and ownership on a parse; ``sides`` institutions and states standing for an actor;
-``evidence`` the ``stance_evidence`` rows; ``scoring``
+``evidence`` the ``stance_evidence`` rows; ``portrayal`` the portrayal tables (classifier in
+:mod:`analysis.portrayal`); ``scoring``
 section mixing and labels; ``summary`` the framing table and ``stance_summary.json``. Figures and
 HTML views are in :mod:`analysis.viz.stance` (still reachable here under their old names).
 """
@@ -60,6 +78,8 @@ from .inputs import parse_sentences
 from .model import (BOOST_CAP, CONDITION_CLASSES, CONDITION_DILUTION, EVIDENCE_COLUMNS, HEDGE_DAMPING, LABELS,
                     METHOD, MODIFIER_CLASSES, NEGATION_FACTOR, SECTION_WEIGHTS, SIDE_WEIGHT, STANCE_COLUMNS,
                     SUPPORT_CLASSES, Cue, Lexicon, StanceScores)
+from .portrayal import (OUTLET_COLUMNS, PORTRAYAL_COLUMNS, Portrayal, portrayal_mentions, portrayal_summary,
+                        portrayal_unavailable, quoted_spans, run_portrayal, score_portrayal)
 from .sides import country_of, institution_country
 from .scoring import score_stance, stance_label
 from .summary import framing_table, outlet_names, stance_summary
@@ -67,11 +87,14 @@ from .targets import find_targets, main_target
 
 # presentation names that lived in the old single module; imported on first use so that the stage
 # code never loads the presentation layer (and matplotlib) by itself
-_VIEWS = frozenset({"LABEL_COLOURS", "CUE_COLOURS", "STANCE_CSS", "highlight_html", "evidence_html", "stance_figure"})
+_VIEWS = frozenset({"LABEL_COLOURS", "CUE_COLOURS", "STANCE_CSS", "highlight_html", "evidence_html", "stance_figure",
+                    "portrayal_figure"})
 
 __all__ = ["BOOST_CAP", "CONDITION_CLASSES", "CONDITION_DILUTION", "EVIDENCE_COLUMNS", "HEDGE_DAMPING", "LABELS",
            "METHOD", "MODIFIER_CLASSES", "NEGATION_FACTOR", "SECTION_WEIGHTS", "SIDE_WEIGHT", "STANCE_COLUMNS",
-           "SUPPORT_CLASSES", "country_of", "institution_country",
+           "SUPPORT_CLASSES", "country_of", "institution_country", "OUTLET_COLUMNS", "PORTRAYAL_COLUMNS",
+           "Portrayal", "portrayal_mentions", "portrayal_summary", "portrayal_unavailable", "quoted_spans",
+           "run_portrayal", "score_portrayal",
            "Cue", "Lexicon", "StanceError", "StanceScores", "default_lexicon", "find_targets", "framing_table",
            "main_target", "match_cues", "outlet_names", "parse_lexicon", "parse_sentences", "score_stance",
            "stance_evidence", "stance_label", "stance_summary", *sorted(_VIEWS)]

@@ -63,15 +63,40 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
             if owned:
                 out.extend(_clause_rows(article_id, row, doc, cues, owned, role, sw, display,
                                         by_side=by_side, side_weight=side_weight))
-        # discourse state for pronouns: the last person subject / person mention of this sentence
-        persons = [m for m in mentions if index.label.get(m.canonical) == "PERSON" and m.how != "side"]
-        if persons:
-            state["last"] = persons[-1].canonical
-            subj = [m for m in persons if doc[m.end - 1].dep_ in SUBJECT_DEPS]
-            if subj:
-                state["subject"] = subj[-1].canonical
+        update_state(state, mentions, doc, index)
         prev_speakers = speakers_here or (prev_speakers if starts_with_quote else set())
     return out
+
+
+def update_state(state: dict[str, str], mentions: list, doc: Any, index: EntityIndex) -> None:
+    """Discourse state for pronouns after a sentence: its last person mention and person subject."""
+    persons = [m for m in mentions if index.label.get(m.canonical) == "PERSON" and m.how != "side"]
+    if persons:
+        state["last"] = persons[-1].canonical
+        subj = [m for m in persons if doc[m.end - 1].dep_ in SUBJECT_DEPS]
+        if subj:
+            state["subject"] = subj[-1].canonical
+
+
+def actor_index(docs: Mapping[str, Any], targets: pd.DataFrame, *, entity_labels: Sequence[str] = ACTOR_LABELS,
+                side_weight: float = SIDE_WEIGHT) -> tuple[EntityIndex, dict[str, str], tuple[str, set[str]] | None]:
+    """The entity index the targets resolve in, ``{target: canonical}`` of the actors, and the
+    proposition as ``(target, words)``; the actors' sides are attached unless ``side_weight`` is 0."""
+    index = entity_index(docs, labels=entity_labels)
+    actor_keys: dict[str, str] = {}
+    prop: tuple[str, set[str]] | None = None
+    for t in targets.itertuples(index=False):
+        aliases = [a for a in str(t.aliases).split("|") if a]
+        if t.kind == "proposition":
+            prop = (t.target, {a.lower() for a in aliases} | {t.target.lower()})
+            continue
+        index = with_names(index, [t.target])
+        keys = [name_key(a) for a in [t.target, *aliases]]
+        canonical = next((index.key_to_canonical[k] for k in keys if k in index.key_to_canonical), None)
+        actor_keys[t.target] = canonical or " ".join(name_key(t.target))
+    if side_weight > 0:
+        index = with_sides(index, list(actor_keys.values()))
+    return index, actor_keys, prop
 
 
 def _actor_clauses(doc: Any, mentions: list, canonical: str) -> tuple[set[int], dict[int, str], set[int]]:
@@ -184,20 +209,7 @@ def stance_evidence(articles: pd.DataFrame, sentences: pd.DataFrame, targets: pd
     docs = parse_sentences(sentences) if docs is None else docs
     lexicon = lexicon or default_lexicon()
     weights = dict(SECTION_WEIGHTS if section_weights is None else section_weights)
-    index = entity_index(docs, labels=entity_labels)
-    actor_keys: dict[str, str] = {}
-    prop: tuple[str, set[str]] | None = None
-    for t in targets.itertuples(index=False):
-        aliases = [a for a in str(t.aliases).split("|") if a]
-        if t.kind == "proposition":
-            prop = (t.target, {a.lower() for a in aliases} | {t.target.lower()})
-            continue
-        index = with_names(index, [t.target])
-        keys = [name_key(a) for a in [t.target, *aliases]]
-        canonical = next((index.key_to_canonical[k] for k in keys if k in index.key_to_canonical), None)
-        actor_keys[t.target] = canonical or " ".join(name_key(t.target))
-    if side_weight > 0:
-        index = with_sides(index, list(actor_keys.values()))
+    index, actor_keys, prop = actor_index(docs, targets, entity_labels=entity_labels, side_weight=side_weight)
     rows: list[dict] = []
     for article_id, group in sentences.groupby("article_id", sort=True):
         rows.extend(_article_evidence(str(article_id), group, docs, index, actor_keys, prop, lexicon, weights,

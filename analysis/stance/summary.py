@@ -63,7 +63,8 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
     """``stance_summary.json`` content: method, notes, plain-English findings from the data.
 
     ``ranking`` lists the main target's articles, most supportive first; ``outlet`` is ``""`` for
-    an article without one.
+    an article without one. ``grouped`` maps each actor to the names of its side found in the
+    corpus (the targets table's ``grouped``), also named in ``notes``.
     """
     notes = [
         "Lexical, clause-level method: cues from a short hand-written list (stance_cues.tsv) in clauses "
@@ -72,6 +73,11 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
         f"body {SECTION_WEIGHTS['body']:g}; each section is scored on its own, then mixed.",
         "Scores describe wording, not truth: a quoted 'we support it' counts as endorsement by the speaker.",
     ]
+    grouped = {str(t.target): str(t.grouped).split("|") for t in targets.itertuples(index=False)
+               if "grouped" in targets.columns and isinstance(t.grouped, str) and t.grouped}
+    for target, names in grouped.items():
+        notes.append(f"Grouped with {target}'s side (the seat, capital, state and executive bodies of the country "
+                     f"{target} leads; their clauses count at reduced weight): {', '.join(names)}.")
     outlets = outlet_names(articles)
     findings = _findings(stance, targets, evidence, outlets)
     main = main_target(targets)
@@ -81,7 +87,7 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
                     confidence=r.confidence) for r in ranked.itertuples(index=False)]
     return {"method": METHOD, "notes": notes, "findings": findings, "main_target": main, "ranking": ranking,
             "targets": targets["target"].tolist(), "n_articles": int(articles["article_id"].nunique()),
-            "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS}
+            "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS, "grouped": grouped}
 
 
 def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.DataFrame,

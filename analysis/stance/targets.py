@@ -267,7 +267,8 @@ def _grouped_names(docs: Mapping[str, Any], sentences: pd.DataFrame, index: Enti
         doc = docs[sid]
         for m in find_mentions(doc, index, None):
             if m.how == "side":
-                surface = " ".join(doc[m.start:m.end].text.replace("’s", "'s").split())
+                surface = re.sub(r"^the ", "", " ".join(doc[m.start:m.end].text.replace("’s", "'s").split()),
+                                 flags=re.IGNORECASE)
                 counts[m.canonical][surface] += 1
     return {c: sorted(cnt.items(), key=lambda x: (-x[1], x[0])) for c, cnt in counts.items()}
 

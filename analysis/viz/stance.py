@@ -174,7 +174,8 @@ def portrayal_figure(portrayal_outlets: pd.DataFrame, stance: pd.DataFrame, arti
         if len(portrayal_outlets) else pd.DataFrame(columns=["outlet", "score", "ci_low", "ci_high", "n_sentences"])
     por = por.set_index("outlet")
     names = sorted(set(frame.index) | set(por.index), key=lambda o: (por["score"].get(o, float("nan")), o))
-    names = [n for n in names if n in por.index][-max_outlets:] or sorted(frame.index)[:max_outlets]
+    names = [n for n in names if n in por.index][-max_outlets:] or \
+        sorted(frame.index, key=lambda o: (frame.loc[o, "mean"], o))[-max_outlets:]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.45 * len(names) + 1.6), sharey=True)
     ys = range(len(names))
     for y, name in zip(ys, names):
