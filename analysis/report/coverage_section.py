@@ -1,7 +1,8 @@
 """The coverage section: facts every outlet carried, what each left out, conflicting details, similarity.
 
-Facts are numbered (``#n``) by their row in the coverage stage's matrix (:func:`~.digests.fact_matrix`),
-the same numbers as notebook 02, the grid figure and the "All facts" table.
+Facts are named by the coverage stage's ``fact_id`` and listed in its matrix order
+(:func:`~.digests.fact_matrix`), so a fact has one name in ``data/facts.csv``, notebook 02, the grid
+figure, this section and the PDF.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from .findings import coverage_findings
 from .html import _clip, _has, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
 from .sections import _missing, _stage_findings
 
-GRID_CAPTION = ("How to read: each row is an outlet, each column a fact, numbered as in the 'All facts' table "
-                "below. A filled blue square means the outlet reported the fact; a pale one means it did not. "
+GRID_CAPTION = ("How to read: each row is an outlet, each column a fact, labelled with its id as in the 'All "
+                "facts' table below and in notebook 02. A filled blue square means the outlet reported the fact; a pale one means it did not. "
                 "Facts run from most to least widely carried, so gaps on the left are notable omissions and the "
                 "right-hand columns are details only one or two outlets gave.")
 
 
 class FactView(NamedTuple):
-    """What the coverage section's parts share: the matrix, fact texts, numbers and evidence rows."""
+    """What the coverage section's parts share: the matrix, fact texts and evidence rows."""
 
     matrix: pd.DataFrame  # fact_matrix: fact_id x outlet (bool), in the coverage stage's order
     texts: Mapping[str, str]  # fact_id -> representative sentence
-    rank: Mapping[str, int]  # fact_id -> its number (#n), 1-based row of the matrix
     by_fact: Mapping[str, pd.DataFrame]  # fact_id -> its rows of data/facts.csv
     labels: Mapping[str, str]  # article_id -> "Outlet: title (id)"
     max_evidence: int
@@ -54,7 +54,7 @@ def shared_facts_html(view: FactView, *, max_rows: int) -> str:
         return out + paragraph("No fact was reported by every outlet." if matrix.shape[1] > 1 else
                                "Only one outlet is in the corpus, so there is nothing to compare.")
     return out + '<ul class="nr-facts">' + "".join(
-        f'<li><span class="nr-rank">#{view.rank[fid]}</span> {esc(view.texts.get(fid, ""))}'
+        f'<li><span class="nr-rank">{esc(fid)}</span> {esc(view.texts.get(fid, ""))}'
         + fact_evidence(view, fid, "how each outlet put it") + "</li>" for fid in everyone[:max_rows]) + "</ul>"
 
 
@@ -68,7 +68,7 @@ def omissions_html(view: FactView, omitted: pd.DataFrame) -> str:
     for outlet, g in omitted.groupby("outlet", sort=True):
         parts.append(f"<h4>{esc(outlet)} did not report</h4>")
         parts.append('<ul class="nr-facts">' + "".join(
-            f'<li><span class="nr-rank">#{view.rank[r.fact_id]}</span> {esc(r.fact)} '
+            f'<li><span class="nr-rank">{esc(r.fact_id)}</span> {esc(r.fact)} '
             f'<span class="nr-caption">(reported by {r.carried_by} of the {r.of_others} other outlets)</span>'
             + fact_evidence(view, r.fact_id, "how the others reported it") + "</li>"
             for r in g.itertuples(index=False)) + "</ul>")
@@ -113,10 +113,10 @@ def conflicts_html(view: FactView, conflicts: pd.DataFrame | None, articles: pd.
 
 
 def facts_table_html(view: FactView, *, max_rows: int) -> str:
-    """Every fact with its number, how many outlets carried it, which, and its sentence."""
+    """Every fact with its id, how many outlets carried it, which, and its sentence (the stage's order)."""
     matrix = view.matrix
     counts = matrix.sum(axis=1)
-    table = pd.DataFrame({"#": [view.rank[f] for f in matrix.index], "fact_id": list(matrix.index),
+    table = pd.DataFrame({"fact_id": list(matrix.index),
                           "outlets": [int(counts[f]) for f in matrix.index],
                           "carried by": [", ".join(matrix.columns[matrix.loc[f].to_numpy()]) for f in matrix.index],
                           "fact": [view.texts.get(f, "") for f in matrix.index]})
@@ -147,8 +147,8 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
                      max_conflicts: int = 100, order: Sequence[str] | None = None) -> str:
     """Facts every outlet carried, what each outlet left out, conflicting details, similarity.
 
-    ``order`` is the coverage stage's fact order (:func:`~.digests.coverage_order`), which numbers
-    the facts; by default it is recomputed from ``facts``.
+    ``order`` is the coverage stage's fact order (:func:`~.digests.coverage_order`); by default it is
+    recomputed from ``facts``.
     """
     parts = [section_heading("coverage", "What each outlet reported")]
     if not _has(facts, "fact_id", "article_id", "text"):
@@ -156,7 +156,7 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
         parts.append(bullets(_stage_findings(summary, 5)))
         return "".join(parts) + stage_figures
     matrix = fact_matrix(facts, articles, order=order)
-    view = FactView(matrix=matrix, texts=fact_texts(facts), rank={fid: i + 1 for i, fid in enumerate(matrix.index)},
+    view = FactView(matrix=matrix, texts=fact_texts(facts),
                     by_fact={fid: g for fid, g in facts.groupby(facts["fact_id"].map(_text), sort=True)},
                     labels=article_label(articles), max_evidence=max_evidence)
     omitted = omissions(matrix, view.texts)

@@ -27,7 +27,8 @@ def _new_figure(width_in: float, height_in: float) -> Any:
 
 
 def coverage_figure(matrix: pd.DataFrame, *, max_facts: int = 60) -> Any | None:
-    """Outlets × facts grid (filled square = the outlet carried the fact), widest-carried facts first."""
+    """Outlets × facts grid (filled square = the outlet carried the fact), in the matrix's row order
+    (:func:`~.digests.fact_matrix`: the coverage stage's), columns labelled by fact id."""
     if matrix.empty or matrix.shape[1] == 0:
         return None
     m = matrix.head(max_facts)
@@ -42,8 +43,9 @@ def coverage_figure(matrix: pd.DataFrame, *, max_facts: int = 60) -> Any | None:
               interpolation="nearest")
     ax.set_yticks(range(n_o), [_label(o) for o in outlets], fontsize=9)
     step = 1 if n_f <= 30 else 5
-    ax.set_xticks(range(0, n_f, step), [str(i + 1) for i in range(0, n_f, step)], fontsize=8)
-    ax.set_xlabel("facts, most widely carried first (numbers = rank in the facts table)", fontsize=9)
+    # fact ids as in data/facts.csv, notebook 02 and the report's lists: one name per fact
+    ax.set_xticks(range(0, n_f, step), [_label(m.index[i], 12) for i in range(0, n_f, step)], fontsize=7, rotation=90)
+    ax.set_xlabel("facts by id, most widely carried first", fontsize=9)
     ax.set_xticks([x - 0.5 for x in range(1, n_f)], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, n_o)], minor=True)
     ax.grid(which="minor", color="white", linewidth=1.2)
