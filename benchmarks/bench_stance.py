@@ -14,6 +14,16 @@ Two questions, printed one line each:
    entity). Pairwise concordance over article pairs whose gold differs; tied predictions count
    one half. Anchor 0.50 (chance).
 
+3. NewsMTSC dev (Hamborg & Donnay, EACL 2021), framing vs portrayal: each sentence scored alone
+   with its annotated mention as the actor. On the sentences where the framing finds a stance cue
+   in the actor's clauses and the gold polarity is not neutral, does the sign of ``support_score``
+   equal the gold polarity? Anchors: 0.50 (a coin), and the majority sign among those sentences.
+   The two measures ask different things (which way an actor leans vs how the wording makes the
+   reader feel about the actor), so agreement is expected to be modest.
+4. Portrayal on BASIL: per article, the mean portrayal (P(pos) - P(neg)) of the main entity over
+   the article's narration sentences (quotes left out), ordered within each event against
+   ``author_feeling_entities`` (pairwise concordance as in 2). Needs the trained weights.
+
 Run: ``.venv/bin/python benchmarks/bench_stance.py [--data ../shared/eval/basil_dev.jsonl]``.
 Exits non-zero when a figure falls below its floor in ``floors_stance.json``; ``--update-floors``
 rewrites the floors from this run (an explicit, reviewed act).
@@ -189,6 +199,62 @@ def newsmtsc_figures(path: Path = DEFAULT_DATA.with_name("newsmtsc_dev.jsonl")) 
     return figures
 
 
+def framing_vs_newsmtsc(path: Path = DEFAULT_DATA.with_name("newsmtsc_dev.jsonl")) -> dict[str, float]:
+    """Sign agreement of the framing score with NewsMTSC sentence-level polarity (see the module docstring, 3)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    arts = pd.DataFrame([dict(article_id=f"m{i}", outlet="", clean_text=r["sentence"]) for i, r in enumerate(rows)])
+    sents = pd.DataFrame([dict(article_id=f"m{i}", sent_id=f"m{i}:s0", start=0, end=len(r["sentence"]),
+                               text=r["sentence"], section="body") for i, r in enumerate(rows)])
+    docs = stance.parse_sentences(sents)
+    cue = agree = 0
+    signs: list[int] = []
+    for i, r in enumerate(rows):
+        targets = pd.DataFrame([dict(target=r["target"], kind="actor", aliases=r["target"].lower(), n_mentions=1,
+                                     n_articles=1, source="parameter")])
+        a, s = arts.iloc[i:i + 1], sents.iloc[i:i + 1]
+        ev = stance.stance_evidence(a, s, targets, docs={f"m{i}:s0": docs[f"m{i}:s0"]})
+        st = stance.score_stance(ev, a, targets).stance.iloc[0]
+        if st["label"] == "unclear" or st["support_score"] == 0:
+            continue
+        cue += 1
+        if r["polarity"] != 0:
+            signs.append(r["polarity"])
+            agree += int((st["support_score"] > 0) == (r["polarity"] > 0))
+    n = len(signs)
+    figures = {"newsmtsc_framing_sign_agreement": agree / n if n else 0.0,
+               "newsmtsc_framing_coverage": cue / len(rows)}
+    majority = max(signs.count(1), signs.count(-1)) / n if n else 0.0
+    print(f"stance  newsmtsc_dev.jsonl  framing sign vs gold polarity  n={n} (of {cue} sentences with a cue, "
+          f"{len(rows)} in all)  agreement {figures['newsmtsc_framing_sign_agreement']:.3f}  "
+          f"(anchors 0.50 = coin, {majority:.3f} = majority sign)")
+    return figures
+
+
+def portrayal_on_basil(rows: list[dict], mentions: pd.DataFrame) -> dict[str, float]:
+    """Within-event order of the articles' mean narration portrayal of each main entity (module docstring, 4)."""
+    why = stance.portrayal_unavailable()
+    if why is not None:
+        print(f"portrayal  basil_dev.jsonl  skipped: {why}")
+        return {}
+    from analysis.portrayal import classify
+
+    narration = mentions[~mentions["in_quote"].astype(bool)].reset_index(drop=True)
+    t0 = time.perf_counter()
+    res = classify(list(narration["text"]), list(zip(narration["span_start"], narration["span_end"])))
+    seconds = time.perf_counter() - t0
+    strength = [p.probabilities[2] - p.probabilities[0] for p in res]
+    per = narration.assign(support_score=strength).groupby(["article_id", "target"], as_index=False)["support_score"].mean()
+    figures = {}
+    acc, n = concordance(rows, per, feeling)
+    figures["portrayal_order_vs_author_feeling"] = acc
+    print(f"portrayal  basil_dev.jsonl  article order vs author_feeling_entities  pairs={n}  concordance {acc:.2f}  "
+          f"(anchor 0.50 = chance; framing score above)  {len(narration)} narration sentences in {seconds:.0f} s")
+    acc, n = concordance(rows, per, span_balance)
+    figures["portrayal_order_vs_span_polarity"] = acc
+    print(f"portrayal  basil_dev.jsonl  article order vs span polarity balance    pairs={n}  concordance {acc:.2f}")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -198,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     articles, sentences, gold = tables(rows)
     docs = stance.parse_sentences(sentences)
-    evs, scores = [], []
+    evs, scores, portrayed = [], [], []
     for r in rows:
         a = articles[articles["article_id"] == r["uid"]]
         s = sentences[sentences["article_id"] == r["uid"]]
@@ -211,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         res = stance.score_stance(ev, a, targets)
         evs.append(res.evidence)
         scores.append(res.stance)
+        portrayed.append(stance.portrayal_mentions(a, s, targets, docs=sub))
     seconds = time.perf_counter() - t0
     evidence = pd.concat(evs, ignore_index=True)
     stance_df = pd.concat(scores, ignore_index=True)
@@ -237,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     covered = (stance_df["label"] != "unclear").mean()
     print(f"stance  basil_dev.jsonl  article x entity with evidence {covered:.2f} of {len(stance_df)}  "
           f"wall {seconds:.1f} s for {len(rows)} articles")
+    figures.update(framing_vs_newsmtsc())
+    figures.update(portrayal_on_basil(rows, pd.concat(portrayed, ignore_index=True)))
     figures.update(newsmtsc_figures())
     print(f"figures recorded in {record('stance', figures)}")
     if args.update_floors:
