@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
-from . import __version__, artifacts, config
+from . import __version__, artifacts, config, runfolder
 from .config import ParameterError, render
 from .config.files import read_parameter_file
 from .errors import PipelineError
@@ -210,10 +210,11 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
                             progress_bar=progress, cwd=str(PROJECT_DIR), log_output=False,
                             report_mode=False, request_save_on_cell_execute=False, km=km)
     except PapermillExecutionError as exc:
+        failed = runfolder.mark_failed(output)
         raise PipelineError(
             f"stage '{stage}' failed in {notebook.name}, cell {exc.cell_index} "
             f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"The partly executed notebook is kept at {output}; open it to see the failing cell."
+            f"The partly executed notebook is kept at {failed}; open it to see the failing cell."
         ) from None
     finally:
         if km.has_kernel:
@@ -262,12 +263,14 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
 
     say = log or (lambda _msg: None)
     corpus = Path(corpus).resolve()
-    run_dir = Path(out).resolve()
+    # a file, the corpus folder, or (without --force) a folder newsreport did not make is refused
+    run_dir = runfolder.check_out_dir(out, corpus, force=force)
     # every value is validated (type, range, plain) before anything runs: only checked values reach papermill
     params = load_parameters(params_file, overrides, engine=engine, scheduler=scheduler)
     corpus_mod.check_corpus(corpus)  # fail fast, before any kernel starts, on a missing path or bad table
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "notebooks").mkdir(exist_ok=True)
+    runfolder.record_written(run_dir, [".params.json", "params.yaml"])
     artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
     (run_dir / "params.yaml").write_text(
         yaml.safe_dump({"corpus": str(corpus), **params}, sort_keys=True, allow_unicode=True), encoding="utf-8")
@@ -292,22 +295,47 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
             result.stages.append(StageResult(stage, output, 0.0, True))
         else:
             say(f"[{i}/{len(STAGES)}] {stage}: running {notebook_name} ...")
+            # forget the stage before it runs: if it fails, no later run may take its partial output
             cache.pop(stage, None)
-            _execute(notebook, output, stage_params, stage, progress=log is not None)
+            _save_cache(cache_file, cache)
+            runfolder.record_written(run_dir, [output])
+            try:
+                _execute(notebook, output, stage_params, stage, progress=log is not None)
+            finally:
+                runfolder.record_written(run_dir, _written_since(run_dir, t0))
             cache[stage] = key
-            cache_file.parent.mkdir(exist_ok=True)
-            cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True))
+            _save_cache(cache_file, cache)
             seconds = time.time() - t0
             say(f"[{i}/{len(STAGES)}] {stage}: done in {seconds:.1f} s")
             result.stages.append(StageResult(stage, output, seconds, False))
         previous_key = key
     say("rendering report ...")
+    runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
+                             + (["report.pdf"] if "pdf" in formats else []))
     result.outputs = report_mod.render_run(run_dir, formats=formats)
     write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
     result.outputs["provenance"] = run_dir / "provenance.json"
     for name, path in sorted(result.outputs.items()):
         say(f"  {name}: {path}")
     return result
+
+
+def _save_cache(cache_file: Path, cache: dict[str, str]) -> None:
+    cache_file.parent.mkdir(exist_ok=True)
+    cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True))
+
+
+def _written_since(run_dir: Path, t0: float) -> list[Path]:
+    """Files a stage wrote in the run folder (modified since it started), for the run's marker."""
+    found = []
+    for sub in ("data", "figures", "notebooks"):
+        folder = run_dir / sub
+        if folder.is_dir():
+            found.extend(p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime >= t0 - 1)
+    inputs = run_dir / "inputs.csv"
+    if inputs.is_file() and inputs.stat().st_mtime >= t0 - 1:
+        found.append(inputs)
+    return found
 
 
 def write_provenance(run_dir: Path, corpus: Path, params: dict[str, Any], hashes: dict[str, str],

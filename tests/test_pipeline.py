@@ -97,7 +97,10 @@ def test_failed_stage_names_stage_and_cell(tmp_path: Path, seeds_dir: Path, monk
     message = str(info.value)
     assert "stage 'stance'" in message and "03_stance.ipynb" in message
     assert "facts table is empty" in message
-    assert (run_dir / "notebooks" / "03_stance.ipynb").exists()  # partial output kept
+    # the partial output is kept for reading, under a name no later run takes for a result
+    assert (run_dir / "notebooks" / "03_stance.failed.ipynb").exists()
+    assert not (run_dir / "notebooks" / "03_stance.ipynb").exists()
+    assert "03_stance.failed.ipynb" in message
     assert (run_dir / "data" / "articles.csv").exists()  # earlier stages' artifacts kept
 
 

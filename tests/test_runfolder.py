@@ -77,3 +77,67 @@ def test_a_failed_notebook_is_renamed_so_it_is_never_reused(tmp_path: Path) -> N
     assert failed is not None and failed.name == "02_coverage.failed.ipynb"
     assert not nb.exists() and failed.exists()
     assert runfolder.mark_failed(nb) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# the pipeline's use of the run folder, with the stage notebooks replaced by a fast fake
+# ---------------------------------------------------------------------------------------------
+
+def _fake_stages(monkeypatch: pytest.MonkeyPatch, executed: list[str]) -> None:
+    import json as _json
+
+    from analysis import pipeline, report
+    from analysis.errors import PipelineError
+
+    def fake_execute(notebook: Path, output: Path, parameters: dict, stage: str, *, progress: bool = False) -> None:
+        executed.append(stage)
+        output.write_text(_json.dumps({"stage": stage, "n_actors": parameters.get("n_actors")}), encoding="utf-8")
+        if stage == "stance" and parameters.get("n_actors") == 4:  # leaves its partial output, as papermill does
+            raise PipelineError("stage 'stance' failed (fake)")
+
+    monkeypatch.setattr(pipeline, "_execute", fake_execute)
+    monkeypatch.setattr(report, "render_run", lambda run_dir, formats=("html",): {})
+    monkeypatch.setattr(pipeline, "write_provenance", lambda *a, **k: Path(a[0]) / "provenance.json")
+
+
+def _two_articles(tmp_path: Path) -> Path:
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text("An article about a bridge.", encoding="utf-8")
+    return corpus
+
+
+def test_a_failed_stage_is_never_reused_by_a_later_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import pipeline
+    from analysis.errors import PipelineError
+
+    executed: list[str] = []
+    _fake_stages(monkeypatch, executed)
+    corpus, run = _two_articles(tmp_path), tmp_path / "run"
+    pipeline.run(corpus, run, log=None)  # parameters P1 succeed
+    with pytest.raises(PipelineError):
+        pipeline.run(corpus, run, overrides={"stance": {"n_actors": 4}}, log=None)  # P2 fails in stance
+    executed.clear()
+    pipeline.run(corpus, run, log=None)  # back to P1: stance must run again, not reuse P2's partial notebook
+    assert "stance" in executed and "clean" not in executed
+
+
+def test_pipeline_refuses_a_users_folder_and_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import pipeline
+
+    executed: list[str] = []
+    _fake_stages(monkeypatch, executed)
+    corpus = _two_articles(tmp_path)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.pdf").write_bytes(b"%PDF the user's own")
+    (mine / "params.yaml").write_text("my: settings\n", encoding="utf-8")
+    with pytest.raises(RunFolderError):
+        pipeline.run(corpus, mine, log=None)
+    with pytest.raises(RunFolderError):
+        pipeline.run(corpus, corpus / "report", log=None)
+    assert executed == []
+    assert (mine / "params.yaml").read_text(encoding="utf-8") == "my: settings\n"
+    assert not (corpus / "report").exists()
+

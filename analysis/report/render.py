@@ -200,6 +200,8 @@ def render_run(run_dir: str | Path, *, formats: Sequence[str] = ("html",)) -> di
     stale_pdf = run_dir / "report.pdf"
     if "pdf" in formats:
         outputs["report.pdf"] = print_pdf(outputs["report.html"], stale_pdf)
-    elif stale_pdf.exists():  # a PDF from an earlier run would no longer match report.html
-        stale_pdf.unlink()
+    else:  # a PDF from an earlier run would no longer match report.html; a user's own file is kept
+        from ..runfolder import remove_if_written
+
+        remove_if_written(run_dir, stale_pdf)
     return outputs
