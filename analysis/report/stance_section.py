@@ -60,6 +60,42 @@ def stance_evidence_html(evidence_rows: pd.DataFrame, sentences: pd.DataFrame | 
     return evidence_html(summary, items, limit=limit)
 
 
+def _target_evidence_html(r: pd.DataFrame, ev: pd.DataFrame, sentences: pd.DataFrame | None,
+                          labels: Mapping[str, str], *, max_evidence: int, max_explained: int) -> str:
+    """One evidence block per article of a target (rows ``r`` of the ranking), cues highlighted.
+
+    With many articles only the extremes (most and least favourable) are explained, and the text
+    says the rest are in the data.
+    """
+    parts = []
+    by_article = {a: g for a, g in ev.groupby(ev["article_id"].map(_text), sort=False)}
+    shown = r if len(r) <= max_explained else pd.concat([r.head(max_explained // 2), r.tail(max_explained // 2)])
+    if len(shown) < len(r):
+        parts.append(paragraph(f"Evidence is shown for the {len(shown) // 2} most and {len(shown) // 2} least "
+                               f"favourable of {len(r)} articles; every cue is in data/stance_evidence.csv."))
+    for row in shown.itertuples(index=False):
+        rows = by_article.get(row.article_id)
+        if rows is None or rows.empty:
+            continue
+        parts.append(stance_evidence_html(
+            rows, sentences, label=labels.get(row.article_id, row.article_id), limit=max_evidence,
+            summary=f"Why {row.outlet} reads as {row.label} ({row.support_score:+.2f}): "
+                    f"{len(rows)} cue{'s' if len(rows) != 1 else ''} in {rows['sent_id'].nunique()} sentence(s)"))
+    return "".join(parts)
+
+
+def _other_targets_html(ranking: pd.DataFrame, main: Sequence[str], *, max_rows: int) -> str:
+    """One table for the targets without a section of their own (empty when there are none)."""
+    others = [t for t in ranking["target"].unique() if t not in main]
+    if not others:
+        return ""
+    rest = ranking[ranking["target"].isin(others)]
+    show = [c for c in ("target", "outlet", "label", "support_score", "conditionality", "confidence", "article_id")
+            if c in rest.columns]
+    return "<h3>Other targets</h3>" + interactive_table(rest[show], "stance-other", max_rows=max_rows,
+                                                        source="data/stance.csv")
+
+
 def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | None, sentences: pd.DataFrame | None,
                    articles: pd.DataFrame, *, summary: Mapping[str, Any] | None,
                    figures: Mapping[str, bytes] | None = None, stage_figures: str = "", targets: int = 3,
@@ -98,25 +134,7 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
         if ev is None:
             parts.append(_missing("The cue-by-cue evidence", "data/stance_evidence.csv", "stance"))
             continue
-        by_article = {a: g for a, g in ev[ev["target"] == target].groupby(ev["article_id"].map(_text), sort=False)}
-        # with many articles, explain the extremes (most and least favourable) and say the rest are in the data
-        shown = r if len(r) <= max_explained else pd.concat([r.head(max_explained // 2), r.tail(max_explained // 2)])
-        if len(shown) < len(r):
-            parts.append(paragraph(f"Evidence is shown for the {len(shown) // 2} most and {len(shown) // 2} least "
-                                   f"favourable of {len(r)} articles; every cue is in data/stance_evidence.csv."))
-        for row in shown.itertuples(index=False):
-            rows = by_article.get(row.article_id)
-            if rows is None or rows.empty:
-                continue
-            parts.append(stance_evidence_html(
-                rows, sentences, label=labels.get(row.article_id, row.article_id), limit=max_evidence,
-                summary=f"Why {row.outlet} reads as {row.label} ({row.support_score:+.2f}): "
-                        f"{len(rows)} cue{'s' if len(rows) != 1 else ''} in {rows['sent_id'].nunique()} sentence(s)"))
-    others = [t for t in ranking["target"].unique() if t not in main]
-    if others:
-        parts.append("<h3>Other targets</h3>")
-        rest = ranking[ranking["target"].isin(others)]
-        show = [c for c in ("target", "outlet", "label", "support_score", "conditionality", "confidence", "article_id")
-                if c in rest.columns]
-        parts.append(interactive_table(rest[show], "stance-other", max_rows=max_rows, source="data/stance.csv"))
+        parts.append(_target_evidence_html(r, ev[ev["target"] == target], sentences, labels,
+                                           max_evidence=max_evidence, max_explained=max_explained))
+    parts.append(_other_targets_html(ranking, main, max_rows=max_rows))
     return "".join(parts) + stage_figures
