@@ -77,9 +77,9 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
     """One block per stage: what it does, its method and notes, its parameters, its benchmark.
 
     Benchmark figures come from the stage summary (``benchmark``/``benchmarks``); failing that,
-    from the figures the benchmark scripts last measured (``results``: stage -> {figure: value},
-    ``benchmarks/results_<stage>.json``); failing that, from the pinned floors (``floors``), which
-    the scripts enforce. A stage with none is said to be unbenchmarked, so a reader knows to treat
+    from the figures the benchmark scripts last measured (``results``: stage -> {figure: value});
+    failing that, from the pinned floors (``floors``), which the scripts enforce. Both ship with the
+    package (:func:`~.load.load_benchmark_floors`). A stage with none is said to be unbenchmarked, so a reader knows to treat
     its numbers as indicative.
     """
     parts = []
