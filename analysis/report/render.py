@@ -195,6 +195,9 @@ def render_run(run_dir: str | Path, *, formats: Sequence[str] = ("html",)) -> di
     outputs["report.html"] = run_dir / "report.html"
     outputs["report.html"].write_text(reader, encoding="utf-8")
     reviewer = render_html(merged_notebook(executed), exclude_input=False, title=f"{title} (reviewer)")
+    leaks = external_urls(reviewer)
+    if leaks:
+        raise ReportError(f"report-reviewer.html would load external resources {leaks[:5]}; refusing to publish")
     outputs["report-reviewer.html"] = run_dir / "report-reviewer.html"
     outputs["report-reviewer.html"].write_text(reviewer, encoding="utf-8")
     stale_pdf = run_dir / "report.pdf"

@@ -136,3 +136,28 @@ def word_diff_html(reference: str, version: str) -> str:
 
     reference, version = reference or "", version or ""
     return edits_html(word_edits(str(reference), str(version)), str(version))
+
+
+# ---------------------------------------------------------------------------------------------
+# text shown as Markdown in the notebooks (and so in report-reviewer.html)
+# ---------------------------------------------------------------------------------------------
+
+#: characters Markdown or the HTML inside it would read as markup (``:/@`` stop bare links being linkified)
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~>:/@"} | {
+    "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def markdown_text(text: object) -> str:
+    """Text from the corpus (a sentence, an outlet name, a note) made inert for a Markdown display.
+
+    Notebooks show findings with ``display(Markdown(...))``; nbconvert renders Markdown with raw
+    HTML allowed, so an article sentence such as ``<img src=x onerror=...>`` or a link to
+    ``javascript:`` would be live in the reviewer's page. Every character Markdown or HTML could
+    read as markup is escaped; the words read the same.
+    """
+    return str(text).translate(_MARKDOWN_SPECIAL)
+
+
+def markdown_list(items: Iterable[object]) -> str:
+    """A Markdown bullet list of corpus-derived sentences, each escaped with :func:`markdown_text`."""
+    return "\n".join(f"- {markdown_text(item)}" for item in items)
