@@ -56,8 +56,10 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
             # pays") is in a subordinate clause; its opening words qualify the proposition's clause
             for h in heads:
                 for c in doc[h].children:
-                    if c.dep_ in ("advcl", "prep") and is_clause_head(c):  # "provided" is parsed as prep
-                        owned.update([c.i, *condition_words(c)])
+                    if c.dep_ == "advcl":
+                        owned.update(condition_words(c))
+                    elif c.dep_ == "prep" and is_clause_head(c):  # "provided (that)" parsed as a preposition
+                        owned.add(c.i)
             owners[display] = (owned, {h: "mentioned" for h in heads}, set())
         for display, (owned, role, by_side) in owners.items():
             if owned:
