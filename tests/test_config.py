@@ -250,3 +250,12 @@ def test_report_methods_print_the_thresholds_used() -> None:
                                descriptions={"coverage": "Matches facts."})
     assert "Thresholds used in this run:</strong> attach = 0.17; conflict = 0.35; core = 0.2; theme = 0.34" in html
     assert "core_threshold_tfidf = 0.2" in html and "core_threshold = 0" not in html
+
+
+def test_engine_flags_are_validated_and_win_over_set() -> None:
+    params = pipeline.load_parameters(None, {"clean": {"engine": "local"}}, engine="dask",
+                                      scheduler="tcp://10.0.0.5:8786")
+    assert {s: v.get("engine") for s, v in params.items()} == {"clean": "dask", "coverage": "dask", "stance": "dask",
+                                                               "quotes": "dask", "report": None}
+    with pytest.raises(ParameterError, match=r"^--engine/--scheduler: clean.scheduler = 'tcp://x\\n'"):
+        pipeline.load_parameters(None, engine="dask", scheduler="tcp://x\n")
