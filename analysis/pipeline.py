@@ -36,7 +36,9 @@ from .errors import PipelineError
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 # tests point this at a folder of deliberately broken notebooks
-NOTEBOOK_DIR = Path(os.environ.get("NEWSREPORT_NOTEBOOK_DIR", PROJECT_DIR / "notebooks"))
+# the stage notebooks ship inside the package (in the source tree analysis/notebooks links to the
+# top-level notebooks/), so an installed newsreport runs anywhere
+NOTEBOOK_DIR = Path(os.environ.get("NEWSREPORT_NOTEBOOK_DIR", PACKAGE_DIR / "notebooks"))
 
 #: (stage name, notebook file) in execution order
 STAGES: tuple[tuple[str, str], ...] = (
@@ -207,7 +209,8 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
                             connection_file=str(output.parent / f".kernel-{output.stem}.json"))
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                            progress_bar=progress, cwd=str(PROJECT_DIR), log_output=False,
+                            # the run folder is the working folder: nothing depends on the source tree
+                            progress_bar=progress, cwd=str(output.parent.parent), log_output=False,
                             report_mode=False, request_save_on_cell_execute=False, km=km)
     except PapermillExecutionError as exc:
         failed = runfolder.mark_failed(output)

@@ -86,3 +86,34 @@ def test_code_knows_nothing_about_the_seed_story() -> None:
                 if seed_words.search(line):
                     offenders.append(f"{path.relative_to(PROJECT)}:{i}: {line.strip()[:80]}")
     assert offenders == []
+
+
+def test_installed_package_carries_its_notebooks_and_figures(tmp_path: Path) -> None:
+    """`pip install .` outside the source tree: the wheel holds every subpackage, the stage
+    notebooks and the recorded benchmark figures, and the installed copy finds them."""
+    import subprocess
+    import sys
+    import zipfile
+
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(PROJECT)], check=True, capture_output=True, timeout=300)
+    wheel = next(wheels.glob("newsreport-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("coverage", "quotes", "stance", "report", "viz", "config", "common"):
+        assert f"analysis/{package}/__init__.py" in names, package
+    for notebook in NOTEBOOKS:
+        assert f"analysis/notebooks/{notebook.name}" in names
+    assert "analysis/resources/benchmarks.json" in names
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    probe = ("from analysis import pipeline, report; "
+             "assert pipeline.NOTEBOOK_DIR.is_dir(), pipeline.NOTEBOOK_DIR; "
+             "assert str(pipeline.NOTEBOOK_DIR).startswith(%r), pipeline.NOTEBOOK_DIR; "
+             "assert all((pipeline.NOTEBOOK_DIR / nb).is_file() for _, nb in pipeline.STAGES); "
+             "assert report.load_benchmark_floors(), 'no recorded benchmark figures'; "
+             "print(pipeline.example_parameters_yaml()[:40])") % str(target)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "newsreport parameters" in out.stdout
