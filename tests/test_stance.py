@@ -549,3 +549,12 @@ def test_quoted_spans(text, inside, outside):
         assert any(a <= text.index(word) < b for a, b in spans)
     for word in outside:
         assert not any(a <= text.index(word) < b for a, b in spans)
+
+
+def test_portrayal_summary_offsets_index_the_sentence_text():
+    arts, sents = corpus(*PORTRAY)
+    _, res = _portrayal(arts, sents)
+    summary = stance.portrayal_summary(res, sents, sents.iloc[:0].assign(axis=[]))
+    for block in summary["drivers"]:
+        for s in block["sentences"]:
+            assert s["text"][s["start"] - s["sentence_start"]:s["end"] - s["sentence_start"]] == s["mention"]

@@ -239,7 +239,9 @@ def _number(x: Any) -> float | None:
 def portrayal_summary(result: Portrayal, sentences: pd.DataFrame, evidence: pd.DataFrame, *, top: int = 3) -> dict:
     """The ``portrayal`` part of ``stance_summary.json``: the outlet x actor scores and, per outlet
     and actor, the ``top`` narration sentences that move the score most, with the framing cues
-    found in each (offsets into ``clean_text``, for highlighting)."""
+    found in each. ``start``/``end`` (the mention) and the cues' offsets are into ``clean_text``;
+    ``text`` starts at ``sentence_start``, so ``offset - sentence_start`` indexes ``text``.
+    ``shift`` is the score minus the score without that sentence."""
     out: dict[str, Any] = {"available": not result.note, "note": result.note,
                            "method": "target-dependent sentiment toward each mention (analysis.portrayal, "
                                      "trained on NewsMTSC); score = mean P(positive) - P(negative) over the "
@@ -251,6 +253,7 @@ def portrayal_summary(result: Portrayal, sentences: pd.DataFrame, evidence: pd.D
         return out
     rows = result.sentences.set_index(["target", "sent_id"])
     text_of = dict(zip(sentences["sent_id"], sentences["text"]))
+    start_of = dict(zip(sentences["sent_id"], sentences["start"]))
     cues = evidence[evidence["axis"] != "modifier"] if len(evidence) else evidence
     cue_of = {k: g for k, g in cues.groupby(["target", "sent_id"], sort=False)} if len(cues) else {}
     for r in result.outlets.itertuples(index=False):
@@ -264,6 +267,7 @@ def portrayal_summary(result: Portrayal, sentences: pd.DataFrame, evidence: pd.D
             m = rows.loc[(r.target, sid)]
             g = cue_of.get((r.target, sid))
             sents.append(dict(article_id=m["article_id"], sent_id=sid, text=text_of.get(sid, ""),
+                              sentence_start=int(start_of.get(sid, 0)),
                               in_quote=bool(m["in_quote"]), start=int(m["start"]), end=int(m["end"]),
                               mention=m["mention"], polarity=int(m["polarity"]), p_neg=float(m["p_neg"]),
                               p_neu=float(m["p_neu"]), p_pos=float(m["p_pos"]), shift=float(shift),
