@@ -558,3 +558,15 @@ def test_portrayal_summary_offsets_index_the_sentence_text():
     for block in summary["drivers"]:
         for s in block["sentences"]:
             assert s["text"][s["start"] - s["sentence_start"]:s["end"] - s["sentence_start"]] == s["mention"]
+
+
+def test_portrayal_classifies_a_repeated_sentence_once():
+    copy = ["Wire copy of the budget", *PORTRAY[0][1:]]
+    arts, sents = corpus(PORTRAY[0], copy)
+    docs = stance.parse_sentences(sents)
+    targets = stance.find_targets(arts, sents, docs=docs, n_actors=1, proposition="")
+    mentions = stance.portrayal_mentions(arts, sents, targets, docs=docs)
+    calls = []
+    res = stance.score_portrayal(mentions, classify=lambda t, s: calls.append(len(t)) or _stub_classify(t, s))
+    assert len(res.sentences) == len(mentions) and calls == [len(set(zip(mentions["text"], mentions["span_start"])))]
+    assert calls[0] < len(mentions)

@@ -164,7 +164,11 @@ def score_portrayal(mentions: pd.DataFrame, *, classify: Callable[..., Sequence[
         from ..portrayal import classify
     if mentions.empty:
         return _empty("Portrayal: no sentence mentions a main actor.")
-    res = classify(list(mentions["text"]), list(zip(mentions["span_start"].astype(int), mentions["span_end"].astype(int))))
+    # wire copies repeat sentences word for word: classify each distinct (sentence, mention) once
+    keys = list(zip(mentions["text"], mentions["span_start"].astype(int), mentions["span_end"].astype(int)))
+    distinct = sorted(set(keys))
+    found = dict(zip(distinct, classify([k[0] for k in distinct], [(k[1], k[2]) for k in distinct])))
+    res = [found[k] for k in keys]
     probs = np.array([r.probabilities for r in res], dtype=np.float64).reshape(-1, 3)
     table = mentions.assign(polarity=[int(r.polarity) for r in res], p_neg=probs[:, 0].round(6),
                             p_neu=probs[:, 1].round(6), p_pos=probs[:, 2].round(6))
