@@ -2,12 +2,14 @@
 
 ``newsreport run CORPUS [--out reports/NAME] [--params FILE] [--set stage.name=value ...]
 [--format html|pdf|both] [--engine local|dask] [--scheduler ADDRESS] [--force] [--quiet]`` runs the pipeline; ``newsreport params`` prints a
-commented parameter file with every stage's defaults.
+commented parameter file with every stage's defaults; ``newsreport portrayal IN.jsonl [--out OUT.jsonl]``
+classifies how each row's sentence portrays its marked target.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -91,7 +93,61 @@ def build_parser(*, with_parameter_help: bool = False) -> argparse.ArgumentParse
     run.add_argument("--force", action="store_true", help="recompute every stage, ignoring cached outputs")
     run.add_argument("--quiet", action="store_true", help="print only errors")
     sub.add_parser("params", help="print a commented parameter file with every default")
+    por = sub.add_parser(
+        "portrayal", help="classify how each sentence portrays a marked person or organisation",
+        description="Read IN.jsonl rows with sentence, target_from, target_to (character offsets, end-exclusive) "
+                    "and write each row back with polarity (-1/0/1) and probabilities (negative, neutral, "
+                    "positive). Bad rows are reported by line number on stderr and skipped; the exit "
+                    "status is then 1.")
+    por.add_argument("input", metavar="IN.jsonl", help="one JSON object per line")
+    por.add_argument("--out", metavar="OUT.jsonl", help="output file (default: stdout)")
     return parser
+
+
+def _read_portrayal_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Rows of a portrayal input file with their line numbers, and one message per bad line."""
+    from .portrayal import problem_of
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NewsreportError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+    rows, bad = [], []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            bad.append(f"line {number}: not a JSON object ({exc}); skipped")
+            continue
+        if not isinstance(row, dict):
+            bad.append(f"line {number}: not a JSON object ({type(row).__name__}); skipped")
+            continue
+        problem = problem_of(row.get("sentence"), row.get("target_from"), row.get("target_to"))
+        if problem:
+            bad.append(f"line {number}: {problem}; skipped")
+            continue
+        rows.append((number, row))
+    return rows, bad
+
+
+def _portrayal(args: argparse.Namespace) -> int:
+    """``newsreport portrayal``: classify every good row, report every bad one, exit 1 if any was bad."""
+    from .portrayal import classify
+
+    rows, bad = _read_portrayal_rows(Path(args.input))
+    for message in bad:
+        print(f"newsreport portrayal: {message}", file=sys.stderr)
+    results = classify([r["sentence"] for _, r in rows], [(r["target_from"], r["target_to"]) for _, r in rows])
+    lines = [json.dumps({**row, "polarity": res.polarity, "probabilities": list(res.probabilities)},
+                        ensure_ascii=False) + "\n" for (_, row), res in zip(rows, results)]
+    if args.out:
+        Path(args.out).write_text("".join(lines), encoding="utf-8")
+    else:
+        sys.stdout.writelines(lines)
+    print(f"newsreport portrayal: {len(rows)} rows classified, {len(bad)} skipped", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(example_parameters_yaml())
             return 0
+        if args.command == "portrayal":
+            return _portrayal(args)
         from .pipeline import run
 
         corpus = Path(args.corpus)

