@@ -52,6 +52,9 @@ def _parse_value(item: str, raw: str) -> Any:
         raise ParameterError(
             f"--set {item!r}: the value is not valid YAML ({problem}); put text containing quotes, "
             f"colons or # in single quotes, e.g. --set \"stance.actors='Ana Duarte, Bo Li'\"") from None
+    if value is None and raw.strip() not in ("~", "null", "Null", "NULL"):
+        raise ParameterError(f"--set {item!r}: YAML reads the value as nothing (a # starts a comment); "
+                             f"put text in single quotes, e.g. --set \"stance.actors='#1 Party'\"")
     if isinstance(value, str) and _EXPONENT.fullmatch(raw.strip()):
         return float(raw)
     return value
