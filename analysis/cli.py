@@ -93,7 +93,9 @@ def build_parser(*, with_parameter_help: bool = False) -> argparse.ArgumentParse
                      help="where per-article work runs (default: local; dask needs the 'dask' extra)")
     run.add_argument("--scheduler", metavar="ADDRESS",
                      help="Dask scheduler of an existing cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
-    run.add_argument("--force", action="store_true", help="recompute every stage, ignoring cached outputs")
+    run.add_argument("--force", action="store_true",
+                     help="recompute every stage, ignoring cached outputs; also allows --out to name an existing "
+                          "folder that is not a newsreport run folder (its other files are kept)")
     run.add_argument("--quiet", action="store_true", help="print only errors")
     sub.add_parser("params", help="print a commented parameter file with every default")
     por = sub.add_parser(
@@ -178,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsreportError as exc:
         print(f"newsreport: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("newsreport: interrupted; stages that finished are kept in the run folder and reused by "
+              "the next run (an interrupted stage is run again)", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -141,3 +141,27 @@ def test_pipeline_refuses_a_users_folder_and_the_corpus(tmp_path: Path, monkeypa
     assert (mine / "params.yaml").read_text(encoding="utf-8") == "my: settings\n"
     assert not (corpus / "report").exists()
 
+
+
+def test_cli_ctrl_c_prints_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis import cli, pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "run", interrupted)
+    code = cli.main(["run", str(_two_articles(tmp_path)), "--out", str(tmp_path / "run"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 130 and "interrupted" in err and "Traceback" not in err
+
+
+def test_cli_out_pointing_at_a_file_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis import cli
+
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    code = cli.main(["run", str(_two_articles(tmp_path)), "--out", str(target), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "is a file" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "mine"
