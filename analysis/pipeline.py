@@ -291,7 +291,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
         if stage == "clean":
             stage_params["corpus"] = str(corpus)
         key = _sha256_text(previous_key, json.dumps(stage_params, sort_keys=True, default=str),
-                           notebook.read_text(encoding="utf-8"))
+                           notebook.read_text(encoding="utf-8"), _file_digest(stage_params.get("reference_transcript")))
         t0 = time.time()
         if cache.get(stage) == key and output.exists():
             say(f"[{i}/{len(STAGES)}] {stage}: inputs and parameters unchanged, reusing cached outputs")
@@ -321,6 +321,14 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     for name, path in sorted(result.outputs.items()):
         say(f"  {name}: {path}")
     return result
+
+
+def _file_digest(path: object) -> str:
+    """sha256 of a file a stage reads besides the corpus (the quotes' reference transcript), so editing
+    it reruns the stage; empty when there is none."""
+    if not path or not Path(str(path)).is_file():
+        return ""
+    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest()
 
 
 def _save_cache(cache_file: Path, cache: dict[str, str]) -> None:

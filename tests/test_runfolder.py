@@ -165,3 +165,21 @@ def test_cli_out_pointing_at_a_file_is_a_message(tmp_path: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert code == 2 and "is a file" in err and "Traceback" not in err
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_editing_the_reference_transcript_reruns_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import pipeline
+
+    executed: list[str] = []
+    _fake_stages(monkeypatch, executed)
+    corpus, run = _two_articles(tmp_path), tmp_path / "run"
+    transcript = tmp_path / "transcript.txt"
+    transcript.write_text("What was said, first version.", encoding="utf-8")
+    overrides = {"quotes": {"reference_transcript": str(transcript)}}
+    pipeline.run(corpus, run, overrides=overrides, log=None)
+    executed.clear()
+    pipeline.run(corpus, run, overrides=overrides, log=None)
+    assert "quotes" not in executed  # nothing changed: reused
+    transcript.write_text("What was said, corrected.", encoding="utf-8")
+    pipeline.run(corpus, run, overrides=overrides, log=None)
+    assert "quotes" in executed and "coverage" not in executed
