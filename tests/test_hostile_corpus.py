@@ -141,3 +141,25 @@ def test_right_to_left_override_is_removed_from_titles_and_text(tmp_path: Path) 
     articles = _cleaned(root).articles
     for column in ("title", "clean_text"):
         assert not articles[column].str.contains("[\u202a-\u202e\u2066-\u2069]").any(), column
+
+
+def test_quotation_over_paragraphs_without_reopening_marks_stays_one_quote() -> None:
+    from analysis import quotes
+
+    text = ("The mayor, Anna Berg, spoke for ten minutes. “We will build the bridge, and we will build it on "
+            "time. Nobody in this city should doubt that.\n\n"
+            "Councillor Jane Smith said last year that it could not be done. She was wrong, and the engineers "
+            "have proved it.\n\n"
+            "This is the best day for the town in a decade,” Berg said.")
+    found = quotes.run(pd.DataFrame([{"article_id": "a", "outlet": "X", "clean_text": text, "title": ""}])).quotes
+    first = found.sort_values("start").iloc[0]
+    assert first["quote"].endswith("in a decade,”") and first["speaker"] == "Anna Berg"
+    assert "Jane Smith" not in set(found["speaker"])  # her name inside the quotation is not a speaker
+
+
+def test_an_unclosed_quote_before_a_new_quotation_still_ends_at_its_paragraph() -> None:
+    from analysis.quotes import find_quote_marks
+
+    text = "He said “we will see.\n\nThen “a second quotation” came from another man."
+    spans = find_quote_marks(text)
+    assert [(s.start, s.unbalanced) for s in spans] == [(8, True), (28, False)]

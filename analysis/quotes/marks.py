@@ -59,8 +59,9 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
     spans : list of MarkSpan
         Top-level quotes in text order. Single quotes nested in a double quote stay inside it.
         A quote left open at a paragraph end continues when the next paragraph opens with the
-        same kind of mark (the newspaper convention for long quotations); otherwise it ends at
-        the paragraph end with ``unbalanced=True`` (unclosed single marks are dropped, as they
+        same kind of mark (the newspaper convention for long quotations), or when a closing
+        double mark follows within three paragraphs before any new opening one (the same quotation
+        with its reopening marks lost); otherwise it ends at the paragraph end with ``unbalanced=True`` (unclosed single marks are dropped, as they
         are too often apostrophes). Stray closing marks are ignored.
     """
     spans: list[MarkSpan] = []
@@ -73,6 +74,8 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
                 again = _reopening_mark(text, i, level)
                 if again is not None:
                     skip = again  # the reopening mark continues the same quotation
+                elif level == "double" and _closes_later(text, i):
+                    pass  # paragraphs quoted without reopening marks: the quote ends at its closing mark
                 else:
                     end = _trimmed_end(text, open_at, i)
                     if level == "double" and end - open_at > 1:
@@ -118,6 +121,26 @@ def _reopening_mark(text: str, newline: int, level: str) -> int | None:
     if role is not None and role[0] == level and role[1] in ("open", "either"):
         return j
     return None
+
+
+def _closes_later(text: str, newline: int, *, max_paragraphs: int = 3) -> bool:
+    """Whether an open double quote is closed within the next ``max_paragraphs`` paragraphs before any
+    new double quote opens: a quotation run over paragraphs without reopening marks (some sites and
+    copy-pastes drop them), whose later paragraphs are the same speaker's words, not narration."""
+    paragraphs = 0
+    for j in range(newline, len(text)):
+        if text[j] == "\n" and (j + 1 >= len(text) or text[j + 1] != "\n"):
+            paragraphs += 1
+            if paragraphs > max_paragraphs:
+                return False
+            continue
+        if text[j] not in _MARKS:
+            continue
+        role = _mark_role(text, j)
+        if role is None or role[0] != "double":
+            continue
+        return role[1] in ("close", "either")
+    return False
 
 
 def _inner(text: str, span: MarkSpan) -> str:
