@@ -262,7 +262,6 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
         cluster; empty: a local cluster). Sets the parameter in every stage that declares it.
     """
     from . import corpus as corpus_mod
-    from . import report as report_mod
 
     say = log or (lambda _msg: None)
     corpus = Path(corpus).resolve()
@@ -312,15 +311,80 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
             say(f"[{i}/{len(STAGES)}] {stage}: done in {seconds:.1f} s")
             result.stages.append(StageResult(stage, output, seconds, False))
         previous_key = key
-    say("rendering report ...")
     runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
                              + (["report.pdf"] if "pdf" in formats else []))
-    result.outputs = report_mod.render_run(run_dir, formats=formats)
+    result.outputs = render_cached(run_dir, formats, cache, cache_file, previous_key, say)
     write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
     result.outputs["provenance"] = run_dir / "provenance.json"
     for name, path in sorted(result.outputs.items()):
         say(f"  {name}: {path}")
     return result
+
+
+#: cache entries of the rendering step (beside the stages' keys in ``.cache/stages.json``)
+_RENDER_KEY, _PDF_KEY = "render:html", "render:pdf"
+_HTML_OUTPUTS = ("report.html", "report-reviewer.html")
+
+
+def _notebooks_digest(run_dir: Path) -> str:
+    """sha256 over the executed stage notebooks, the renderer's only input besides the code: a
+    stage rerun with ``--force`` writes new notebooks even when its key did not change."""
+    h = hashlib.sha256()
+    for path in sorted((run_dir / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def render_cached(run_dir: Path, formats: tuple[str, ...], cache: dict[str, str], cache_file: Path,
+                  stages_key: str, say: Callable[[str], None]) -> dict[str, Path]:
+    """Render the report as a cached step: skip nbconvert and Chromium when nothing they read changed.
+
+    The HTML key hashes the last stage's key (which chains every stage's inputs, parameters and the
+    package's code, templates included) and the executed notebooks; the PDF key hashes the
+    ``report.html`` it prints. A no-change rerun therefore renders nothing, and the PDF is printed
+    only when asked and only when the reader's page changed (or the PDF is missing).
+    """
+    from . import report as report_mod
+    from .runfolder import remove_if_written
+
+    html_key = _sha256_text(stages_key, _notebooks_digest(run_dir))
+    pdf = run_dir / "report.pdf"
+    outputs = {name: run_dir / name for name in _HTML_OUTPUTS}
+    if cache.get(_RENDER_KEY) == html_key and all(p.is_file() for p in outputs.values()):
+        say("report: stage outputs and templates unchanged, reusing report.html and report-reviewer.html")
+    else:
+        say("rendering report ...")
+        cache.pop(_RENDER_KEY, None)
+        _save_cache(cache_file, cache)
+        # render_run removes a stale report.pdf; keep it aside: if report.html comes out the same
+        # (a stage rerun that changed nothing the reader sees) the PDF still matches it
+        kept = cache_file.parent / "report.pdf.kept"
+        if "pdf" in formats and pdf.is_file():
+            pdf.replace(kept)
+        try:
+            outputs = report_mod.render_run(run_dir, formats=("html",))
+        finally:
+            if kept.is_file():
+                kept.replace(pdf)
+        cache[_RENDER_KEY] = html_key
+        _save_cache(cache_file, cache)
+    if "pdf" not in formats:  # a PDF from an earlier run may not match report.html; a user's own file is kept
+        remove_if_written(run_dir, pdf)
+        cache.pop(_PDF_KEY, None)
+    elif (html := run_dir / "report.html").is_file():
+        pdf_key = hashlib.sha256(html.read_bytes()).hexdigest()
+        if cache.get(_PDF_KEY) == pdf_key and pdf.is_file():
+            say("report.pdf: report.html unchanged, reusing report.pdf")
+        else:
+            say("printing report.pdf ...")
+            cache.pop(_PDF_KEY, None)
+            _save_cache(cache_file, cache)
+            report_mod.print_pdf(html, pdf)
+            cache[_PDF_KEY] = pdf_key
+        outputs["report.pdf"] = pdf
+    _save_cache(cache_file, cache)
+    return outputs
 
 
 def _file_digest(path: object) -> str:

@@ -134,3 +134,59 @@ def test_engine_flags_reach_only_stages_that_declare_them() -> None:
                          for stage, values in params.items() if "engine" in values}
     assert "clean" in overrides and "report" not in overrides
     assert pipeline.engine_overrides(params, None, None) == {}
+
+
+def _fake_run(monkeypatch: pytest.MonkeyPatch, rendered: list[str], printed: list[str]) -> None:
+    """Stages that write a notebook naming their parameters, and a renderer that records its calls."""
+    from analysis import report
+
+    def fake_execute(notebook: Path, output: Path, parameters: dict, stage: str, *, progress: bool = False) -> None:
+        output.write_text(json.dumps({"stage": stage, **{k: str(v) for k, v in parameters.items()}}), encoding="utf-8")
+
+    def fake_render(run_dir: Path, formats: tuple[str, ...] = ("html",)) -> dict[str, Path]:
+        rendered.append(",".join(formats))
+        body = (Path(run_dir) / "notebooks" / "05_report.ipynb").read_text(encoding="utf-8")
+        for name in ("report.html", "report-reviewer.html"):
+            (Path(run_dir) / name).write_text(f"<p>{len(body)}</p>", encoding="utf-8")
+        return {name: Path(run_dir) / name for name in ("report.html", "report-reviewer.html")}
+
+    def fake_print(html: Path, pdf: Path) -> Path:
+        printed.append(html.read_text(encoding="utf-8"))
+        pdf.write_bytes(b"%PDF fake")
+        return pdf
+
+    monkeypatch.setattr(pipeline, "_execute", fake_execute)
+    monkeypatch.setattr(report, "render_run", fake_render)
+    monkeypatch.setattr(report, "print_pdf", fake_print)
+    monkeypatch.setattr(pipeline, "write_provenance", lambda *a, **k: Path(a[0]) / "provenance.json")
+
+
+def test_no_change_rerun_renders_nothing(tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    printed: list[str] = []
+    _fake_run(monkeypatch, rendered, printed)
+    run_dir = tmp_path / "run"
+    pipeline.run(seeds_dir, run_dir, formats=("html", "pdf"), log=None)
+    assert len(rendered) == 1 and len(printed) == 1
+    messages: list[str] = []
+    pipeline.run(seeds_dir, run_dir, formats=("html", "pdf"), log=messages.append)
+    assert len(rendered) == 1 and len(printed) == 1  # neither nbconvert nor Chromium ran
+    assert any("reusing report.html" in m for m in messages) and any("reusing report.pdf" in m for m in messages)
+    # a changed report parameter reruns the report stage and renders again; the page differs, so it is printed
+    pipeline.run(seeds_dir, run_dir, formats=("html", "pdf"), overrides={"report": {"max_table_rows": 1234}},
+                 log=None)
+    assert len(rendered) == 2 and len(printed) == 2
+    assert (run_dir / "report.pdf").is_file()
+
+
+def test_pdf_printed_only_when_asked(tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    printed: list[str] = []
+    _fake_run(monkeypatch, rendered, printed)
+    run_dir = tmp_path / "run"
+    pipeline.run(seeds_dir, run_dir, formats=("html",), log=None)
+    assert printed == [] and not (run_dir / "report.pdf").exists()
+    pipeline.run(seeds_dir, run_dir, formats=("html", "pdf"), log=None)  # the HTML is reused, the PDF printed
+    assert len(rendered) == 1 and len(printed) == 1 and (run_dir / "report.pdf").is_file()
+    pipeline.run(seeds_dir, run_dir, formats=("html",), log=None)  # no longer asked: the run's own PDF goes
+    assert not (run_dir / "report.pdf").exists() and len(printed) == 1
