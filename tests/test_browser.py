@@ -79,6 +79,14 @@ def test_report_renders_offline_without_a_single_request(seed_run: Path, tmp_pat
     assert tree.css("figure.nr-figure img") and tree.css("details.nr-evidence")
 
 
+@pytest.mark.slow
+def test_reviewer_page_renders_offline_without_a_single_request(seed_run: Path, tmp_path: Path) -> None:
+    """Every page the product writes is checked, not only the reader's (issue #16 item 2)."""
+    dom, starts = _chromium((seed_run / "report-reviewer.html").as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == []
+    assert "(reviewer)" in dom and dom.count("jp-CodeCell") >= 5  # the notebooks with their code
+
+
 _PROBE = r"""
 <script>
 window.addEventListener('load', function () {
