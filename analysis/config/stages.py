@@ -71,8 +71,8 @@ class CoverageConfig:
     article_threshold: float = param(0.5, "shingle containment at which two articles are the same wire story",
                                      low=0.0, high=1.0, low_open=True)
     min_words: int = param(4, "claims shorter than this carry no fact and are skipped", low=1)
-    subclauses: bool = param(False, "also use embedded clauses as evidence (needs the parser; topical on the "
-                                    "seeds, so off)")
+    subclauses: bool = param(True, "also use embedded clauses (relative, adverbial) as claims: a sentence can "
+                                   "then carry several facts")
     heatmap_max: int = param(40, "above this many articles the heatmap aggregates by outlet", low=1)
     max_shared_rows: int = param(25, "shared facts drawn in the coverage figure", low=1)
     max_unique_rows: int = param(3, "unique facts drawn per outlet in the coverage figure", low=0)

@@ -3,7 +3,9 @@
 The stage works at two levels. Documents are compared with a score that tracks human judgement
 of news similarity (benchmarked on SemEval-2022 Task 8, see ``benchmarks/bench_coverage.py``).
 Facts are compared claim by claim: every sentence is split into claims (clauses carrying one
-fact), claims that say the same thing in different articles are aligned into *fact units*, and
+fact, and embedded clauses), a logistic regression over cheap pair features decides how likely
+two claims state the same fact (:mod:`~analysis.coverage.pairs`; weights fitted on hand-labelled
+facts), average linkage over that probability groups them into *fact units*, and
 claims that look alike but disagree on a number, a date or a named person are never merged: they
 are reported as conflicts. Near-verbatim shared passages (wire copy) are found with MinHash/LSH
 so that a copied sentence is not counted as independent confirmation.
@@ -29,7 +31,8 @@ facts : DataFrame (one row per evidence claim)
     ``similarity`` (mean cosine to the fact's core claims), ``n_outlets, n_independent`` (outlets
     carrying the fact, and how many of them are independent once wire copy is grouped),
     ``copy_of`` (claim this one copies near-verbatim, else empty), ``fact_text`` (the most
-    central claim), ``method``, ``frame``.
+    central claim), ``method``, ``frame``, ``kind`` (event / statement / background, from cheap
+    wording cues: :mod:`~analysis.coverage.kinds`).
 conflicts : DataFrame (two rows per conflicting claim pair, one per side)
     ``fact_id, article_id, kind, value, text`` plus ``conflict_id, sent_id, claim_id, outlet,
     other_article_id, other_fact_id, other_value, unit, similarity``; ``kind`` is
@@ -48,7 +51,9 @@ Modules
 ``signatures``: the numbers, dates and people a claim asserts; ``frames``: who did what to what;
 ``clauses``: the ``claims`` table; ``vectors``: vectors and nearest neighbours; ``wirecopy``: the
 ``copies`` and ``syndication`` tables; ``similarity``: the ``similarity`` table and heatmap matrix;
-``space``: the claims being aligned, as one object; ``align``: claims into fact units;
+``space``: the claims being aligned, as one object; ``pairs``: the learned same-fact decision for
+a claim pair; ``grouping``: average linkage over it; ``align``: claims into fact units; ``kinds``:
+event, statement or background;
 ``conflicts``: the ``conflicts`` table; ``frame_evidence``: facts stated in passing;
 ``fact_table``: the ``facts`` table; ``tables``: coverage matrix, overlap, unique and missed facts;
 ``stage``: :func:`run`. Figures and the findings sentences are presentation:

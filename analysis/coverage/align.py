@@ -3,8 +3,11 @@
 The steps, in order (each a function below, over one :class:`_Alignment` state):
 
 1. candidate pairs: each claim's nearest neighbours (:func:`~analysis.coverage.vectors.neighbour_pairs`);
-2. core clustering (:func:`_cluster_core`): strongest edges first, two groups merge while their
-   average linkage stays above ``core`` and no member's signature disagrees;
+2. clustering. MiniLM vectors (:func:`_cluster_by_model`): the learned same-fact probability of each
+   candidate pair (:mod:`analysis.coverage.pairs`), then average linkage over it
+   (:mod:`analysis.coverage.grouping`); conflicting groups never merge; steps 3-4 are skipped.
+   TF-IDF vectors (:func:`_cluster_core`): strongest edges first, two groups merge while their
+   average cosine stays above ``core`` and no member's signature disagrees;
 3. attachment (:func:`_attach_evidence`): an outlet not yet in a fact lends its closest
    non-conflicting claim as evidence;
 4. absorption (:func:`_absorb_restatements`, :func:`_drop_evidence_only_facts`): a one-article
@@ -22,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
+from . import grouping, pairs
 from .conflicts import conflicts_table, find_conflicts
 from .fact_table import FactGroup, fact_rows
 from .frame_evidence import attach_by_frames
@@ -48,6 +52,7 @@ class _Alignment:
     facts: dict[int, FactGroup]
     root_of: dict[int, int]
     sig_reps: dict[int, list[int]]
+    acts: list[dict[str, frozenset[str]]] = field(default_factory=list)  # :func:`_named_acts`
     _core_arts: dict[int, set[str]] = field(default_factory=dict)
     _attached_arts: dict[int, set[str]] = field(default_factory=dict)
 
@@ -65,8 +70,8 @@ class _Alignment:
 
 def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
                 copies: pd.DataFrame | None = None, syndicated: pd.DataFrame | None = None,
-                method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None,
+                pair_model: pairs.PairModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group claims that state the same fact; report look-alike claims that disagree.
 
     Parameters
@@ -86,6 +91,9 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
     theme_vectors : dict, optional
         Unit vectors of the claims' frame objects (:class:`~analysis.coverage.frames.Frame`), by
         text; without them objects are compared by shared content words.
+    pair_model : PairModel, optional
+        The same-fact decision for MiniLM vectors (:mod:`analysis.coverage.pairs`); the committed
+        model by default. TF-IDF vectors are clustered by cosine thresholds (``params.core``).
 
     Returns
     -------
@@ -95,13 +103,20 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
     if len(claim_table) == 0:
         return _facts_frame([]), _conflicts_frame([])
     space = ClaimSpace.build(claim_table, vectors)
-    floor = min(params.core, params.attach, params.conflict)
+    use_model = method == "minilm" and space.dense is not None
+    floor = -1.0 if use_model else min(params.core, params.attach, params.conflict)
     cand = neighbour_pairs(vectors, k=params.k_neighbors, min_similarity=floor)
     conflict_pairs = find_conflicts(space, cand, params)
-    al = _cluster_core(space, cand, params)
-    _attach_evidence(al)
-    _absorb_restatements(al)
-    _drop_evidence_only_facts(al)
+    if use_model:
+        # the learned decision already joins restatements and looser matches (attaching them as
+        # well lowered held-out precision on the labelled triplets without adding recall)
+        al = _cluster_by_model(space, claim_table, cand, params, pair_model or pairs.load_model())
+    else:
+        al = _cluster_core(space, cand, params)
+        al.acts = _named_acts(claim_table)
+        _attach_evidence(al)
+        _absorb_restatements(al)
+        _drop_evidence_only_facts(al)
     if "_frames" in claim_table:
         attach_by_frames(al.facts, claim_table["_frames"].tolist(), space.arts, space.mean_sim,
                          theme_vectors=theme_vectors, theme_threshold=params.theme)
@@ -140,6 +155,58 @@ def _cluster_core(space: ClaimSpace, cand: list[Edge], params: AlignParams) -> _
     return _Alignment(space, cand, params, facts, root_of, sig_reps)
 
 
+def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[Edge], params: AlignParams,
+                      model: pairs.PairModel) -> _Alignment:
+    """Average linkage over the learned same-fact probability of candidate pairs
+    (:mod:`analysis.coverage.pairs`, :mod:`analysis.coverage.grouping`); groups whose members
+    disagree on a number, date or person never merge. A group of sub-claims only founds no fact."""
+    cues = pairs.ClaimCues.build(claim_table, space.dense)
+    probs = pairs.score_candidates(cues, cand, model)
+    first: dict[str, int] = {}
+    same_as = [first.setdefault(" ".join(t.lower().split()), k) for k, t in enumerate(cues.texts)]
+
+    acts = _named_acts(claim_table)
+    signs = [pairs.polarity(t) for t in cues.texts]
+
+    def conflict(a: list[int], b: list[int]) -> bool:
+        # a different named actor of the same act, or endorsing vs distancing: different facts
+        if _actors_differ(acts, a, b) or {signs[x] for x in a} | {signs[y] for y in b} >= {1, -1}:
+            return True
+        return any(space.conflict(x, y) for x in space.distinct_signatures(a) for y in space.distinct_signatures(b))
+
+    groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict)
+    facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
+    root_of = {c: g[0] for g in groups for c in g}
+    sig_reps = {g[0]: space.distinct_signatures(g) for g in groups}
+    return _Alignment(space, cand, params, facts, root_of, sig_reps)
+
+
+def _named_acts(claim_table: pd.DataFrame) -> list[dict[str, frozenset[str]]]:
+    """Per claim, the named actors (countries, people) of each kind of act its frames report."""
+    out = []
+    for frames in (claim_table["_frames"] if "_frames" in claim_table else [()] * len(claim_table)):
+        acts: dict[str, set[str]] = {}
+        for fr in frames:
+            if fr.agent.startswith(("place:", "person:")):
+                acts.setdefault(fr.action, set()).add(fr.agent)
+        out.append({k: frozenset(v) for k, v in acts.items()})
+    return out
+
+
+def _actors_differ(acts: list[dict[str, frozenset[str]]], a: list[int], b: list[int]) -> bool:
+    """Whether two groups report one kind of act by different named actors only ("Chile accepted
+    the deal" / "Peru accepted the deal"): a different actor is a different fact."""
+    def union(group: list[int]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for c in group:
+            for act, agents in acts[c].items():
+                out.setdefault(act, set()).update(agents)
+        return out
+
+    ua, ub = union(a), union(b)
+    return any(ua[act].isdisjoint(ub[act]) for act in ua.keys() & ub.keys())
+
+
 def _attach_evidence(al: _Alignment) -> None:
     """An outlet not yet in a fact lends its closest non-conflicting claim as evidence."""
     space, params, arts = al.space, al.params, al.space.arts
@@ -155,6 +222,8 @@ def _attach_evidence(al: _Alignment) -> None:
             if arts[y] in al.core_articles(root):
                 continue
             if any(space.conflict(y, c) for c in al.sig_reps[root]):
+                continue
+            if al.acts and _actors_differ(al.acts, [y], core):
                 continue
             score, best_one = space.to_fact(y, root, core, s)
             # close to the fact as a whole, or a paraphrase of one of its claims; a one-claim fact

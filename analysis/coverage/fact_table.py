@@ -3,7 +3,8 @@
 Facts are numbered by how widely they were carried (most outlets first); each is named by its
 most central core claim; ``n_independent`` counts outlets once wire copy is grouped (two outlets
 whose evidence is a copied sentence, or whose articles are the same wire story, are one source),
-and ``copy_of`` says which claim a copied one copies (the later article, by id, copies the earlier).
+and ``copy_of`` says which claim a copied one copies (the later article, by id, copies the earlier);
+``kind`` is event / statement / background (:mod:`analysis.coverage.kinds`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
+from .kinds import claim_kind, fact_kind
 
 
 @dataclass
@@ -112,10 +114,12 @@ def fact_rows(ct: pd.DataFrame, facts: dict[int, FactGroup],
                          evidence, rep, len(outlet_set), n_ind, copy_of, f))
     prepared.sort(key=lambda t: t[:4])
     rows = []
+    texts = ct["text"].astype(str).tolist()
     for k, (_, _, _, _, evidence, rep, n_out, n_ind, copy_of, f) in enumerate(prepared):
+        kind = fact_kind([claim_kind(texts[c]) for c in f.core])
         for c, role in evidence:
             rows.append(_row(cl, f"f{k + 1:04d}", c, role, f, core_sim, rep=rep, n_out=n_out, n_ind=n_ind,
-                             copy_of=copy_of, method=method))
+                             copy_of=copy_of, method=method) | {"kind": kind})
     rows.sort(key=lambda r: (r["fact_id"], r["article_id"], r["start"], r["role"]))
     return rows
 

@@ -105,7 +105,7 @@ class CoverageResult:
 ARTICLE_COLUMNS = ["article_id", "outlet", "clean_text"]
 SENTENCE_COLUMNS = ["article_id", "sent_id", "start", "end", "text", "section"]
 _FACT_COLS = ["fact_id", "article_id", "sent_id", "text", "outlet", "claim_id", "start", "end", "section",
-              "role", "similarity", "n_outlets", "n_independent", "copy_of", "fact_text", "method", "frame"]
+              "role", "similarity", "n_outlets", "n_independent", "copy_of", "fact_text", "method", "frame", "kind"]
 _CONFLICT_COLS = ["fact_id", "article_id", "kind", "value", "text", "conflict_id", "sent_id", "claim_id",
                   "outlet", "other_article_id", "other_fact_id", "other_value", "unit", "similarity"]
 

@@ -24,7 +24,7 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         core_threshold: float | None = None, attach_threshold: float | None = None,
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
-        min_words: int = 4, subclauses: bool = False, cache: dict | None = None,
+        min_words: int = 4, subclauses: bool = True, cache: dict | None = None,
         cache_dir: str | None = None, engine: Engine | None = None,
         theme_threshold: float | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.

@@ -1,0 +1,92 @@
+"""Claims into facts by average linkage over the pair decision (:mod:`analysis.coverage.pairs`).
+
+Two groups of claims merge while the mean same-fact probability over all their cross pairs
+stays at or above the model's threshold. Pairs that are not candidates (not among each other's
+nearest neighbours) count as probability 0, so a group grows only where most of its members
+vouch for each other: paraphrases and restatements at another level of detail join, while a
+claim that resembles one member of a fact but not the rest stays apart (single linkage would
+chain it in). Claims with the same text (wire copy, a repeated sentence) are one node with a
+weight, so a sentence repeated by hundreds of outlets stays one fact although each copy has only
+``k`` neighbours. Merges whose groups disagree on a number, date or person (``conflict``) are
+refused. The work is a heap over the candidate edges: O(E log E), never all pairs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Callable, Sequence
+
+
+def average_linkage(n: int, probabilities: dict[tuple[int, int], float], threshold: float, *,
+                    same_as: Sequence[int] | None = None,
+                    conflict: Callable[[list[int], list[int]], bool] | None = None) -> list[list[int]]:
+    """Groups of ``0 .. n-1`` by weighted average linkage over the scored pairs.
+
+    Parameters
+    ----------
+    n : int
+        Number of claims.
+    probabilities : dict
+        ``(i, j) -> p`` for candidate pairs; every other pair counts as 0.
+    threshold : float
+        Mean probability two groups need to merge.
+    same_as : sequence of int, optional
+        ``same_as[i]`` is the first claim with claim ``i``'s text; such claims start as one node.
+    conflict : callable, optional
+        ``conflict(members_a, members_b)``: True forbids the merge.
+
+    Returns
+    -------
+    list of list of int
+        The groups, each sorted, in order of their smallest member.
+    """
+    rep = list(same_as) if same_as is not None else list(range(n))
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(rep[i], []).append(i)
+    weight = {r: len(m) for r, m in members.items()}
+    # copies of one text say the same thing: the best scored pair between two nodes stands for
+    # every pair of their copies
+    best: dict[tuple[int, int], float] = {}
+    for (i, j), p in probabilities.items():
+        a, b = sorted((rep[i], rep[j]))
+        if a != b and p > best.get((a, b), -1.0):
+            best[(a, b)] = p
+    adj: dict[int, dict[int, float]] = {r: {} for r in members}
+    heap = []
+    for (a, b), p in sorted(best.items()):
+        adj[a][b] = adj[b][a] = p * weight[a] * weight[b]
+        if p >= threshold:
+            heap.append((-p, a, b))
+    heapq.heapify(heap)
+    refused: set[tuple[int, int]] = set()
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or (a, b) in refused:
+            continue
+        link = adj[a].get(b, 0.0) / (weight[a] * weight[b])
+        if abs(link + neg) > 1e-12:  # stale entry: the groups changed since it was pushed
+            continue
+        if conflict is not None and conflict(members[a], members[b]):
+            refused.add((a, b))
+            continue
+        _merge(a, b, members, weight, adj)
+        for c, total in adj[a].items():
+            lc = total / (weight[a] * weight[c])
+            if lc >= threshold:
+                heapq.heappush(heap, (-lc, min(a, c), max(a, c)))
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def _merge(a: int, b: int, members: dict[int, list[int]], weight: dict[int, int],
+           adj: dict[int, dict[int, float]]) -> None:
+    """Fold node ``b`` into ``a``: members, weight and summed edge probabilities."""
+    members[a].extend(members.pop(b))
+    weight[a] += weight.pop(b)
+    for c, total in adj.pop(b).items():
+        if c == a:
+            continue
+        del adj[c][b]
+        adj[a][c] = adj[a].get(c, 0.0) + total
+        adj[c][a] = adj[a][c]
+    adj[a].pop(b, None)
