@@ -570,3 +570,16 @@ def test_portrayal_classifies_a_repeated_sentence_once():
     res = stance.score_portrayal(mentions, classify=lambda t, s: calls.append(len(t)) or _stub_classify(t, s))
     assert len(res.sentences) == len(mentions) and calls == [len(set(zip(mentions["text"], mentions["span_start"])))]
     assert calls[0] < len(mentions)
+
+
+@pytest.mark.parametrize("score, n, low, high, label", [
+    (-0.3, 10, -0.5, -0.1, "negative"),
+    (-0.3, 10, -0.6, 0.2, "uncertain"),  # beyond the band, but the interval reaches across 0
+    (0.05, 10, -0.2, 0.3, "neutral"),
+    (0.4, 10, float("nan"), float("nan"), "positive"),  # one article, one sentence: no interval
+    (0.9, 2, 0.5, 1.0, "too few"),
+])
+def test_portrayal_label(score, n, low, high, label):
+    from analysis.stance.portrayal import portrayal_label
+
+    assert portrayal_label(score, n, ci_low=low, ci_high=high) == label

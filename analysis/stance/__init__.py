@@ -51,8 +51,8 @@ stance_portrayal_outlets
     ``quote``): ``score`` (mean P(pos) - P(neg), -1…+1), ``ci_low, ci_high`` (95 % percentile
     bootstrap), ``ci_unit`` (``article`` when the outlet has two or more articles and whole
     articles are resampled, else ``sentence``), ``n_sentences, n_articles``, ``label``
-    (negative / neutral / positive beyond ``±portrayal_neutral_band``, ``too few`` below
-    ``portrayal_min_sentences``), ``share_negative, share_positive``, ``drivers`` (``;``-joined
+    (``neutral`` within ``±portrayal_neutral_band``; beyond it ``negative`` / ``positive``, or
+    ``uncertain`` when the interval reaches across 0; ``too few`` below ``portrayal_min_sentences``), ``share_negative, share_positive``, ``drivers`` (``;``-joined
     ``sent_id`` of the three sentences whose removal moves the score most) and ``driver_shifts``
     (score minus score without that sentence).
 

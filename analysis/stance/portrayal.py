@@ -33,7 +33,7 @@ PORTRAYAL_COLUMNS = ["article_id", "outlet", "target", "sent_id", "start", "end"
                      "p_neg", "p_neu", "p_pos", "mention", "how", "section"]
 OUTLET_COLUMNS = ["outlet", "target", "voice", "score", "ci_low", "ci_high", "ci_unit", "n_sentences",
                   "n_articles", "label", "share_negative", "share_positive", "drivers", "driver_shifts"]
-PORTRAYAL_LABELS = ("negative", "neutral", "positive", "too few")
+PORTRAYAL_LABELS = ("negative", "neutral", "positive", "uncertain", "too few")
 # a name beats a title, a title a pronoun, a pronoun the side: the most direct mention is classified
 _HOW_RANK = {"ner": 0, "alias": 0, "title": 1, "pronoun": 2, "side": 3}
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -194,12 +194,19 @@ def _empty(note: str) -> Portrayal:
     return Portrayal(pd.DataFrame(columns=PORTRAYAL_COLUMNS), pd.DataFrame(columns=OUTLET_COLUMNS), note)
 
 
-def portrayal_label(score: float, n_sentences: int, *, neutral_band: float = 0.1, min_sentences: int = 3) -> str:
-    """``negative`` / ``neutral`` / ``positive`` by the score's sign beyond ``neutral_band``; ``too few``
-    below ``min_sentences`` sentences."""
+def portrayal_label(score: float, n_sentences: int, *, ci_low: float = float("nan"), ci_high: float = float("nan"),
+                    neutral_band: float = 0.1, min_sentences: int = 3) -> str:
+    """``positive`` / ``negative`` when the score is beyond ``±neutral_band`` and its interval does not
+    reach across 0, ``uncertain`` when it does, ``neutral`` inside the band; ``too few`` below
+    ``min_sentences`` sentences. A missing interval (one sentence or article) does not block a label."""
     if n_sentences < min_sentences:
         return "too few"
-    return "positive" if score >= neutral_band else "negative" if score <= -neutral_band else "neutral"
+    if abs(score) < neutral_band:
+        return "neutral"
+    crosses = not (np.isnan(ci_low) or np.isnan(ci_high)) and ci_low < 0 < ci_high
+    if crosses:
+        return "uncertain"
+    return "positive" if score > 0 else "negative"
 
 
 def outlet_scores(table: pd.DataFrame, *, neutral_band: float = 0.1, min_sentences: int = 3,
@@ -228,8 +235,9 @@ def outlet_scores(table: pd.DataFrame, *, neutral_band: float = 0.1, min_sentenc
             out.loc[i, ["ci_low", "ci_high"]] = [alt["ci_low"], alt["ci_high"]]
         unit.append("article" if r["n_articles"] >= 2 else "sentence")
     out["ci_unit"] = unit
-    out["label"] = [portrayal_label(s, n, neutral_band=neutral_band, min_sentences=min_sentences)
-                    for s, n in zip(out["score"], out["n_sentences"])]
+    out["label"] = [portrayal_label(float(s), int(n), ci_low=float(lo), ci_high=float(hi), neutral_band=neutral_band,
+                                    min_sentences=min_sentences)
+                    for s, n, lo, hi in zip(out["score"], out["n_sentences"], out["ci_low"], out["ci_high"])]
     out["drivers"] = [";".join(d) for d in out["drivers"]]
     out["driver_shifts"] = [";".join(f"{x:+.4f}" for x in d) for d in out["driver_shifts"]]
     out["n_articles"] = out["n_articles"].astype(int)
