@@ -126,6 +126,35 @@ def score(rows: list[dict], pred: pd.DataFrame, *, threshold: float, direct_only
             "speaker_ref_acc": ref_ok / ref_n if ref_n else 0.0, "speaker_ref_n": ref_n}
 
 
+def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
+    """Utterance clusters against our hand-made labels (``tests/quote_cluster_labels.py``).
+
+    Two sets: every quote the stage extracts from the five seed articles, and a small invented
+    corpus of translated remarks. Pairwise and B-cubed precision / recall / F1 over all quotes
+    (direct, partial, indirect; a quote with no ``cluster_id`` is its own cluster).
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    import quote_cluster_labels as labels
+    from analysis import clean, corpus, nlp
+
+    emb = use_embeddings and nlp.embedder_status().available
+    seeds = clean.clean_corpus(corpus.read_corpus(ROOT / "seeds"), today="2026-01-01").articles
+    figures: dict[str, float] = {}
+    for name, arts, groups in (("seeds", seeds, labels.SEED_GROUPS),
+                               ("invented", labels.invented_articles(), labels.INVENTED_GROUPS)):
+        q = quotes.run(arts, use_embeddings=emb).quotes
+        truth, problems = labels.truth_partition(q, groups)
+        s = labels.cluster_scores(truth, labels.predicted_partition(q))
+        for p in problems:
+            print(f"  clusters  {name}  label problem: {p}")
+        print(f"clusters  {name:8s} n={s['n_quotes']:3d} ({'MiniLM' if emb else 'lexical only'})  "
+              f"pairwise P {s['pair_P']:.3f} R {s['pair_R']:.3f} F1 {s['pair_F1']:.3f}  "
+              f"B-cubed P {s['b3_P']:.3f} R {s['b3_R']:.3f} F1 {s['b3_F1']:.3f}")
+        for key in ("pair_P", "pair_R", "pair_F1", "b3_P", "b3_R", "b3_F1"):
+            figures[f"clusters_{name}_{key}"] = round(s[key], 4)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
@@ -136,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     eval_dir = Path(args.eval_dir)
     datasets = {"ggt": ("ggt_quotes_dev.jsonl", False), "polnear": ("polnear_dev.jsonl", True)}
-    figures: dict[str, float] = {}
+    figures: dict[str, float] = cluster_figures()
     for name, (fname, cognition) in datasets.items():
         path = eval_dir / fname
         if not path.exists():

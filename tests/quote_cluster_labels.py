@@ -1,0 +1,208 @@
+"""Hand-made utterance labels for scoring quote clusters, and a small invented corpus.
+
+Two labelled sets, used by ``tests/test_quote_clusters.py`` and ``benchmarks/bench_quotes.py``:
+
+* ``SEED_GROUPS``: every quote the stage extracts from the five seed articles (``seeds/``), grouped
+  by utterance: which renderings (direct, partial, indirect) are the same remark of the same
+  speaker. A quote is named by ``(article id prefix, distinctive substring)``; quotes named in no
+  group are single remarks. A quote rendering two remarks goes with the first one it renders.
+* ``INVENTED_ARTICLES`` / ``INVENTED_GROUPS``: four short articles written for this test set (in
+  our own words; they are invented test text, not news, and the people in them are fictional),
+  quoting a non-English-speaking prime minister in different translations, trims and reported
+  speech, with two different remarks on the same topic that must stay apart.
+
+Labels are substrings, not quote ids, so that a change in extraction that keeps the quote still
+finds it; :func:`resolve` says which labels no longer match exactly one quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+Label = tuple[str, str]  # (article_id prefix, substring of the quote as printed)
+
+SEED_GROUPS: list[list[Label]] = [
+    # "The idea itself is correct, and we support it" and its summaries
+    [("000", "in itself is correct"), ("001", "The idea itself is correct"), ("002", "The idea itself is correct"),
+     ("004", "The idea itself is the right one"), ("003", "great and correct"), ("003", "Russia supports it in theory"),
+     ("000", "he backs the idea of a 30-day"), ("004", "he agrees in principle"),
+     ("004", "he supported the idea in principle"), ("001", "he supports a U.S.-proposed")],
+    # "But there are issues that we need to discuss ... talk to our American colleagues ... call Trump"
+    [("000", "there were \"questions"), ("000", "\"questions that need to be discussed\""),
+     ("000", "I think we need to discuss this"), ("001", "we need to discuss it with our American"),
+     ("002", "But there are issues that we need"), ("004", "But there are questions that we need"),
+     ("002", "he might call Trump"), ("004", "he expected to talk directly")],
+    # "We agree with the proposals to cease hostilities"
+    [("002", "We agree with the proposals"), ("003", "We agree with the proposal to cease"),
+     ("002", "Russia agrees with US proposals")],
+    # "... long-term peace and eliminate the original causes of this crisis"
+    [("002", "But we proceed from the fact"), ("000", "willingness to back a ceasefire"),
+     ("000", "\"removes the initial reasons for the crisis\""), ("003", "“root causes”"),
+     ("004", "underlying causes of the war")],
+    # Kursk: "will all those who are there leave without a fight? ... release them ... surrender?"
+    [("001", "Will all those who are there"), ("003", "does this mean that everyone"),
+     ("004", "Would it mean that everybody there"), ("000", "allow the surrounded Ukrainians"),
+     ("000", "\"leave without a fight\""), ("004", "Should we release them")],
+    [("000", "encircle Ukraine"), ("000", "\"there will be two ways to leave")],
+    [("003", "he has reservations about"), ("003", "he has “reservations”"), ("003", "“reservations”")],
+    [("004", "military to “free”"), ("004", "“free”")],
+    # Ushakov: "nothing more than a temporary respite for the Ukrainian military"
+    [("003", "nothing more than a temporary respite"), ("004", "nothing more than a temporary respite"),
+     ("003", "doesn’t want a temporary ceasefire"), ("001", "opposes a temporary ceasefire"),
+     ("004", "they feared the American"), ("004", "time to regroup")],
+    [("003", "our goal is a long-term"), ("004", "our goal is a long-term"), ("000", "long-term solution")],
+    [("001", "conveyed Russia’s position"), ("003", "explained Russia’s stance")],
+    # Trump
+    [("001", "“do the right thing.”"), ("004", "Hopefully Russia will do the right thing")],
+    [("001", "“very promising”"), ("004", "“promising … but"), ("004", "put out a very promising")],
+    [("003", "that the ball is now in Russia’s court"), ("003", "in Russian President Vladimir Putin’s court"),
+     ("003", "It’s up to Russia now"), ("004", "ball was in Russia’s court")],
+    [("001", "Thursday’s discussions would reveal"), ("001", "if Russia is serious")],
+    [("002", "he hoped the Kremlin"), ("002", "\"bloodbath\"")],
+    # Russian military: Sudzha retaken
+    [("003", "it had recaptured Sudzha"), ("004", "had retaken the town of Sudzha")],
+    # Zakharova: no foreign troops in Ukraine under any flag
+    [("003", "troops from NATO countries"), ("003", "absolutely unacceptable"), ("003", "“any”")],
+    [("003", "that Russia would respond"), ("003", "“with all available means.”")],
+    [("004", "Kyiv was moving its forces"), ("004", "“more advantageous lines.”")],
+]
+
+# Invented test text (written for this test set; fictional people and a fictional summit).
+INVENTED_ARTICLES: list[tuple[str, str, str]] = [
+    ("inv1", "Harbour Wire", """Italian leader backs water pact but wants talks on funding
+
+ROME (Harbour Wire) - Italian Prime Minister Marco Bellandi said on Tuesday that his government backs the Mediterranean water-sharing pact, but that several questions remain open.
+
+"We support this agreement, and we will sign it," Bellandi told reporters in Rome, speaking in Italian.
+
+"There are still questions that we have to discuss with our partners in Brussels," he added.
+
+Bellandi warned that Italy would withdraw if the promised funds did not arrive. "If the money does not arrive by June, we will leave the pact," he said.
+
+The prime minister also said the southern ports would stay open to rescue ships. "Our ports will remain open for humanitarian vessels," Bellandi said.
+
+European Commissioner Anna Kessler welcomed the statement. "We are ready to listen to Rome," Kessler said."""),
+    ("inv2", "Daily Ledger", """Bellandi: Italy 'supports' water deal, threatens exit over money
+
+Marco Bellandi, the Italian prime minister, said his country "supports this accord and will sign it", according to a translation of his remarks in Rome.
+
+"But there are issues we still need to talk over with our Brussels partners," the Italian leader said.
+
+Bellandi said Italy would pull out of the pact unless the funding arrived by June.
+
+"Nobody in this government is looking for a fight with Brussels," he said.
+
+Kessler, the EU commissioner for the environment, said the Commission was "ready to listen"."""),
+    ("inv3", "Evening Post", """Italy says yes to water pact, with conditions
+
+Italy will sign the Mediterranean water pact, Prime Minister Marco Bellandi said, adding that some points still needed to be negotiated with Brussels.
+
+"We back this agreement and we are going to sign it," Bellandi said through an interpreter.
+
+He said the ports in the south would remain open to humanitarian ships.
+
+"If the money doesn't come by June, we leave," the prime minister said. "No one in my government wants a confrontation with Brussels."
+
+Interior Minister Paolo Gatti said the coast guard would get new boats. "We will buy twelve new patrol boats this year," Gatti said."""),
+    ("inv4", "Coast Courier", """Bellandi threatens to quit water pact
+
+The Italian prime minister, Marco Bellandi, threatened on Tuesday to quit the water pact if Brussels does not pay "by June".
+
+"If the funds are not here by June, we will walk away from the agreement," Bellandi said, according to a translation provided by his office.
+
+Bellandi said Italy supported the accord in principle.
+
+Interior Minister Paolo Gatti said Italy would buy "twelve new patrol boats" this year."""),
+]
+
+INVENTED_GROUPS: list[list[Label]] = [
+    # remark 1: "we support this agreement and will sign it"
+    [("inv1", "backs the Mediterranean water-sharing pact"), ("inv1", "We support this agreement"),
+     ("inv2", "supports this accord and will sign it"), ("inv3", "We back this agreement"),
+     ("inv3", "Italy will sign the Mediterranean"), ("inv4", "supported the accord in principle")],
+    # remark 2 (same speaker, same topic, different remark): "questions to discuss with Brussels"
+    [("inv1", "There are still questions"), ("inv2", "But there are issues we still need"),
+     ("inv3", "some points still needed to be negotiated")],
+    # remark 3: the June condition
+    [("inv1", "would withdraw if the promised funds"), ("inv1", "If the money does not arrive by June"),
+     ("inv2", "would pull out of the pact unless"), ("inv3", "If the money doesn't come by June"),
+     ("inv4", "If the funds are not here by June")],
+    # remark 4: the ports
+    [("inv1", "Our ports will remain open"), ("inv1", "the southern ports would stay open"),
+     ("inv3", "the ports in the south would remain open")],
+    # remark 5: no confrontation with Brussels
+    [("inv2", "Nobody in this government"), ("inv3", "No one in my government")],
+    # Kessler
+    [("inv1", "We are ready to listen to Rome"), ("inv2", "ready to listen")],
+    # Gatti
+    [("inv3", "We will buy twelve new patrol boats"), ("inv3", "coast guard would get new boats"),
+     ("inv4", "twelve new patrol boats")],
+]
+
+
+def invented_articles() -> pd.DataFrame:
+    """The invented corpus as a clean-stage articles table (``article_id, outlet, clean_text``)."""
+    return pd.DataFrame([{"article_id": a, "outlet": o, "clean_text": t} for a, o, t in INVENTED_ARTICLES])
+
+
+def resolve(quotes: pd.DataFrame, groups: Sequence[Sequence[Label]]) -> tuple[dict[str, int], list[str]]:
+    """Map quote_id -> labelled group number; second value lists labels matching not exactly one quote.
+
+    A label matching several quotes of its article takes the shortest (a partial quote inside the
+    reported clause that contains it is named by its own text).
+    """
+    out: dict[str, int] = {}
+    problems: list[str] = []
+    for g, group in enumerate(groups):
+        for prefix, needle in group:
+            hits = quotes[quotes["article_id"].astype(str).str.startswith(prefix)
+                          & quotes["quote"].astype(str).str.contains(needle, regex=False)]
+            if hits.empty:
+                problems.append(f"{prefix}: {needle!r} matches no quote")
+                continue
+            hits = hits.assign(_n=hits["quote"].str.len()).sort_values(["_n", "quote_id"])
+            exact = hits[hits["quote"].str.strip("\"“”‘’ ,.") == needle.strip("\"“”‘’ ,.")]
+            qid = str((exact if len(exact) else hits)["quote_id"].iloc[0])
+            if qid in out and out[qid] != g:
+                problems.append(f"{prefix}: {needle!r} is already in group {out[qid]}")
+            out[qid] = g
+    return out, problems
+
+
+def truth_partition(quotes: pd.DataFrame, groups: Sequence[Sequence[Label]]) -> tuple[list[str], list[str]]:
+    """(quote ids, true utterance label per quote): unlabelled quotes are their own utterance."""
+    labelled, problems = resolve(quotes, groups)
+    ids = [str(q) for q in quotes["quote_id"]]
+    return [f"g{labelled[q]}" if q in labelled else f"single:{q}" for q in ids], problems
+
+
+def predicted_partition(quotes: pd.DataFrame) -> list[str]:
+    """The stage's utterance per quote: its ``cluster_id``, or itself when it has none."""
+    return [str(c) if str(c) else f"single:{q}" for q, c in zip(quotes["quote_id"], quotes["cluster_id"])]
+
+
+def cluster_scores(truth: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    """Pairwise and B-cubed precision / recall / F1 of a predicted partition against the truth.
+
+    Pairwise: over pairs of quotes, a pair is positive when both are in one cluster. B-cubed: per
+    quote, the share of its predicted cluster that is truly its utterance (precision) and the share
+    of its utterance found in its predicted cluster (recall), averaged over quotes.
+    """
+    from collections import Counter
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    both = Counter(zip(truth, pred))
+    t_size, p_size = Counter(truth), Counter(pred)
+    tp = sum(n * (n - 1) / 2 for n in both.values())
+    pred_pairs = sum(n * (n - 1) / 2 for n in p_size.values())
+    true_pairs = sum(n * (n - 1) / 2 for n in t_size.values())
+    pp = tp / pred_pairs if pred_pairs else 1.0
+    pr = tp / true_pairs if true_pairs else 1.0
+    bp = sum(both[(t, p)] / p_size[p] for t, p in zip(truth, pred)) / max(1, len(truth))
+    br = sum(both[(t, p)] / t_size[t] for t, p in zip(truth, pred)) / max(1, len(truth))
+    return {"pair_P": pp, "pair_R": pr, "pair_F1": f1(pp, pr), "b3_P": bp, "b3_R": br, "b3_F1": f1(bp, br),
+            "n_quotes": len(truth), "true_pairs": int(true_pairs), "pred_pairs": int(pred_pairs)}
