@@ -39,6 +39,10 @@ from analysis import coverage, nlp  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _record import record  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "labels"))
+import fact_scoring as fs  # noqa: E402
+import train_fact_pairs as tfp  # noqa: E402
+
 FLOORS = Path(__file__).with_name("floors_coverage.json")
 
 #: Hand-labelled claim pairs from the seed corpus (our dev set for claim alignment): substrings
@@ -90,7 +94,23 @@ def seed_pairs(articles: pd.DataFrame, sentences: pd.DataFrame, method: str, cac
         return int(hits[0])
 
     thr = coverage.FACT_THRESHOLDS[method]["core"]
-    got = [(float(V[find(a)] @ V[find(b)]) >= thr, label) for a, b, label in SEED_PAIRS]
+    if method == "minilm":  # the stage's decision: the learned pair probability at the linkage bar
+        from analysis.coverage import pairs
+
+        model = pairs.load_model()
+        thr = model.threshold
+        cues = pairs.ClaimCues.build(ct, V)
+        best: dict = {}
+        for i, j, s in coverage.neighbour_pairs(V, k=20):
+            for x, y in ((i, j), (j, i)):
+                best[(x, cues.arts[y])] = max(best.get((x, cues.arts[y]), -2.0), s)
+
+        def same(i: int, j: int) -> bool:
+            return float(model.probability(np.array([pairs.pair_features(cues, i, j, best)]))[0]) >= thr
+
+        got = [(same(find(a), find(b)), label) for a, b, label in SEED_PAIRS]
+    else:
+        got = [(float(V[find(a)] @ V[find(b)]) >= thr, label) for a, b, label in SEED_PAIRS]
     tp = sum(p and l for p, l in got)
     fp = sum(p and not l for p, l in got)
     fn = sum(l and not p for p, l in got)
@@ -176,6 +196,111 @@ def synthetic_corpus(path: Path, *, n_original: int = 160, n_copies: int = 40, s
     return pd.DataFrame(art_rows), pd.DataFrame(sent_rows), planted
 
 
+# ---------------------------------------------------------------------------------------------
+# fact units against hand-labelled facts (issue #18): BASIL triplets, the seeds, MRPC
+# ---------------------------------------------------------------------------------------------
+
+def _stage_facts(ev, cache: dict) -> pd.DataFrame:
+    """The stage's facts table on a labelled triplet (the committed pair model)."""
+    return coverage.run(ev.articles, ev.sentences, cache=cache).facts
+
+
+def _facting(facts: pd.DataFrame, cell_of) -> tuple[list, list[str]]:
+    """Facts as evidence sets of labelled cells (``cell_of(row) -> cells``), and each one's kind."""
+    ev: dict[str, set] = {}
+    kind: dict[str, str] = {}
+    for r in facts.itertuples(index=False):
+        ev.setdefault(str(r.fact_id), set()).update(cell_of(r))
+        kind[str(r.fact_id)] = str(r.kind)
+    keys = [k for k in sorted(ev) if ev[k]]
+    return [frozenset(ev[k]) for k in keys], [kind[k] for k in keys]
+
+
+def kind_accuracy(gold: list, gold_kinds: list[str], pred: list, pred_kinds: list[str]) -> tuple[int, int]:
+    """Labelled facts whose best-matching run fact (most shared evidence) has the labelled kind."""
+    hit = total = 0
+    for ev, k in zip(gold, gold_kinds):
+        best = max(range(len(pred)), key=lambda q: (len(ev & pred[q]), -len(pred[q])), default=None)
+        if best is None or not ev & pred[best]:
+            continue
+        total += 1
+        hit += pred_kinds[best] == k
+    return hit, total
+
+
+def _kinds_of(labels: dict) -> list[str]:
+    return [f["kind"] for f in labels["facts"] if any(f["evidence"].values())]
+
+
+def _print_scores(name: str, pooled, per: dict) -> None:
+    print(f"coverage  {name}  pooled: {fs.fmt(pooled)}")
+    for k, s in per.items():
+        print(f"coverage  {name}  event {k}: P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f} "
+              f"cell {s.cell_accuracy:.2f} count error {s.count_error:.2f} ({s.n_pred} facts vs {s.n_gold})")
+
+
+def basil_fact_scores(cache: dict) -> dict[str, float]:
+    """Pairwise P/R/F1, cell accuracy, count error and kind accuracy on the 8 labelled triplets:
+    the committed model (in-sample: it was fitted on these events) and held out by event (the
+    honest figure: weights refitted without the scored event); then labeller a vs c (events 0-2)."""
+    events = tfp.load_events(cache)
+    per, kinds_hit, kinds_total = {}, 0, 0
+    for ev in events:
+        facts = _stage_facts(ev, cache)
+        pred, pred_kinds = _facting(facts, lambda r, ev=ev: ev.sent_map.get(str(r.sent_id), []))
+        per[ev.number] = fs.score(ev.gold, pred, ev.outlets)
+        h, t = kind_accuracy(ev.gold, _kinds_of(fs.load_labels()[(ev.number, tfp.labeller(ev.number))]),
+                             pred, pred_kinds)
+        kinds_hit, kinds_total = kinds_hit + h, kinds_total + t
+    committed = fs.pooled(list(per.values()))
+    _print_scores("BASIL 8 triplets, committed model (in-sample)", committed, per)
+    print(f"coverage  BASIL kinds: {kinds_hit}/{kinds_total} = {kinds_hit / max(1, kinds_total):.3f} of labelled facts "
+          f"matched to a run fact have its kind (event/statement/background; majority class ~0.40)")
+    data = {ev.number: tfp.pair_dataset(ev) for ev in events}
+    threshold = tfp.pairs.load_model().threshold
+    held, held_per = tfp.cross_validate(events, data, thresholds=(threshold,))[threshold]
+    _print_scores(f"BASIL 8 triplets, held out by event (threshold {threshold})", held, dict(enumerate(held_per)))
+    labels = fs.load_labels()
+    agree = {n: fs.score(fs.label_facting(labels[(n, "a")]), fs.label_facting(labels[(n, "c")]),
+                         [r.outlets for r in events if r.number == n][0])
+             for n in range(8) if (n, "c") in labels}
+    if agree:
+        _print_scores("labeller c vs a (human agreement ceiling)", fs.pooled(list(agree.values())), agree)
+    out = {"basil_heldout_f1": held.f1, "basil_heldout_cell_accuracy": held.cell_accuracy,
+           "basil_insample_f1": committed.f1, "basil_insample_cell_accuracy": committed.cell_accuracy,
+           "basil_kind_accuracy": kinds_hit / max(1, kinds_total)}
+    if agree:
+        a = fs.pooled(list(agree.values()))
+        out |= {"human_agreement_f1": a.f1, "human_agreement_cell_accuracy": a.cell_accuracy}
+    return out
+
+
+def seed_fact_scores(articles: pd.DataFrame, sentences: pd.DataFrame, cache: dict) -> dict[str, float]:
+    """The same measures on the five seed articles against ``labels/coverage/seeds_a.json``."""
+    labels = json.loads((fs.LABELS / "seeds_a.json").read_text(encoding="utf-8"))
+    gold = [frozenset((a, s) for a, ids in f["evidence"].items() for s in ids) for f in labels["facts"]]
+    gold = [g for g in gold if g]
+    facts = coverage.run(articles, sentences, cache=cache).facts
+    pred, pred_kinds = _facting(facts, lambda r: [(str(r.article_id), str(r.sent_id))])
+    outlets = sorted(articles["article_id"].astype(str))
+    s = fs.score(gold, pred, outlets)
+    h, t = kind_accuracy(gold, [f["kind"] for f in labels["facts"] if any(f["evidence"].values())], pred, pred_kinds)
+    unique = int((facts.groupby("fact_id")["n_outlets"].first() == 1).sum())
+    print(f"coverage  seeds/ vs seeds_a.json  {fs.fmt(s)}; {unique} unique facts (hand count 12 of ~30); "
+          f"kinds {h}/{t}")
+    return {"seeds_f1": s.f1, "seeds_cell_accuracy": s.cell_accuracy}
+
+
+def mrpc_scores(eval_dir: Path, cache: dict) -> dict[str, float]:
+    """The pair decision against MRPC's human equivalence judgements (10-fold CV)."""
+    X, y = tfp.mrpc_features(eval_dir / "mrpc_dev.jsonl", cache)
+    m = tfp.mrpc_cv(X, y)
+    print(f"coverage  mrpc_dev.jsonl  n={len(y)}  pair features, 10-fold CV: accuracy {m['features_accuracy']:.3f} "
+          f"F1 {m['features_f1']:.3f}; centred cosine alone {m['cosine_accuracy']:.3f} / {m['cosine_f1']:.3f} "
+          f"(anchors: always-1 0.665 / 0.799; MiniLM cosine 0.711 / 0.814; target accuracy 0.80)")
+    return {"mrpc_accuracy": m["features_accuracy"], "mrpc_f1": m["features_f1"]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
@@ -200,7 +325,7 @@ def main() -> int:
     cleaned = clean.clean_corpus(corpus.read_corpus(ROOT / "seeds"))
     for method in methods:
         r = seed_pairs(cleaned.articles, cleaned.sentences, method, cache)
-        print(f"coverage  seed claim pairs (hand-labelled dev set)  {method:6s}  n={r['n']}  at core threshold "
+        print(f"coverage  seed claim pairs (hand-labelled dev set)  {method:6s}  n={r['n']}  at threshold "
               f"{r['threshold']}: P {r['precision']:.2f}  R {r['recall']:.2f}  F1 {r['f1']:.2f}  "
               f"(anchor: precision 1.0, no hard negative merged)")
         figures[f"seed_pairs_{method}_f1"] = round(r["f1"], 3)
@@ -210,6 +335,13 @@ def main() -> int:
         sec = time.perf_counter() - t0
         print(f"coverage  seeds/  {method:6s}  n=5 articles  {len(res.claims)} claims  {res.matrix.shape[0]} facts  "
               f"wall {sec:.1f} s (model already loaded)")
+
+    if "minilm" in methods:
+        bcache = tfp.embed_cache()
+        figures |= basil_fact_scores(bcache)
+        figures |= seed_fact_scores(cleaned.articles, cleaned.sentences, bcache)
+        figures |= mrpc_scores(Path(args.eval_dir), bcache)
+        tfp.save_cache(bcache)
 
     arts, sents, planted = synthetic_corpus(path)
     for method in methods:
