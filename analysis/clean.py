@@ -33,7 +33,7 @@ import ftfy
 import pandas as pd
 
 from .corpus import RawCorpus, RawDocument, Rejection
-from .engine import Engine, map_chunks
+from .annotate import Annotation, Annotator, Mapper, local_map
 from .errors import CleanError
 
 # ---------------------------------------------------------------------------------------------
@@ -510,21 +510,21 @@ def _signatures(texts: list[str], *, num_perm: int = 128) -> list[tuple[frozense
 
 
 def find_duplicates(texts: dict[str, str], *, threshold: float = 0.8, num_perm: int = 128,
-                    order: Iterable[str] | None = None, engine: Engine | None = None
+                    order: Iterable[str] | None = None, mapper: Mapper = local_map
                     ) -> dict[str, tuple[str, float]]:
     """Map each duplicate article id to ``(kept id, Jaccard)``.
 
     Exact copies and near copies (syndicated versions with a changed line or two) share most
     5-word shingles. Candidates come from MinHash LSH, so the work grows with the corpus, not its
     square; every candidate is verified with the exact shingle Jaccard. The first id in ``order``
-    (earliest article) of each group is kept.
+    (earliest article) of each group is kept. ``mapper`` runs the per-article signatures
+    (:meth:`analysis.annotate.Annotator.map`; this process by default).
     """
     from datasketch import MinHash, MinHashLSH
 
     ids = list(order) if order is not None else sorted(texts)
     rank = {aid: i for i, aid in enumerate(ids)}
-    signatures = dict(zip(ids, map_chunks(partial(_signatures, num_perm=num_perm),
-                                          [texts[a] for a in ids], engine=engine)))
+    signatures = dict(zip(ids, mapper(partial(_signatures, num_perm=num_perm), [texts[a] for a in ids])))
     lsh = MinHashLSH(threshold=max(0.5, threshold - 0.1), num_perm=num_perm)
     duplicates: dict[str, tuple[str, float]] = {}
     for aid in ids:
@@ -621,20 +621,25 @@ def _split_articles(records: list[tuple[str, str, list[tuple[int, int]], bool]],
 
 
 def split_sentences(articles: pd.DataFrame, paragraphs: dict[str, list[tuple[int, int]]], *,
-                    engine: Engine | None = None) -> pd.DataFrame:
-    """Sentences of every article with offsets into ``clean_text``, never crossing a paragraph."""
+                    mapper: Mapper = local_map) -> pd.DataFrame:
+    """Sentences of every article with offsets into ``clean_text``, never crossing a paragraph
+    (``mapper`` runs the per-article split: :meth:`analysis.annotate.Annotator.map`)."""
     records = [(row.article_id, row.clean_text, paragraphs[row.article_id], bool(row.has_headline))
                for row in articles.itertuples(index=False)]
-    per_article = map_chunks(_split_articles, records, engine=engine)
+    per_article = mapper(_split_articles, records)
     return pd.DataFrame([row for rows in per_article for row in rows],
                         columns=["article_id", "sent_id", "start", "end", "text", "section", "paragraph"])
 
 
 def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: float = 0.15,
                  max_fragment_words: int = 4, duplicate_threshold: float = 0.8, min_articles: int = 2,
-                 today: str | None = None, engine: Engine | None = None,
+                 today: str | None = None, annotator: Annotation | None = None,
                  show_progress: bool = False) -> CleanedCorpus:
     """Clean every document, drop duplicates, split sentences and build the input ledger.
+
+    Per-article work (cleaning, MinHash signatures, sentence splits) runs through
+    ``annotator.map`` (:class:`analysis.annotate.Annotator`: this process by default, or a Dask
+    cluster); the results are the same either way.
 
     Raises
     ------
@@ -646,7 +651,8 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
     today = today or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     clean_one = partial(_clean_many, min_words=min_words, min_english_share=min_english_share,
                         max_fragment_words=max_fragment_words, today=today)
-    results = map_chunks(clean_one, docs, engine=engine)
+    mapper = (annotator or Annotator()).map
+    results = mapper(clean_one, docs)
     iterator: Iterable[tuple[RawDocument, CleanedDocument]] = zip(docs, results)
     if show_progress:
         from tqdm.auto import tqdm
@@ -670,7 +676,7 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
 
     order = sorted(by_id, key=sort_key)
     bodies = {aid: _body(by_id[aid][1]) for aid in order}
-    duplicates = find_duplicates(bodies, threshold=duplicate_threshold, order=order, engine=engine)
+    duplicates = find_duplicates(bodies, threshold=duplicate_threshold, order=order, mapper=mapper)
     for aid in order:
         doc, result = by_id[aid]
         if aid in duplicates:
@@ -691,7 +697,7 @@ def clean_corpus(corpus: RawCorpus, *, min_words: int = 40, min_english_share: f
                          f"at least {min_articles} are needed to compare coverage.\n{lines or '  (no inputs)'}")
     articles = pd.DataFrame([by_id[a][1].article for a in kept_ids])
     paragraphs = {a: by_id[a][1].paragraphs for a in kept_ids}
-    sentences = split_sentences(articles, paragraphs, engine=engine)
+    sentences = split_sentences(articles, paragraphs, mapper=mapper)
     audit = pd.DataFrame(audit_rows, columns=["article_id", "rule", "removed_text", "reason"])
     return CleanedCorpus(articles, sentences, audit, inputs)
 

@@ -19,6 +19,7 @@ import pytest
 from corpus_factory import write_corpus
 
 from analysis import clean, corpus, coverage, nlp, pipeline, quotes, stance
+from analysis.annotate import Annotator
 from analysis.engine import Engine, chunks, map_chunks
 
 pytest.importorskip("distributed")
@@ -64,7 +65,7 @@ def test_dask_clean_matches_local(seeds_dir: Path, synth_200: pd.DataFrame, dask
                                   n_articles: int) -> None:
     raw = corpus.read_corpus(seeds_dir) if n_articles == 0 else synth_200
     local = clean.clean_corpus(raw, today="2026-01-01")
-    remote = clean.clean_corpus(raw, today="2026-01-01", engine=dask_engine)
+    remote = clean.clean_corpus(raw, today="2026-01-01", annotator=Annotator(dask_engine))
     for name in ("inputs", "articles", "sentences", "audit"):
         pd.testing.assert_frame_equal(getattr(local, name), getattr(remote, name), obj=name)
     if n_articles:
