@@ -62,7 +62,8 @@ SEED_GROUPS: list[list[Label]] = [
     [("001", "Thursday’s discussions would reveal"), ("001", "if Russia is serious")],
     [("002", "he hoped the Kremlin"), ("002", "\"bloodbath\"")],
     # Russian military: Sudzha retaken
-    [("003", "it had recaptured Sudzha"), ("004", "had retaken the town of Sudzha")],
+    [("003", "it had recaptured Sudzha"), ("004", "had retaken the town of Sudzha"),
+     ("001", "Russia has recaptured Sudzha")],
     # Zakharova: no foreign troops in Ukraine under any flag
     [("003", "troops from NATO countries"), ("003", "absolutely unacceptable"), ("003", "“any”")],
     [("003", "that Russia would respond"), ("003", "“with all available means.”")],
@@ -121,7 +122,8 @@ INVENTED_GROUPS: list[list[Label]] = [
     # remark 1: "we support this agreement and will sign it"
     [("inv1", "backs the Mediterranean water-sharing pact"), ("inv1", "We support this agreement"),
      ("inv2", "supports this accord and will sign it"), ("inv3", "We back this agreement"),
-     ("inv3", "Italy will sign the Mediterranean"), ("inv4", "supported the accord in principle")],
+     ("inv3", "Italy will sign the Mediterranean"), ("inv4", "supported the accord in principle"),
+     ("inv2", "according to a translation of his"), ("inv2", "Marco Bellandi, the Italian prime minister, said")],
     # remark 2 (same speaker, same topic, different remark): "questions to discuss with Brussels"
     [("inv1", "There are still questions"), ("inv2", "But there are issues we still need"),
      ("inv3", "some points still needed to be negotiated")],
@@ -135,10 +137,10 @@ INVENTED_GROUPS: list[list[Label]] = [
     # remark 5: no confrontation with Brussels
     [("inv2", "Nobody in this government"), ("inv3", "No one in my government")],
     # Kessler
-    [("inv1", "We are ready to listen to Rome"), ("inv2", "ready to listen")],
+    [("inv1", "We are ready to listen to Rome"), ("inv2", "ready to listen"), ("inv2", "the Commission was")],
     # Gatti
     [("inv3", "We will buy twelve new patrol boats"), ("inv3", "coast guard would get new boats"),
-     ("inv4", "twelve new patrol boats")],
+     ("inv4", "twelve new patrol boats"), ("inv4", "Italy would buy")],
 ]
 
 

@@ -34,3 +34,71 @@ def test_every_label_names_exactly_one_extracted_quote(which: str, seed_articles
     q = quotes.extract_corpus(arts)
     _, problems = labels.resolve(q, groups)
     assert problems == []
+
+
+def test_windows_cut_a_rendering_into_clauses_and_sentences() -> None:
+    ws = quotes.meaning.windows_of("“What will we do with this area – if we stop for 30 days, does this mean that "
+                                   "everyone who is there [in Kursk] will leave without a fight? Should we release them?”")
+    assert "does this mean that everyone who is there [in Kursk] will leave without a fight" in ws  # a clause
+    assert "Should we release them" in ws
+    assert quotes.meaning.windows_of("that he backs the plan")[0] == "he backs the plan"  # reported opening dropped
+
+
+def test_a_fragment_inside_a_reported_clause_joins_it() -> None:
+    arts = pd.DataFrame([{"article_id": "a", "outlet": "A",
+                          "clean_text": 'Ana Ruiz said the city would "never give up" on the harbour plan.'}])
+    q = quotes.cluster_variants(quotes.extract_corpus(arts))
+    assert len(q) == 2 and q["cluster_id"].nunique() == 1 and q["cluster_id"].iloc[0] != ""
+    assert "contained" in set(q["cluster_method"])
+
+
+needs_embeddings = pytest.mark.skipif(not nlp.embedder_status().available, reason="embeddings extra not installed")
+
+
+@pytest.fixture(scope="module")
+def seed_clusters(seed_articles) -> pd.DataFrame:
+    return quotes.run(seed_articles, use_embeddings=True).quotes
+
+
+def _cluster_of(q: pd.DataFrame, needle: str) -> str:
+    hits = q[q["quote"].str.contains(needle, regex=False)]
+    assert len(hits) >= 1, needle
+    return str(hits.sort_values("n_words")["cluster_id"].iloc[0])
+
+
+@needs_embeddings
+@pytest.mark.parametrize("needles", [
+    ["Will all those who are there come out", "does this mean that everyone who is there"],
+    pytest.param(["does this mean that everyone who is there", "Would it mean that everybody there"],
+                 marks=pytest.mark.xfail(strict=True, reason="best-window cosine 0.74, below the 0.76 threshold; "
+                                         "a lower threshold chains different remarks on the seeds")),
+    ["I think we need to discuss this with our American partners", "we need to discuss it with our American colleagues"],
+    ["in itself is correct", "The idea itself is correct, and we support it", "The idea itself is the right one"],
+])
+def test_seed_renderings_of_one_remark_share_a_cluster(seed_clusters, needles: list[str]) -> None:
+    ids = {_cluster_of(seed_clusters, n) for n in needles}
+    assert len(ids) == 1 and "" not in ids
+
+
+@needs_embeddings
+def test_seed_two_remarks_on_one_topic_stay_apart(seed_clusters) -> None:
+    assert _cluster_of(seed_clusters, "The idea itself is correct, and we support it") != \
+        _cluster_of(seed_clusters, "But there are issues that we need to discuss")
+
+
+@needs_embeddings
+def test_invented_translations_cluster_and_different_remarks_stay_apart() -> None:
+    q = quotes.run(labels.invented_articles(), use_embeddings=True).quotes
+    assert _cluster_of(q, "We support this agreement") == _cluster_of(q, "We back this agreement")
+    assert _cluster_of(q, "If the money does not arrive") == _cluster_of(q, "If the funds are not here by June")
+    assert _cluster_of(q, "We support this agreement") != _cluster_of(q, "There are still questions")
+    assert _cluster_of(q, "We support this agreement") != _cluster_of(q, "If the money does not arrive")
+
+
+@needs_embeddings
+@pytest.mark.parametrize("which, floor", [("seeds", 0.85), ("invented", 0.85)])
+def test_cluster_precision_on_labelled_sets(which: str, floor: float, seed_articles, seed_clusters) -> None:
+    q, groups = ((seed_clusters, labels.SEED_GROUPS) if which == "seeds"
+                 else (quotes.run(labels.invented_articles(), use_embeddings=True).quotes, labels.INVENTED_GROUPS))
+    truth, _ = labels.truth_partition(q, groups)
+    assert labels.cluster_scores(truth, labels.predicted_partition(q))["pair_P"] >= floor

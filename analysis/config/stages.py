@@ -144,8 +144,9 @@ class QuotesConfig:
     include_cognition: bool = param(False, "also count \"X believes/hopes that ...\" as reported speech")
     use_embeddings: bool = param(True, "link translation variants by sentence meaning (MiniLM) when the extra "
                                        "is installed")
-    semantic_threshold: float = param(0.8, "embedding cosine at which two sentences are the same utterance in "
-                                           "other words", low=0.0, high=1.0, low_open=True)
+    semantic_threshold: float = param(0.76, "embedding cosine of the best-matching clauses or sentences at which "
+                                            "two renderings are the same utterance in other words",
+                                      low=0.0, high=1.0, low_open=True)
     cluster_threshold: float = param(0.75, "word-alignment similarity at which two renderings are the same utterance",
                                      low=0.0, high=1.0, low_open=True)
     reworded_floor: float = param(0.6, "fidelity below which a quoted rendering counts as paraphrase-in-quotes",
@@ -166,6 +167,14 @@ class ReportConfig:
     max_evidence: int = param(8, "quotations shown per evidence block; the rest stay in the run folder", low=1)
     max_matrix_facts: int = param(60, "facts drawn in the coverage grid figure, most widely carried first", low=1)
     stance_targets: int = param(3, "targets given their own stance table and figure, most covered first", low=1)
+    overview_max_outlets: int = param(12, "outlets given their own row in 'Outlets at a glance'; the rest are "
+                                          "pooled into one row", low=2)
+    side_by_side_max_articles: int = param(25, "articles offered in the side-by-side picker (every pair's "
+                                               "alignment is embedded in the page); above it, those carrying "
+                                               "most facts", low=2)
+    pdf_evidence: str = param("top", "evidence in report.pdf: top (the first blocks of each section opened, long "
+                                     "tables left out), full (every block opened, every table), none (findings, "
+                                     "tables and figures only)", choices=("top", "full", "none"))
 
 
 #: stage name -> its parameters, in pipeline order

@@ -10,7 +10,8 @@ into ``clean_text``. One module per step:
   naming their speaker (:func:`extract_quotes`).
 - :mod:`~analysis.quotes.speakers` resolves pronouns and titles to names and merges name forms
   across the corpus (:func:`canonical_speakers`, :func:`same_person`).
-- :mod:`~analysis.quotes.clusters` groups renderings of one utterance (:func:`cluster_variants`).
+- :mod:`~analysis.quotes.clusters` groups renderings of one utterance (:func:`cluster_variants`);
+  :mod:`~analysis.quotes.meaning` links renderings that say the same in other words (best windows).
 - :mod:`~analysis.quotes.fidelity` aligns renderings with the reference and names the mutation
   (:func:`score_fidelity`; the diff as data: :func:`word_edits`).
 - :mod:`~analysis.quotes.stage` builds the tables and chains the steps (:func:`run`).
@@ -48,7 +49,7 @@ Notebook 04 writes them as ``data/quotes.csv`` (without ``outlet``, joined from 
 
 from __future__ import annotations
 
-from . import attribution, clusters, fidelity, lexicon, marks, model, parse, speakers, stage
+from . import attribution, clusters, fidelity, lexicon, marks, meaning, model, parse, speakers, stage
 from .attribution import extract_quotes
 from .clusters import cluster_variants, quote_similarity
 from .fidelity import (MUTATION_HELP, align_to_best_segment, align_words, diff_text, find_in_transcript,
@@ -67,5 +68,5 @@ __all__ = [
     "parse_article", "quote_similarity", "run", "same_person", "score_fidelity", "speech_verbs", "voices_table",
     "word_edits",
     # submodules
-    "attribution", "clusters", "fidelity", "lexicon", "marks", "model", "parse", "speakers", "stage",
+    "attribution", "clusters", "fidelity", "lexicon", "marks", "meaning", "model", "parse", "speakers", "stage",
 ]

@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from .lexicon import SENTENCE_END, norm_words, stop_words, strip_marks
+from .lexicon import norm_words, stop_words
 from .model import ClusterThresholds
 from .speakers import same_person
 
@@ -76,7 +76,7 @@ def _candidate_pairs(words: list[list[str]], *, max_df: int, min_shared: int) ->
 
 def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = ClusterThresholds(), *,
                      embed: Embedder | None = None) -> pd.DataFrame:
-    """Give each direct or partial quote a ``cluster_id``; renderings of one utterance share it.
+    """Give each quote a ``cluster_id``; renderings of one utterance share it.
 
     Parameters
     ----------
@@ -87,32 +87,36 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
         inverted-index settings); see :class:`~analysis.quotes.ClusterThresholds`.
     embed : callable, optional
         Texts -> unit-normalised sentence vectors (:func:`analysis.nlp.embed`, bound to its cache
-        and engine by the caller). When given, translation variants are linked too ("We support
-        the idea of ending this conflict by peaceful means" / "... to stop this conflict in a
-        peaceful way, that's something we support"): sentences of two renderings by the same
-        named speaker in different articles, paired through the same word index, whose cosine
-        reaches ``thresholds.semantic_threshold``. None: lexical clustering only.
+        and engine by the caller). When given, renderings that say the same in other words
+        (another translation, a trimmed fragment, reported speech) are linked too, through
+        :func:`analysis.quotes.meaning.meaning_links`: best-matching windows (clauses, sentences)
+        at or above ``thresholds.semantic_threshold`` (``semantic_reported_threshold`` when both
+        are reported speech, whose summaries resemble each other), for the same speaker or when
+        one side is unknown. None: word alignment only.
 
     Returns
     -------
     quotes : DataFrame
-        A copy with ``cluster_id`` set for clustered kinds (singletons get their own id) and
-        ``cluster_method``: ``lexical`` (joined by word alignment), ``semantic`` (joined only by
-        meaning: a translation variant) or ``single``.
+        A copy with ``cluster_id`` (every quote of ``min_words`` words or more, and every quote
+        inside another; a quote alone gets its own id) and ``cluster_method``: ``lexical``
+        (joined by word alignment), ``semantic`` (joined only by meaning), ``contained`` (a
+        fragment inside a reported clause, joined to it) or ``single``.
     """
     df = quotes.copy()
     df["cluster_id"] = ""
     df["cluster_method"] = ""
-    eligible = df.index[(df["kind"].isin(["direct", "partial"])) & (df["n_words"] >= thresholds.min_words)].tolist()
+    contained = df["contained_in"].astype(str).ne("") if "contained_in" in df else df["kind"].eq("__")
+    eligible = df.index[(df["n_words"] >= thresholds.min_words) | contained].tolist()
     if not eligible:
         return df
     found = _renderings(df, eligible)
     groups = UnionFind(len(eligible))
     lexical = _link_lexical(found, thresholds, groups)
+    inside = _link_contained(df, found, groups)
     semantic: set[int] = set()
     if embed is not None:
         semantic = _link_semantic(found, thresholds, groups, embed)
-    _assign_cluster_ids(df, found, groups, lexical, semantic)
+    _assign_cluster_ids(df, found, groups, lexical, semantic, inside)
     return df
 
 
@@ -125,6 +129,7 @@ class _Renderings(NamedTuple):
     persons: list[bool]  # is the speaker a person (not an organisation or a description)?
     articles: list[str]
     words: list[list[str]]
+    reported: list[bool]  # indirect speech (no quotation marks of its own)
 
 
 def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
@@ -134,13 +139,14 @@ def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
         speakers=[str(df.at[i, "speaker"]) for i in eligible],
         persons=[str(df.at[i, "speaker_type"]) == "person" if "speaker_type" in df else True for i in eligible],
         articles=[str(df.at[i, "article_id"]) for i in eligible],
-        words=[norm_words(t) for t in texts])
+        words=[norm_words(t) for t in texts],
+        reported=[str(df.at[i, "kind"]) == "indirect" for i in eligible])
 
 
 def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds) -> float | None:
     """The similarity renderings ``x`` and ``y`` must reach to be one utterance; None: never compared."""
-    if found.articles[x] == found.articles[y]:
-        return None  # variants are renderings by different articles; one article's quotes are distinct
+    if found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y]):
+        return None  # one article's quotations are distinct remarks (its reported speech may announce one)
     shorter = min(len(found.words[x]), len(found.words[y]))
     known = bool(found.speakers[x]) and bool(found.speakers[y])
     if not same_person(found.speakers[x], found.speakers[y], a_is_person=found.persons[x],
@@ -164,20 +170,45 @@ def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: UnionFind) -
     return linked
 
 
+def _link_contained(df: pd.DataFrame, found: _Renderings, groups: UnionFind) -> set[int]:
+    """Join each quoted fragment to the reported clause it sits in; returns the fragments joined."""
+    if "contained_in" not in df:
+        return set()
+    pos = {str(df.at[i, "quote_id"]): k for k, i in enumerate(found.index)}
+    linked: set[int] = set()
+    for k, i in enumerate(found.index):
+        outer = pos.get(str(df.at[i, "contained_in"]))
+        if outer is not None and outer != k:
+            groups.union_min(k, outer)
+            linked.add(k)
+    return linked
+
+
 def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: UnionFind,
                    embed: Embedder) -> set[int]:
-    """Join renderings in different groups that share a sentence meaning the same; returns them."""
+    """Join renderings that say the same thing in other words (best windows); returns them."""
+    from .meaning import meaning_links
+
+    word_pairs = _candidate_pairs(found.words, max_df=t.max_df, min_shared=1)
     linked: set[int] = set()
-    for x, y in _semantic_pairs(found.texts, found.speakers, found.articles, max_df=t.max_df,
-                                threshold=t.semantic_threshold, embed=embed):
-        if not groups.connected(x, y):
-            linked.update((x, y))
-            groups.union_min(x, y)
+    for (x, y), cos in meaning_links(found.texts, word_pairs, embed=embed, k=t.neighbours).items():
+        needed = t.semantic_reported_threshold if found.reported[x] and found.reported[y] else t.semantic_threshold
+        if cos < needed or groups.connected(x, y):
+            continue
+        if found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y]):
+            continue
+        if not (found.speakers[x] or found.speakers[y]):
+            continue  # meaning alone never joins two renderings with no speaker
+        if not same_person(found.speakers[x], found.speakers[y], a_is_person=found.persons[x],
+                           b_is_person=found.persons[y]):
+            continue
+        linked.update((x, y))
+        groups.union_min(x, y)
     return linked
 
 
 def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: UnionFind, lexical: set[int],
-                        semantic: set[int]) -> None:
+                        semantic: set[int], inside: set[int]) -> None:
     """Write ``cluster_id`` (a hash of the group's smallest quote_id: stable under reordering) and
     ``cluster_method`` into ``df`` in place."""
     for ks in groups.groups().values():
@@ -186,39 +217,4 @@ def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: UnionFind,
         for k in ks:
             df.at[found.index[k], "cluster_id"] = cid
             df.at[found.index[k], "cluster_method"] = ("lexical" if k in lexical else "semantic" if k in semantic
-                                                       else "single")
-
-
-def _semantic_pairs(texts: list[str], speakers: list[str], arts: list[str], *, max_df: int, threshold: float,
-                    embed: Embedder) -> list[tuple[int, int]]:
-    """Quote pairs with a sentence each that means the same (cosine of ``embed``'s unit vectors),
-    same named speaker."""
-    units: list[tuple[int, str]] = []
-    for k, text in enumerate(texts):
-        if not speakers[k]:
-            continue  # meaning alone never joins an unattributed fragment
-        sents = [t for t in SENTENCE_END.split(strip_marks(text)) if t.strip()]
-        # single sentences and adjacent pairs: outlets split one spoken sentence differently
-        for n in (1, 2):
-            for i in range(len(sents) - n + 1):
-                unit = " ".join(sents[i:i + n])
-                if len(norm_words(unit)) >= 4 and (n == 1 or len(sents) > 1):
-                    units.append((k, unit))
-    if len(units) < 2:
-        return []
-    cands = []
-    for a, b in sorted(_candidate_pairs([norm_words(u[1]) for u in units], max_df=max_df, min_shared=2)):
-        x, y = units[a][0], units[b][0]
-        if x != y and arts[x] != arts[y] and same_person(speakers[x], speakers[y]):
-            cands.append((a, b))
-    if not cands:
-        return []
-    needed = sorted({i for pair in cands for i in pair})
-    vectors = embed([units[i][1] for i in needed])
-    row = {i: r for r, i in enumerate(needed)}
-    out = set()
-    for a, b in cands:
-        if float(vectors[row[a]] @ vectors[row[b]]) >= threshold:
-            x, y = units[a][0], units[b][0]
-            out.add((min(x, y), max(x, y)))
-    return sorted(out)
+                                                       else "contained" if k in inside else "single")

@@ -119,8 +119,14 @@ class ClusterThresholds:
     max_df, min_shared : int, default=50, 2
         Inverted-index settings: words in more than ``max_df`` quotes are ignored, and a pair
         needs ``min_shared`` rare words in common to be compared.
-    semantic_threshold : float, default=0.8
-        MiniLM cosine at which two sentences are the same utterance in different words.
+    semantic_threshold : float, default=0.76
+        MiniLM cosine of the best-matching windows (clauses, sentences) at which two renderings
+        are the same utterance in different words.
+    semantic_reported_threshold : float, default=0.86
+        The same when both renderings are reported speech: summaries of one event resemble each
+        other more than quotations do.
+    neighbours : int, default=8
+        Nearest windows in embedding space taken as candidate pairs (besides the word index).
     """
 
     threshold: float = 0.75
@@ -130,7 +136,9 @@ class ClusterThresholds:
     min_misattribution_words: int = 8
     max_df: int = 50
     min_shared: int = 2
-    semantic_threshold: float = 0.8
+    semantic_threshold: float = 0.76
+    semantic_reported_threshold: float = 0.86
+    neighbours: int = 8
 
 
 class QuotesResult(NamedTuple):
