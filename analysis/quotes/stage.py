@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from ..engine import Engine
+from ..annotate import Annotation, Annotator
 from ..errors import QuotesError
 from .attribution import extract_quotes
 from .clusters import cluster_variants
@@ -22,7 +22,7 @@ from .speakers import canonical_speakers
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
-                   cache_dir: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+                   parse: Callable[[Sequence[str]], list[Any]] | None = None) -> pd.DataFrame:
     """Quotes of every article as one table, speakers merged across the corpus.
 
     Parameters
@@ -31,10 +31,9 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         Needs ``article_id`` and ``clean_text``; ``outlet`` is copied when present.
     include_cognition : bool, default=False
         See :func:`~analysis.quotes.extract_quotes`.
-    cache_dir : str, optional
-        Folder of the on-disk parse cache; ``None`` parses everything afresh.
-    engine : Engine, optional
-        Where uncached paragraphs are parsed (:mod:`analysis.engine`); this process by default.
+    parse : callable, optional
+        Article texts -> one spaCy Doc per text (:meth:`analysis.annotate.Annotator.parse_articles`,
+        which reads and fills the run folder's parse cache); by default parsed here afresh with ``nlp``.
 
     Returns
     -------
@@ -48,13 +47,13 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         raise QuotesError(f"articles table lacks {missing}; run the clean stage (01_clean) first")
     from ..nlp import load_spacy, parse_articles
 
-    if nlp is None:
-        nlp = load_spacy(parser=True, ner=True)
+    if parse is None:
+        parse = partial(parse_articles, nlp=nlp if nlp is not None else load_spacy(parser=True, ner=True))
     arts = articles.sort_values("article_id")
     texts = [str(t) if isinstance(t, str) else "" for t in arts["clean_text"]]
     outlets = dict(zip(arts["article_id"].astype(str), arts["outlet"].astype(str))) if "outlet" in arts else {}
     rows: list[dict[str, Any]] = []
-    parsed = parse_articles(texts, nlp=nlp, cache_dir=cache_dir, engine=engine)
+    parsed = parse(texts)
     for aid, text, doc in zip(arts["article_id"].astype(str), texts, parsed):
         found = extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
         rows.extend(_quote_rows(aid, outlets.get(aid, ""), found))
@@ -133,8 +132,7 @@ def voices_table(quotes: pd.DataFrame) -> pd.DataFrame:
 
 def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, include_cognition: bool = False,
         thresholds: ClusterThresholds = ClusterThresholds(), use_embeddings: bool = False,
-        reworded_floor: float = 0.6, nlp: Any = None, cache_dir: str | None = None,
-        engine: Engine | None = None) -> QuotesResult:
+        reworded_floor: float = 0.6, nlp: Any = None, annotator: Annotation | None = None) -> QuotesResult:
     """Run the whole stage: extract, cluster, score. Returns (quotes, clusters, voices).
 
     Parameters
@@ -152,23 +150,23 @@ def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, incl
         otherwise clustering is lexical only (see ``cluster_method``).
     reworded_floor : float, default=0.6
         See :func:`~analysis.quotes.score_fidelity`.
-    cache_dir, engine
-        Parse cache folder and where parses and embeddings run (:mod:`analysis.engine`; this
-        process by default).
+    annotator : Annotation, optional
+        Where article parses and sentence vectors come from (:class:`analysis.annotate.Annotator`:
+        its parse cache and engine); this process without caches by default. Vectors are made
+        afresh (``cached=False``), so clusters do not depend on what other stages embedded.
 
     Returns
     -------
     result : QuotesResult
         The ``quotes`` table sorted by article and offset, ``clusters`` and ``voices``.
     """
-    quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition, cache_dir=cache_dir,
-                            engine=engine)
+    quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition,
+                            parse=annotator.parse_articles if annotator is not None else None)
     embed = None
     if use_embeddings:
-        from ..nlp import embed as nlp_embed, embedder_status
-
-        if embedder_status(use_embeddings=True).available:
-            embed = partial(nlp_embed, cache=None, engine=engine)
+        annotator = annotator if annotator is not None else Annotator()
+        if annotator.embedder_status(use_embeddings=True).available:
+            embed = partial(annotator.embed, cached=False)
     quotes = cluster_variants(quotes, thresholds, embed=embed)
     quotes = score_fidelity(quotes, reference_transcript=reference_transcript, reworded_floor=reworded_floor)
     quotes = quotes.sort_values(["article_id", "start", "quote_id"]).reset_index(drop=True)
