@@ -1,7 +1,8 @@
 """Stance stage inputs: table checks, sentence order and the one place sentences get parsed.
 
-:func:`parse_sentences` is the only function of the stage that takes an ``engine``; everything
-downstream works on the parsed docs it (or :func:`analysis.nlp.sentence_docs`) returns.
+:func:`parse_sentences` is the only function of the stage that parses; everything downstream works on
+the parsed docs it returns, or the ones the notebook passes in (cut from the run folder's cached article
+parses by :meth:`analysis.annotate.Annotator.sentence_docs`, on the run's engine).
 """
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..engine import Engine
 from ..errors import StanceError
 
 
-def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int = 64,
-                    engine: Engine | None = None) -> dict[str, Any]:
+def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int = 64) -> dict[str, Any]:
     """Parse every sentence once (tagger, parser, NER) so targets and evidence share the work.
 
     Returns a dict ``sent_id -> spaCy Doc`` of the sentence text; token ``idx`` plus the row's
-    ``start`` gives the offset into ``clean_text``. Parsed by :func:`analysis.nlp.parse_cached`,
-    here or on the workers of a Dask ``engine`` (same parses either way). The stage notebook
-    cuts sentence docs from the cached article parses instead (:func:`analysis.nlp.sentence_docs`).
+    ``start`` gives the offset into ``clean_text``. Parsed here, without a cache: the fallback when
+    no docs are given. The stage notebook cuts sentence docs from the cached article parses
+    instead (:meth:`analysis.annotate.Annotator.sentence_docs`).
     """
     if nlp is None:
         from ..nlp import load_spacy
@@ -30,7 +29,7 @@ def parse_sentences(sentences: pd.DataFrame, *, nlp: Any = None, batch_size: int
     from ..nlp import parse_cached
 
     texts = list(sentences["text"].astype(str))
-    return dict(zip(sentences["sent_id"], parse_cached(texts, nlp=nlp, batch_size=batch_size, engine=engine)))
+    return dict(zip(sentences["sent_id"], parse_cached(texts, nlp=nlp, batch_size=batch_size)))
 
 
 def check_inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> None:
