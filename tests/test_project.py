@@ -76,14 +76,19 @@ def test_notebooks_define_no_functions(path: Path) -> None:
             assert not re.search(r"^\s*(def|class) ", cell.source, re.M), f"{path.name}: move logic into analysis/"
 
 
+#: entries of world reference lists that happen to match a seed word: one seat of government among
+#: the 48 of 27 countries in the cited list (see the file's header), not chosen for the seed story
+WORLD_DATA = {("seats_of_government.tsv", "Kremlin\tRU\tWM")}
+
+
 def test_code_knows_nothing_about_the_seed_story() -> None:
     seed_words = re.compile(r"putin|ukrain|kremlin|zelensk|ushakov|ceasefire|kursk|\bAAP\b|thenational|whdh|sofx",
                             re.IGNORECASE)
     offenders = []
     for path in sorted((PROJECT / "analysis").rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".txt", ".csv", ".json", ".j2", ".md", ".yaml"):
+        if path.is_file() and path.suffix in (".py", ".txt", ".csv", ".tsv", ".json", ".j2", ".md", ".yaml"):
             for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if seed_words.search(line):
+                if seed_words.search(line) and (path.name, line) not in WORLD_DATA:
                     offenders.append(f"{path.relative_to(PROJECT)}:{i}: {line.strip()[:80]}")
     assert offenders == []
 
