@@ -237,7 +237,8 @@ def test_coverage_uses_the_thresholds_it_is_given() -> None:
     sents = pd.DataFrame([{"article_id": k, "sent_id": f"{k}:s{i}", "start": t.index(line),
                            "end": t.index(line) + len(line), "text": line, "section": "headline" if i == 0 else "body"}
                           for k, t in texts.items() for i, line in enumerate(t.split("\n"))])
-    given = {"core_threshold": 0.0, "attach_threshold": 0.3, "conflict_threshold": 0.9, "theme_threshold": 0.25}
+    given = {"core_threshold": 0.0, "attach_threshold": 0.3, "conflict_threshold": 0.9, "theme_threshold": 0.25,
+             "recheck_threshold": 0.15}
     result = coverage.run(arts, sents, use_embeddings=False, **given)
     assert result.thresholds == {k.removesuffix("_threshold"): v for k, v in given.items()}
 

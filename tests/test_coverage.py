@@ -306,10 +306,10 @@ def test_run_refuses_single_article():
         coverage.run(arts, sents, use_embeddings=False)
 
 
-def test_similarity_uses_neighbours_not_all_pairs():
+def test_similarity_uses_neighbours_above_all_pairs_max():
     texts = {f"d{i:02d}": f"Story {i}\nThe council voted on budget item {i} about roads and schools." for i in range(12)}
     arts, sents = _corpus(texts)
-    sim = coverage.document_similarity(arts, sents, method="tfidf", k_neighbors=3)
+    sim = coverage.document_similarity(arts, sents, method="tfidf", k_neighbors=3, all_pairs_max=11)
     assert len(sim) < 12 * 11 / 2
     assert sim.groupby("article_a").size().max() <= 12
     assert (sim["article_a"] < sim["article_b"]).all()

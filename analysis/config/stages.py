@@ -65,7 +65,16 @@ class CoverageConfig:
     theme_threshold_tfidf: float = param(0.34, "content-word overlap at which two reported acts have the same object "
                                                "(TF-IDF method)", low=0.0, high=1.0, low_open=True)
     k_neighbors: int = param(20, "candidate neighbours per claim (nearest-neighbour search, not all pairs)", low=1)
-    doc_k_neighbors: int = param(15, "candidate neighbours per article for document similarity", low=1)
+    doc_k_neighbors: int = param(15, "candidate neighbours per article for document similarity, above all_pairs_max "
+                                     "articles", low=1)
+    all_pairs_max: int = param(2000, "up to this many articles every article pair is scored in similarity.csv "
+                                     "(n(n-1)/2 rows); above it only each article's doc_k_neighbors nearest, and "
+                                     "outlet_similarity.csv gives every pair of outlets its mean", low=2)
+    recheck_threshold_minilm: float = param(0.45, "a fact that looks unique or left out is searched for in every other "
+                                                  "article; a claim this close (centred MiniLM cosine to the fact) "
+                                                  "makes it 'possibly carried' instead", low=0.0, high=1.0, low_open=True)
+    recheck_threshold_tfidf: float = param(0.2, "the same looser search bar for the TF-IDF method", low=0.0, high=1.0,
+                                           low_open=True)
     copy_threshold: float = param(0.5, "narration 5-shingle Jaccard at which a sentence copies another (wire copy)",
                                   low=0.0, high=1.0, low_open=True)
     article_threshold: float = param(0.5, "shingle containment at which two articles are the same wire story",

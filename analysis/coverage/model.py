@@ -8,7 +8,7 @@ and the column lists of the ``facts`` and ``conflicts`` tables (described in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import pandas as pd
@@ -96,6 +96,10 @@ class CoverageResult:
     matrix: pd.DataFrame
     overlap: pd.DataFrame
     thresholds: dict[str, float]
+    #: mean similarity of every pair of outlets (:func:`~analysis.coverage.similarity.outlet_similarity`)
+    outlet_similarity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: unique and left-out facts searched for again at a looser setting (:mod:`~analysis.coverage.recheck`)
+    unique_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---------------------------------------------------------------------------------------------

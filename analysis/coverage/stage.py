@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import nlp
-from ..engine import Engine
+from ..annotate import Annotation, Annotator
 from ..errors import CoverageError
 from .align import align_facts
 from .clauses import claims
 from .model import ARTICLE_COLUMNS, FACT_THRESHOLDS, SENTENCE_COLUMNS, AlignParams, CoverageResult, _check_columns
-from .similarity import document_similarity
+from .recheck import RECHECK_THRESHOLDS, recheck
+from .similarity import ALL_PAIRS_MAX, document_similarity, outlet_similarity
 from .tables import coverage_matrix, outlet_overlap
 from .vectors import _vectors, center
 from .wirecopy import syndication
@@ -24,15 +24,19 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         core_threshold: float | None = None, attach_threshold: float | None = None,
         conflict_threshold: float | None = None, k_neighbors: int = 20, doc_k_neighbors: int = 15,
         shingle_words: int = 5, copy_threshold: float = 0.5, article_threshold: float = 0.5,
-        min_words: int = 4, subclauses: bool = True, cache: dict | None = None,
-        cache_dir: str | None = None, engine: Engine | None = None,
-        theme_threshold: float | None = None) -> CoverageResult:
+        min_words: int = 4, subclauses: bool = True, annotator: Annotation | None = None,
+        theme_threshold: float | None = None, all_pairs_max: int = ALL_PAIRS_MAX,
+        recheck_threshold: float | None = None) -> CoverageResult:
     """Run the whole coverage stage on the clean stage's tables.
 
     Thresholds left as ``None`` take the method's defaults from :data:`FACT_THRESHOLDS`
-    (MiniLM and TF-IDF cosines live on different scales). ``cache`` holds embeddings by text key
-    (see :func:`analysis.nlp.embed`); ``cache_dir`` is the on-disk spaCy parse cache; ``engine``
-    says where parses and embeddings run (:mod:`analysis.engine`; this process by default).
+    (MiniLM and TF-IDF cosines live on different scales). ``annotator`` gives the article parses,
+    the MiniLM vectors (both from the run folder's caches, on the run's engine) and runs per-item
+    work (:class:`analysis.annotate.Annotator`; this process without caches by default).
+    ``all_pairs_max``: up to this many articles every article pair gets a similarity score, above
+    it only neighbours (and every pair of outlets its mean). ``recheck_threshold``: the looser bar
+    at which a unique or left-out fact is found again elsewhere (:mod:`analysis.coverage.recheck`;
+    ``None`` takes :data:`~analysis.coverage.recheck.RECHECK_THRESHOLDS` of the method).
 
     Raises
     ------
@@ -40,7 +44,8 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
         When there are fewer than two articles to compare or a table lacks its columns.
     """
     arts, sents = _inputs(articles, sentences)
-    status = nlp.embedder_status(use_embeddings=use_embeddings)
+    annotator = annotator if annotator is not None else Annotator()  # one per run: vectors reused within it
+    status = annotator.embedder_status(use_embeddings=use_embeddings)
     method = status.method
     notes = [status.note]
     thr = dict(FACT_THRESHOLDS[method])
@@ -48,28 +53,31 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
                      ("theme", theme_threshold)):
         if val is not None:  # an explicit value is used as given (0 included): no sentinel
             thr[key] = float(val)
-    cache = {} if cache is None else cache
     copies, synd = syndication(arts, sents, shingle_words=shingle_words, copy_threshold=copy_threshold,
-                               article_threshold=article_threshold, engine=engine)
-    sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, cache=cache,
-                              syndicated=synd, engine=engine)
-    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, cache_dir=cache_dir, engine=engine)
+                               article_threshold=article_threshold, mapper=annotator.map)
+    sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, embed=annotator.embed,
+                              syndicated=synd, all_pairs_max=all_pairs_max)
+    outlet_sim = outlet_similarity(arts, sents, method=method, embed=annotator.embed)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, parse=annotator.parse_articles)
     texts = ct["text"].tolist()
-    V = _vectors(texts, method, cache, engine=engine) if texts else np.zeros((0, 1))
+    V = _vectors(texts, method, annotator.embed) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
         V = center(V)
     params = AlignParams(thr["core"], thr["attach"], thr["conflict"], thr["theme"], k_neighbors)
     themes = _comparable_themes(ct)
-    theme_vectors = (dict(zip(themes, _vectors(themes, method, cache, engine=engine)))
+    theme_vectors = (dict(zip(themes, _vectors(themes, method, annotator.embed)))
                      if method == "minilm" and themes else None)
     facts, conflicts = align_facts(ct, V, params, copies=copies, syndicated=synd, method=method,
                                    theme_vectors=theme_vectors)
+    thr["recheck"] = RECHECK_THRESHOLDS[method] if recheck_threshold is None else float(recheck_threshold)
+    checks = recheck(facts, ct, V, dict(zip(sents["sent_id"].astype(str), sents["text"].astype(str))),
+                     method=method, threshold=thr["recheck"])
     matrix = coverage_matrix(facts, sorted(arts["outlet"].unique()))
     overlap = outlet_overlap(matrix)
     if method == "tfidf":
         notes.append(_TFIDF_NOTE)
     return CoverageResult(method, tuple(notes), sim, ct.drop(columns=["_sig", "_frames"]), facts, conflicts, copies,
-                          synd, matrix, overlap, thr)
+                          synd, matrix, overlap, thr, outlet_sim, checks)
 
 
 def _inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

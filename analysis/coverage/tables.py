@@ -57,18 +57,34 @@ def outlet_overlap(matrix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["outlet_a", "outlet_b", "facts_a", "shared", "jaccard", "coverage_a_in_b"])
 
 
-def unique_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts only one outlet carried: ``outlet, fact_id, text, sent_id`` (first evidence claim)."""
-    one = facts[facts["n_outlets"] == 1]
+def _found_again(checks: pd.DataFrame | None, check: str) -> set:
+    """Facts (``unique``) or ``(outlet, fact)`` pairs (``missed``) the looser search found elsewhere."""
+    if checks is None or checks.empty or "verdict" not in checks:
+        return set()
+    hit = checks[(checks["check"] == check) & (checks["verdict"] == "possibly_carried")]
+    if check == "unique":
+        return set(hit["fact_id"])
+    return set(zip(hit["outlet"], hit["fact_id"]))
+
+
+def unique_facts(facts: pd.DataFrame, checks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Facts only one outlet carried: ``outlet, fact_id, text, sent_id`` (first evidence claim).
+
+    With ``checks`` (the ``unique_checks`` table, :mod:`~analysis.coverage.recheck`), facts another
+    outlet possibly carried (its closest sentence passed the looser search) are left out.
+    """
+    one = facts[(facts["n_outlets"] == 1) & ~facts["fact_id"].isin(_found_again(checks, "unique"))]
     one = one.sort_values(["outlet", "fact_id", "start"]).groupby("fact_id", as_index=False).first()
     return one[["outlet", "fact_id", "article_id", "sent_id", "text"]].sort_values(
         ["outlet", "fact_id"]).reset_index(drop=True)
 
 
-def missed_facts(facts: pd.DataFrame, matrix: pd.DataFrame, *, min_share: float = 0.6) -> pd.DataFrame:
+def missed_facts(facts: pd.DataFrame, matrix: pd.DataFrame, *, min_share: float = 0.6,
+                 checks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Widely shared facts each outlet left out: carried by at least ``min_share`` of the outlets.
 
-    Returns ``outlet, fact_id, n_outlets, fact_text``.
+    Returns ``outlet, fact_id, n_outlets, fact_text``. With ``checks`` (the ``unique_checks``
+    table), a fact the looser search found in the outlet's own articles is not listed as left out.
     """
     if matrix.empty:
         return pd.DataFrame(columns=["outlet", "fact_id", "n_outlets", "fact_text"])
@@ -76,7 +92,10 @@ def missed_facts(facts: pd.DataFrame, matrix: pd.DataFrame, *, min_share: float 
     wide = matrix[matrix.sum(axis=1) >= max(2, int(np.ceil(min_share * n_out)))]
     text = facts.groupby("fact_id")["fact_text"].first()
     rows = []
+    found = _found_again(checks, "missed")
     for o in matrix.columns:
         for fid in wide.index[wide[o] == 0]:
+            if (o, fid) in found:
+                continue
             rows.append({"outlet": o, "fact_id": fid, "n_outlets": int(wide.loc[fid].sum()), "fact_text": text[fid]})
     return pd.DataFrame(rows, columns=["outlet", "fact_id", "n_outlets", "fact_text"])

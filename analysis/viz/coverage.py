@@ -26,10 +26,11 @@ def findings(result: CoverageResult, *, max_examples: int = 2) -> list[str]:
         return ["No facts could be aligned."]
     facts = result.facts
     text = facts.groupby("fact_id")["fact_text"].first()
-    all_ = m.index[m.sum(axis=1) == n_out]
+    all_ = list(m.index[m.sum(axis=1) == n_out])
     out.append(f"{len(m)} fact units were found across {n_out} outlets; {len(all_)} were carried by every outlet"
-               + (": " + "; ".join(f"“{text[f]}”" for f in all_[:max_examples]) + "." if len(all_) else "."))
-    uniq = unique_facts(facts)
+               + _listing([text[f] for f in all_], max_examples) + ".")
+    checks = result.unique_checks
+    uniq = unique_facts(facts, checks)
     if len(uniq):
         counts = uniq.groupby("outlet").size().sort_values(ascending=False, kind="stable")
         top = counts.index[0]
@@ -37,7 +38,14 @@ def findings(result: CoverageResult, *, max_examples: int = 2) -> list[str]:
         # a full sentence reads better as an example than a clause starting "but ..."
         full = own[own.str.match(r"^[\"“‘']?[A-Z]")]
         example = (full if len(full) else own).iloc[0]
-        out.append(f"{top} carried the most facts no other outlet had ({int(counts.iloc[0])}), e.g. “{example}”.")
+        out.append(f"{top} carried the most facts no other outlet had ({int(counts.iloc[0])}), e.g. {_quoted(example)}.")
+    found = int(checks[(checks["check"] == "unique") & (checks["verdict"] == "possibly_carried")]["fact_id"].nunique()
+                ) if len(checks) else 0
+    if found:
+        out.append(f"{found} more fact{'s' if found != 1 else ''} first looked unique, but another outlet has a close "
+                   "sentence (found by a looser search of every article), so "
+                   f"{'they are' if found != 1 else 'it is'} not counted as unique; data/unique_checks.csv shows the "
+                   "sentence and its score.")
     framed = facts[facts["role"] == "frame"] if "role" in facts else facts.iloc[0:0]
     if len(framed):
         first = framed.sort_values(["fact_id", "outlet"]).iloc[0]
@@ -60,10 +68,27 @@ def findings(result: CoverageResult, *, max_examples: int = 2) -> list[str]:
                    "near-verbatim copies outside quotation marks.")
     n_conf = result.conflicts["conflict_id"].nunique() if len(result.conflicts) else 0
     if n_conf:
-        kinds = result.conflicts.drop_duplicates(["conflict_id", "kind"])["kind"].value_counts().to_dict()
+        # each pair counted once, by everything it disagrees on ("number and date"), so the parts add up
+        kinds = result.conflicts.groupby("conflict_id")["kind"].agg(lambda k: " and ".join(sorted(set(map(str, k)))))
         out.append(f"{n_conf} pairs of look-alike claims disagree ("
-                   + ", ".join(f"{v} on {k}" for k, v in sorted(kinds.items())) + ") and were kept apart.")
+                   + ", ".join(f"{v} on {k}" for k, v in sorted(kinds.value_counts().items())) + ") and were kept apart.")
     return out
+
+
+def _quoted(text: str) -> str:
+    """``text`` in curly quotes, its own quotation marks turned into single ones (‘…’), so every
+    item of a list opens with exactly one “ and a reader (or a test) can count the items."""
+    inner = str(text).strip().strip("“”\"").replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+def _listing(texts: list[str], max_examples: int) -> str:
+    """": “a”; “b”" when all fit, ", including “a”; “b”" when only ``max_examples`` of more are
+    shown, "" when there is nothing: the count before it then always matches what follows."""
+    if not texts:
+        return ""
+    shown = "; ".join(_quoted(t) for t in texts[:max_examples])
+    return (": " if len(texts) <= max_examples else ", including ") + shown
 
 
 def _short(text: str, n: int) -> str:
