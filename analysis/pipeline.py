@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import yaml
 
-from . import __version__, artifacts, config, runfolder
+from . import __version__, artifacts, config, kernel, runfolder
 from .config import ParameterError, render
 from .config.files import read_parameter_file
 from .errors import PipelineError
@@ -48,6 +48,8 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("quotes", "04_quotes.ipynb"),
     ("report", "05_report.ipynb"),
 )
+#: the kernel shared by the stages of the run in progress (see analysis.kernel), under "kernel"
+_SESSION: dict[str, kernel.KernelSession] = {}
 #: the largest reference transcript read (the quotes stage reads it whole)
 _MAX_TRANSCRIPT_BYTES = 20_000_000
 
@@ -201,12 +203,11 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from jupyter_client.manager import AsyncKernelManager
-
-    # our own kernel manager on IPC: no unencrypted-TCP warning and no shutdown stall (TOOLCHAIN.md);
-    # nbclient leaves a kernel it did not start running, so it is shut down here
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                            connection_file=str(output.parent / f".kernel-{output.stem}.json"))
+    # our own kernel manager on IPC (no unencrypted-TCP warning, no shutdown stall: TOOLCHAIN.md);
+    # nbclient leaves running a kernel whose manager it did not make: within a run the stages share
+    # one kernel (analysis.kernel), otherwise the stage's own kernel is shut down here
+    shared = _SESSION.get("kernel")
+    km = shared.manager() if shared is not None else kernel.KernelSession(output.parent.parent).manager()
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                             # the run folder is the working folder: nothing depends on the source tree
@@ -219,8 +220,12 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], stage: st
             f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
             f"The partly executed notebook is kept at {failed}; open it to see the failing cell."
         ) from None
+    except BaseException:
+        if shared is not None:  # a kernel that failed a stage is not handed to the next one
+            shared.close()
+        raise
     finally:
-        if km.has_kernel:
+        if shared is None and km.has_kernel:
             import asyncio
 
             asyncio.run(km.shutdown_kernel(now=True))
@@ -283,6 +288,29 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     previous_key = _sha256_text(json.dumps(hashes, sort_keys=True), code)
     result = RunResult(run_dir)
     started = time.time()
+    if not kernel.fresh_kernels():
+        _SESSION["kernel"] = kernel.KernelSession(run_dir)
+    try:
+        previous_key = _run_stages(run_dir, corpus, params, cache, cache_file, previous_key, result, say,
+                                   progress=log is not None)
+    finally:
+        session = _SESSION.pop("kernel", None)
+        if session is not None:
+            session.close()
+    runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
+                             + (["report.pdf"] if "pdf" in formats else []))
+    result.outputs = render_cached(run_dir, formats, cache, cache_file, previous_key, say)
+    write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
+    result.outputs["provenance"] = run_dir / "provenance.json"
+    for name, path in sorted(result.outputs.items()):
+        say(f"  {name}: {path}")
+    return result
+
+
+def _run_stages(run_dir: Path, corpus: Path, params: dict[str, dict[str, Any]], cache: dict[str, str],
+                cache_file: Path, previous_key: str, result: RunResult, say: Callable[[str], None], *,
+                progress: bool) -> str:
+    """Run (or reuse) every stage in order; return the last stage's cache key."""
     for i, (stage, notebook_name) in enumerate(STAGES, start=1):
         notebook = NOTEBOOK_DIR / notebook_name
         output = run_dir / "notebooks" / notebook_name
@@ -302,7 +330,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
             _save_cache(cache_file, cache)
             runfolder.record_written(run_dir, [output])
             try:
-                _execute(notebook, output, stage_params, stage, progress=log is not None)
+                _execute(notebook, output, stage_params, stage, progress=progress)
             finally:
                 runfolder.record_written(run_dir, _written_since(run_dir, t0))
             cache[stage] = key
@@ -311,14 +339,7 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
             say(f"[{i}/{len(STAGES)}] {stage}: done in {seconds:.1f} s")
             result.stages.append(StageResult(stage, output, seconds, False))
         previous_key = key
-    runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
-                             + (["report.pdf"] if "pdf" in formats else []))
-    result.outputs = render_cached(run_dir, formats, cache, cache_file, previous_key, say)
-    write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
-    result.outputs["provenance"] = run_dir / "provenance.json"
-    for name, path in sorted(result.outputs.items()):
-        say(f"  {name}: {path}")
-    return result
+    return previous_key
 
 
 #: cache entries of the rendering step (beside the stages' keys in ``.cache/stages.json``)

@@ -190,3 +190,47 @@ def test_pdf_printed_only_when_asked(tmp_path: Path, seeds_dir: Path, monkeypatc
     assert len(rendered) == 1 and len(printed) == 1 and (run_dir / "report.pdf").is_file()
     pipeline.run(seeds_dir, run_dir, formats=("html",), log=None)  # no longer asked: the run's own PDF goes
     assert not (run_dir / "report.pdf").exists() and len(printed) == 1
+
+
+def _probe_notebooks(tmp_path: Path) -> Path:
+    """Five tiny stage notebooks that record their kernel's process id and what they can see."""
+    from nbformat import v4, write
+
+    nb_dir = tmp_path / "probe_notebooks"
+    nb_dir.mkdir()
+    for i, (stage, name) in enumerate(pipeline.STAGES):
+        nb = v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        params = v4.new_code_cell('run_dir: str = "reports/seeds"')
+        params.metadata["tags"] = ["parameters"]
+        probe = v4.new_code_cell(
+            "import json, os\n"
+            f"seen = sorted(k for k in ('left_by_earlier_stage',) if k in globals())\n"
+            f"with open(os.path.join(run_dir, 'probe_{i}.json'), 'w') as f:\n"
+            "    json.dump({'pid': os.getpid(), 'seen': seen, 'cwd': os.getcwd()}, f)\n"
+            "left_by_earlier_stage = 1")
+        nb.cells = [params, probe]
+        write(nb, nb_dir / name)
+    return nb_dir
+
+
+def test_stages_share_one_kernel_with_a_clean_namespace(tmp_path: Path, seeds_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import report
+
+    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", _probe_notebooks(tmp_path))
+    monkeypatch.setattr(report, "render_run", lambda run_dir, formats=("html",): {})
+    monkeypatch.setattr(pipeline, "write_provenance", lambda *a, **k: Path(a[0]) / "provenance.json")
+    monkeypatch.delenv("NEWSREPORT_FRESH_KERNELS", raising=False)
+    run_dir = tmp_path / "run"
+    pipeline.run(seeds_dir, run_dir, log=None)
+    probes = [json.loads((run_dir / f"probe_{i}.json").read_text()) for i in range(len(pipeline.STAGES))]
+    assert len({p["pid"] for p in probes}) == 1  # start-up paid once
+    assert all(p["seen"] == [] for p in probes)  # no stage sees another's variables
+    assert {p["cwd"] for p in probes} == {str(run_dir.resolve())}
+    executed = json.loads((run_dir / "notebooks" / "04_quotes.ipynb").read_text())
+    assert [c["execution_count"] for c in executed["cells"]] == [1, 2, 3]  # numbered as in a fresh kernel
+    monkeypatch.setenv("NEWSREPORT_FRESH_KERNELS", "1")
+    pipeline.run(seeds_dir, run_dir, force=True, log=None)
+    pids = {json.loads((run_dir / f"probe_{i}.json").read_text())["pid"] for i in range(len(pipeline.STAGES))}
+    assert len(pids) == len(pipeline.STAGES)

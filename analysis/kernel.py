@@ -1,0 +1,99 @@
+"""One notebook kernel kept alive across a run's stages, so start-up is paid once.
+
+Each stage notebook still runs through papermill and is written executed, as before; what changes
+is that the five notebooks share one IPython kernel. Importing pandas, spaCy, torch and
+sentence-transformers and loading the models (``analysis.nlp`` keeps them in ``lru_cache``) took
+most of a small run's time when every stage started a fresh kernel (see ``benchmarks/README.md``).
+
+Stages stay independent: before every stage but the first, the kernel's user namespace is cleared
+(``InteractiveShell.reset``, which also restarts the execution counter at 1, so executed notebooks
+number their cells as a fresh kernel would), open figures are closed and pandas display options
+are put back to their defaults. What survives is imported modules and the models cached in them,
+which are read-only for the stages.
+
+``NEWSREPORT_FRESH_KERNELS=1`` restores one kernel per stage (for comparison and as a way out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import PipelineError
+
+#: run in the kernel before a stage other than the first: what a fresh kernel would not have is cleared
+RESET_CODE = """\
+def _newsreport_reset():
+    import sys, warnings
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
+    get_ipython().reset(new_session=True)
+    import gc
+    gc.collect()
+_newsreport_reset()
+"""
+
+
+def fresh_kernels() -> bool:
+    """True when the environment asks for one kernel per stage (``NEWSREPORT_FRESH_KERNELS=1``)."""
+    return os.environ.get("NEWSREPORT_FRESH_KERNELS", "") not in ("", "0")
+
+
+class KernelSession:
+    """A kernel manager handed to papermill for every stage of one run.
+
+    nbclient starts the kernel on the first stage and, since it does not own the manager, leaves
+    it running; :meth:`manager` resets it before each later stage; :meth:`close` shuts it down.
+    """
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = Path(run_dir)
+        self.km: Any = None
+        self.stages = 0
+
+    def manager(self) -> Any:
+        """The kernel manager for the next stage: a new one, or the running kernel, reset."""
+        if self.km is not None and self.km.has_kernel and _alive(self.km):
+            self._reset()
+        else:
+            self.close()
+            self.km = _new_manager(self.run_dir / "notebooks" / ".kernel.json")
+        self.stages += 1
+        return self.km
+
+    def _reset(self) -> None:
+        kc = self.km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(RESET_CODE, silent=True, store_history=False, timeout=120)
+        finally:
+            kc.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise PipelineError(f"could not reset the notebook kernel between stages: {reply['content']}")
+
+    def close(self) -> None:
+        """Shut the kernel down (also after a failed stage)."""
+        if self.km is not None and self.km.has_kernel:
+            asyncio.run(self.km.shutdown_kernel(now=True))
+        self.km = None
+
+
+def _new_manager(connection_file: Path) -> Any:
+    from jupyter_client.manager import AsyncKernelManager
+
+    # IPC transport: no unencrypted-TCP warning and no shutdown stall (TOOLCHAIN.md)
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", connection_file=str(connection_file))
+
+
+def _alive(km: Any) -> bool:
+    try:
+        return bool(asyncio.run(km.is_alive()))
+    except RuntimeError:
+        return False
