@@ -66,14 +66,18 @@ class Annotator:
         are still reused within this object's life).
     use_embeddings : bool, default=True
         ``False`` makes :meth:`embedder_status` report TF-IDF whatever is installed.
+    vectors : dict, optional
+        Embeddings already made (text key -> vector, :func:`analysis.nlp.text_key`), shared with the
+        caller and filled by :meth:`embed` (a benchmark reuses one across many runs); by default the
+        run folder's ``embeddings.npz``, read on first use.
     """
 
     def __init__(self, engine: Engine | None = None, cache_dir: str | Path | None = None, *,
-                 use_embeddings: bool = True) -> None:
+                 use_embeddings: bool = True, vectors: dict[str, np.ndarray] | None = None) -> None:
         self.engine = engine or Engine()
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.use_embeddings = use_embeddings
-        self._vectors: dict[str, np.ndarray] | None = None
+        self._vectors = vectors
 
     @classmethod
     def for_run(cls, run_dir: str | Path, *, engine: str = "local", scheduler: str = "", use_cache: bool = True,

@@ -26,6 +26,7 @@ import random
 import re
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis import coverage, nlp  # noqa: E402
+from analysis.annotate import Annotator  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _record import record  # noqa: E402
@@ -133,7 +135,7 @@ def semeval(path: Path, method: str, cache: dict) -> dict[str, float]:
     texts = sorted(set(d["text1"]) | set(d["text2"]))
     parts = coverage.pair_scores(d["text1"].tolist(), d["text2"].tolist(),
                                  [_headline(t) for t in d["text1"]], [_headline(t) for t in d["text2"]],
-                                 method=method, cache=cache, fit_on=texts)
+                                 method=method, embed=partial(nlp.embed, cache=cache), fit_on=texts)
     fixed = _pearson(parts["score"].to_numpy(), y)
     # honest figure: choose the lead weight on 9 folds, score the 10th, 10 shuffles
     grid = np.round(np.arange(0.0, 1.0001, 0.05), 2)
@@ -202,7 +204,7 @@ def synthetic_corpus(path: Path, *, n_original: int = 160, n_copies: int = 40, s
 
 def _stage_facts(ev, cache: dict) -> pd.DataFrame:
     """The stage's facts table on a labelled triplet (the committed pair model)."""
-    return coverage.run(ev.articles, ev.sentences, cache=cache).facts
+    return coverage.run(ev.articles, ev.sentences, annotator=Annotator(vectors=cache)).facts
 
 
 def _facting(facts: pd.DataFrame, cell_of) -> tuple[list, list[str]]:
@@ -280,7 +282,7 @@ def seed_fact_scores(articles: pd.DataFrame, sentences: pd.DataFrame, cache: dic
     labels = json.loads((fs.LABELS / "seeds_a.json").read_text(encoding="utf-8"))
     gold = [frozenset((a, s) for a, ids in f["evidence"].items() for s in ids) for f in labels["facts"]]
     gold = [g for g in gold if g]
-    facts = coverage.run(articles, sentences, cache=cache).facts
+    facts = coverage.run(articles, sentences, annotator=Annotator(vectors=cache)).facts
     pred, pred_kinds = _facting(facts, lambda r: [(str(r.article_id), str(r.sent_id))])
     outlets = sorted(articles["article_id"].astype(str))
     s = fs.score(gold, pred, outlets)

@@ -121,14 +121,13 @@ def _parse_consumers(arts: pd.DataFrame, sents: pd.DataFrame, cache_dir: Path, e
     The cross-article steps after them run in the driver on these tables whichever the engine;
     the seeds pipeline test covers them end to end.
     """
-    tables = {"claims": coverage.claims(arts, sents, cache_dir=str(cache_dir), engine=engine).drop(columns=["_sig"]),
-              "quotes": quotes.extract_corpus(arts, cache_dir=str(cache_dir), engine=engine)}
-    docs = nlp.sentence_docs(dict(zip(arts["article_id"], arts["clean_text"])),
-                             list(sents[["article_id", "sent_id", "start", "end"]].itertuples(index=False, name=None)),
-                             cache_dir=cache_dir, engine=engine)
+    annotator = Annotator(engine, cache_dir)
+    tables = {"claims": coverage.claims(arts, sents, parse=annotator.parse_articles).drop(columns=["_sig"]),
+              "quotes": quotes.extract_corpus(arts, parse=annotator.parse_articles)}
+    docs = annotator.sentence_docs(arts, sents)
     tables["stance_targets"] = stance.find_targets(arts, sents, docs=docs, n_actors=3)
     # MinHash signatures of every sentence and article (wire copy) are per-item work too
-    tables["copies"], tables["syndication"] = coverage.syndication(arts, sents, engine=engine)
+    tables["copies"], tables["syndication"] = coverage.syndication(arts, sents, mapper=annotator.map)
     return tables
 
 

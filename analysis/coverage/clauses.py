@@ -4,19 +4,20 @@ A sentence is split at ``;`` and before contrastive conjunctions when both parts
 (:func:`_split_clauses`); with ``subclauses`` embedded clauses are added as evidence-only claims.
 Each claim carries its :class:`~analysis.coverage.signatures.Signature` (numbers, dates, people)
 and the event frames whose predicate falls inside it. The spaCy parse is the only expensive step,
-done once per article (:func:`analysis.nlp.parse_articles`).
+done once per article, by the ``parse`` callable the stage is given
+(:meth:`analysis.annotate.Annotator.parse_articles`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
 from .. import nlp
-from ..engine import Engine
 from .frames import Frame, event_frames
 from .model import ARTICLE_COLUMNS, SENTENCE_COLUMNS, _check_columns
 from .signatures import _HONORIFICS, _WORD, _surname, signature
@@ -160,7 +161,7 @@ def _sentence_spans(s: Any, article_text: str, subs: list[tuple[int, int]], *, m
 
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
            clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
-           cache_dir: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+           parse: Callable[[Sequence[str]], list[Any]] | None = None) -> pd.DataFrame:
     """Split every sentence into claims and attach each claim's signature.
 
     Parameters
@@ -180,10 +181,10 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         may be attached to a fact but never found one. Needs the dependency parser (slower).
         Off by default: on the seed corpus most of its attachments were topical (a place
         named in a relative clause) rather than the same fact.
-    cache_dir : str, optional
-        Folder of the on-disk parse cache (:func:`analysis.nlp.parse_cached`); ``None`` parses afresh.
-    engine : Engine, optional
-        Where uncached paragraphs are parsed (:mod:`analysis.engine`); this process by default.
+    parse : callable, optional
+        Article texts -> one spaCy Doc per text, paragraph by paragraph
+        (:meth:`analysis.annotate.Annotator.parse_articles`: the run folder's parse cache, on the
+        run's engine); by default parsed here afresh with ``nlp_model``.
     nlp_model : spaCy Language, optional
         Pipeline with NER (and the parser when ``subclauses``); defaults to
         :func:`analysis.nlp.load_spacy`.
@@ -197,10 +198,11 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     _check_columns(sentences, SENTENCE_COLUMNS, "sentences")
     ids = articles["article_id"].astype(str).tolist()
     # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
-    # cache_dir they are made once for both (NER output does not depend on the parser being on)
-    nlp_model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
-    parsed = nlp.parse_articles(articles["clean_text"].astype(str).tolist(), nlp=nlp_model, cache_dir=cache_dir,
-                                engine=engine)
+    # parse cache they are made once for both (NER output does not depend on the parser being on)
+    if parse is None:
+        model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
+        parse = partial(nlp.parse_articles, nlp=model)
+    parsed = parse(articles["clean_text"].astype(str).tolist())
     parses = _read_parses(ids, parsed, subclauses=subclauses, min_words=min_words)
     outlet = dict(zip(ids, articles["outlet"].astype(str)))
     texts = dict(zip(ids, articles["clean_text"].astype(str)))

@@ -18,10 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .. import nlp
-from ..engine import Engine
 from ..errors import CoverageError
 from .model import DOC_WEIGHTS, _check_columns
-from .vectors import _dense, _tfidf_vectors, _vectors, neighbour_pairs
+from .vectors import Embed, _dense, _tfidf_vectors, _vectors, neighbour_pairs
 
 _LEAD_CHARS = 2000  # MiniLM truncates at 256 word pieces (~1,100 chars); more text is only tokenised
 
@@ -41,18 +40,18 @@ def headline_of(articles: pd.DataFrame, sentences: pd.DataFrame | None = None) -
 
 
 def pair_scores(leads_a: Sequence[str], leads_b: Sequence[str], heads_a: Sequence[str],
-                heads_b: Sequence[str], *, method: str, cache: dict | None = None,
-                fit_on: Sequence[str] | None = None, engine: Engine | None = None) -> pd.DataFrame:
+                heads_b: Sequence[str], *, method: str, embed: Embed | None = None,
+                fit_on: Sequence[str] | None = None) -> pd.DataFrame:
     """Blended similarity of aligned document pairs (used by the benchmark and the stage).
 
-    Returns a DataFrame with ``lead, headline, score`` per pair, using :data:`DOC_WEIGHTS`.
+    Returns a DataFrame with ``lead, headline, score`` per pair, using :data:`DOC_WEIGHTS`. ``embed``
+    makes the MiniLM vectors (:meth:`analysis.annotate.Annotator.embed`; afresh here by default).
     """
     w = DOC_WEIGHTS[method]
     if method == "minilm":
-        la, lb = nlp.embed([t[:_LEAD_CHARS] for t in leads_a], cache=cache, engine=engine), nlp.embed(
-            [t[:_LEAD_CHARS] for t in leads_b], cache=cache, engine=engine)
-        ha, hb = (nlp.embed(list(heads_a), cache=cache, engine=engine),
-                  nlp.embed(list(heads_b), cache=cache, engine=engine))
+        embed = embed or nlp.embed
+        la, lb = embed([t[:_LEAD_CHARS] for t in leads_a]), embed([t[:_LEAD_CHARS] for t in leads_b])
+        ha, hb = embed(list(heads_a)), embed(list(heads_b))
         lead = (la * lb).sum(1)
         head = (ha * hb).sum(1)
     else:
@@ -75,15 +74,15 @@ _SIM_COLS = ["article_a", "article_b", "score", "method", "lead", "headline", "s
 _OUTLET_COLS = ["outlet_a", "outlet_b", "n_pairs", "score", "lead", "headline", "method"]
 
 
-def _doc_vectors(arts: pd.DataFrame, sentences: pd.DataFrame | None, method: str, cache: dict | None,
-                 engine: Engine | None) -> tuple[Any, Any]:
+def _doc_vectors(arts: pd.DataFrame, sentences: pd.DataFrame | None, method: str,
+                 embed: Embed | None) -> tuple[Any, Any]:
     """Unit-normalised lead and headline vectors, one row per article of ``arts`` (the vectors
     :func:`pair_scores` compares: MiniLM of the first characters, or TF-IDF fitted on the leads)."""
     leads = arts["clean_text"].astype(str).tolist()
     heads = headline_of(arts, sentences)
     if method == "minilm":
-        return (nlp.embed([t[:_LEAD_CHARS] for t in leads], cache=cache, engine=engine),
-                nlp.embed(heads, cache=cache, engine=engine))
+        embed = embed or nlp.embed
+        return embed([t[:_LEAD_CHARS] for t in leads]), embed(heads)
     return _tfidf_vectors(leads, leads), _tfidf_vectors(heads, leads)
 
 
@@ -108,8 +107,8 @@ def _all_pairs(L: Any, H: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 
 def document_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
-                        method: str = "minilm", k_neighbors: int = 15, cache: dict | None = None,
-                        syndicated: pd.DataFrame | None = None, engine: Engine | None = None,
+                        method: str = "minilm", k_neighbors: int = 15, embed: Embed | None = None,
+                        syndicated: pd.DataFrame | None = None,
                         all_pairs_max: int = ALL_PAIRS_MAX) -> pd.DataFrame:
     """Pairwise document similarity: every pair up to ``all_pairs_max`` articles, else neighbours.
 
@@ -121,6 +120,9 @@ def document_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None =
     k_neighbors : int, default=15
         Above ``all_pairs_max`` articles, candidates per article from nearest-neighbour search on
         the lead.
+    embed : callable, optional
+        Texts -> unit-normalised MiniLM rows (:meth:`analysis.annotate.Annotator.embed`, with the
+        run folder's cache and engine); :func:`analysis.nlp.embed` afresh by default.
     syndicated : DataFrame, optional
         The ``syndication`` table, to add each pair's shingle Jaccard.
     all_pairs_max : int, default=2000
@@ -140,13 +142,13 @@ def document_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None =
     ids = np.array(arts["article_id"].astype(str).tolist(), dtype=object)
     if len(ids) < 2:
         return pd.DataFrame(columns=_SIM_COLS)
-    L, H = _doc_vectors(arts, sentences, method, cache, engine)
+    L, H = _doc_vectors(arts, sentences, method, embed)
     every = len(ids) <= all_pairs_max
     if every:
         ia, ib, lead, head = _all_pairs(L, H)
     else:
         leads = arts["clean_text"].astype(str).tolist()
-        X = _vectors([t[:_LEAD_CHARS] for t in leads], method, cache, engine=engine)
+        X = _vectors([t[:_LEAD_CHARS] for t in leads], method, embed)
         pairs = neighbour_pairs(X, k=k_neighbors)
         ia = np.array([i for i, _, _ in pairs], dtype=np.int64)
         ib = np.array([j for _, j, _ in pairs], dtype=np.int64)
@@ -176,8 +178,7 @@ def _shingle_jaccard(pairs: pd.DataFrame, syndicated: pd.DataFrame | None) -> np
 
 
 def outlet_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
-                      method: str = "minilm", cache: dict | None = None,
-                      engine: Engine | None = None) -> pd.DataFrame:
+                      method: str = "minilm", embed: Embed | None = None) -> pd.DataFrame:
     """Mean similarity over every pair of articles of two outlets (and within an outlet), exactly.
 
     The score is ``w_lead * lead_a . lead_b + w_headline * head_a . head_b``, so its sum over all
@@ -195,7 +196,7 @@ def outlet_similarity(articles: pd.DataFrame, sentences: pd.DataFrame | None = N
     arts = articles.sort_values("article_id").reset_index(drop=True)
     if len(arts) < 2:
         return pd.DataFrame(columns=_OUTLET_COLS)
-    L, H = _doc_vectors(arts, sentences, method, cache, engine)
+    L, H = _doc_vectors(arts, sentences, method, embed)
     outlets = arts["outlet"].astype(str).to_numpy()
     names = sorted(set(outlets))
     pos = {o: k for k, o in enumerate(names)}

@@ -1,18 +1,21 @@
 """Claim and document vectors, and candidate pairs by nearest-neighbour search.
 
-Vectors are MiniLM embeddings (:func:`analysis.nlp.embed`) or the TF-IDF fallback, one
+Vectors are MiniLM embeddings (an ``embed`` callable, :meth:`analysis.annotate.Annotator.embed`;
+:func:`analysis.nlp.embed` afresh by default) or the TF-IDF fallback, one
 unit-normalised row per text. :func:`neighbour_pairs` keeps each row's ``k`` nearest neighbours,
 so the candidate set grows linearly with the corpus: nothing compares all pairs.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .. import nlp
-from ..engine import Engine
+
+#: texts -> one unit-normalised vector per text (rows)
+Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 def _tfidf_vectors(texts: Sequence[str], fit_on: Sequence[str] | None = None) -> Any:
@@ -27,10 +30,9 @@ def _tfidf_vectors(texts: Sequence[str], fit_on: Sequence[str] | None = None) ->
         return csr_matrix((len(texts), 1))
 
 
-def _vectors(texts: Sequence[str], method: str, cache: dict | None, fit_on: Sequence[str] | None = None,
-             engine: Engine | None = None) -> Any:
+def _vectors(texts: Sequence[str], method: str, embed: Embed | None, fit_on: Sequence[str] | None = None) -> Any:
     if method == "minilm":
-        return nlp.embed(list(texts), cache=cache, engine=engine)
+        return (embed or nlp.embed)(list(texts))
     return _tfidf_vectors(texts, fit_on)
 
 

@@ -10,13 +10,12 @@ conference are not copying each other.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import partial
 from typing import Any, Sequence
 
 import pandas as pd
 
-from ..engine import Engine, map_chunks
+from ..annotate import Mapper, local_map
 from .signatures import _WORD
 
 _QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]|‘[^‘’]{8,}’")
@@ -42,12 +41,13 @@ def _minhash_signatures(sets: list[list[str]], *, num_perm: int, seed: int) -> l
 
 
 def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int, seed: int,
-                   engine: Engine | None = None) -> list[tuple[int, int]]:
-    """Candidate pairs of similar sets from MinHash LSH; signatures are computed on ``engine``."""
+                   mapper: Mapper = local_map, scale: int = 1) -> list[tuple[int, int]]:
+    """Candidate pairs of similar sets from MinHash LSH; signatures are computed by ``mapper``
+    (``scale`` times the engine's items per task)."""
     from datasketch import MinHash, MinHashLSH
 
-    signatures = map_chunks(partial(_minhash_signatures, num_perm=num_perm, seed=seed),
-                            [sorted(s) for s in sets], engine=engine)
+    signatures = mapper(partial(_minhash_signatures, num_perm=num_perm, seed=seed), [sorted(s) for s in sets],
+                        scale=scale)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     hashes = []
     for i, (s, (values, scheme)) in enumerate(zip(sets, signatures)):
@@ -68,7 +68,7 @@ def _minhash_pairs(sets: Sequence[set[str]], *, threshold: float, num_perm: int,
 
 def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_words: int = 5,
                 copy_threshold: float = 0.5, article_threshold: float = 0.5, num_perm: int = 128,
-                seed: int = 1, engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                seed: int = 1, mapper: Mapper = local_map) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Find wire copy: sentences and articles that share most of their word shingles.
 
     Parameters
@@ -83,8 +83,9 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
         two articles are the same wire story.
     num_perm, seed : int
         MinHash size and seed (fixed, so runs are reproducible).
-    engine : Engine, optional
-        Where the per-sentence and per-article MinHash signatures are computed.
+    mapper : callable, optional
+        Runs the per-sentence and per-article MinHash signatures in chunks
+        (:meth:`analysis.annotate.Annotator.map`: this process or the run's Dask cluster).
 
     Returns
     -------
@@ -96,13 +97,12 @@ def syndication(articles: pd.DataFrame, sentences: pd.DataFrame, *, shingle_word
     narr = [s if len(s) >= 3 else set() for s in narr]  # too short to call copying
     # LSH is approximate: candidates at a lower bar, verified exactly by the two helpers
     # sentences are small: many to a task
-    sent_engine = replace(engine, chunk_size=engine.chunk_size * 20) if engine is not None else None
     sent_pairs = _minhash_pairs(narr, threshold=max(0.1, copy_threshold * 0.8), num_perm=num_perm, seed=seed,
-                                engine=sent_engine)
+                                mapper=mapper, scale=20)
     copies = _sentence_copies(sents, narr, sent_pairs, threshold=copy_threshold)
     docs = [_shingles(str(t), shingle_words) for t in articles["clean_text"]]
     doc_pairs = _minhash_pairs(docs, threshold=max(0.1, article_threshold * 0.5), num_perm=num_perm, seed=seed,
-                               engine=engine)
+                               mapper=mapper)
     synd = _article_copies(articles["article_id"].astype(str).tolist(), docs, doc_pairs, copies,
                            threshold=article_threshold)
     return copies, synd
