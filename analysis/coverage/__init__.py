@@ -18,7 +18,16 @@ Tables
 similarity : DataFrame
     ``article_a, article_b, score, method`` plus ``lead, headline`` (the two blended parts, cosine
     similarities), ``shingle_jaccard`` (word 5-shingle Jaccard, 0 when not an LSH candidate).
-    One row per candidate pair, ``article_a < article_b``.
+    One row per pair, ``article_a < article_b``: every pair up to ``all_pairs_max`` articles
+    (default 2,000), each article's nearest neighbours above it.
+outlet_similarity : DataFrame
+    ``outlet_a, outlet_b, n_pairs, score, lead, headline, method``: the mean score over every
+    article pair of two outlets (``outlet_a == outlet_b``: within one outlet), exact at any size.
+unique_checks : DataFrame
+    ``fact_id, check, outlet, searched_outlet, closest_article_id, closest_sent_id,
+    closest_claim_id, closest_text, closest_claim, score, shared, disagrees, passes, verdict``: each
+    unique or left-out fact searched again in the other outlets' articles
+    (:mod:`~analysis.coverage.recheck`); ``verdict`` ``possibly_carried`` keeps it out of the lists.
 claims : DataFrame
     ``claim_id, article_id, outlet, sent_id, start, end, text, section, kind, numbers, dates,
     persons, frames``; ``kind`` is ``clause`` or ``sub`` (an embedded clause, evidence only);
@@ -55,7 +64,8 @@ Modules
 a claim pair; ``grouping``: average linkage over it; ``align``: claims into fact units; ``kinds``:
 event, statement or background;
 ``conflicts``: the ``conflicts`` table; ``frame_evidence``: facts stated in passing;
-``fact_table``: the ``facts`` table; ``tables``: coverage matrix, overlap, unique and missed facts;
+``fact_table``: the ``facts`` table; ``recheck``: unique and left-out facts searched again;
+``tables``: coverage matrix, overlap, unique and missed facts;
 ``stage``: :func:`run`. Figures and the findings sentences are presentation:
 :mod:`analysis.viz.coverage`.
 """
@@ -69,7 +79,8 @@ from .clauses import _split_clauses, claims
 from .frames import Frame, event_frames, place_key
 from .model import DOC_WEIGHTS, FACT_THRESHOLDS, AlignParams, CoverageResult
 from .signatures import Disagreement, Signature, disagreements, signature
-from .similarity import document_similarity, headline_of, pair_scores, similarity_matrix
+from .recheck import recheck
+from .similarity import document_similarity, headline_of, outlet_similarity, pair_scores, similarity_matrix
 from .space import _EXACT_PAIRS
 from .stage import run
 from .tables import coverage_matrix, missed_facts, outlet_overlap, unique_facts
@@ -79,7 +90,7 @@ from .wirecopy import syndication
 __all__ = [
     "DOC_WEIGHTS", "FACT_THRESHOLDS", "AlignParams", "CoverageResult", "Disagreement", "Frame", "Signature",
     "align_facts", "center", "claims", "coverage_matrix", "disagreements", "document_similarity",
-    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "pair_scores",
+    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "outlet_similarity", "pair_scores", "recheck",
     "place_key", "run", "signature", "similarity_matrix", "syndication", "unique_facts",
 ]
 
