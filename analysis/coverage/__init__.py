@@ -79,7 +79,7 @@ from .clauses import _split_clauses, claims
 from .frames import Frame, event_frames, place_key
 from .model import DOC_WEIGHTS, FACT_THRESHOLDS, AlignParams, CoverageResult
 from .signatures import Disagreement, Signature, disagreements, signature
-from .recheck import recheck
+from . import recheck  # the module: recheck.recheck, recheck.checks_to_make
 from .similarity import document_similarity, headline_of, outlet_similarity, pair_scores, similarity_matrix
 from .space import _EXACT_PAIRS
 from .stage import run
@@ -90,7 +90,7 @@ from .wirecopy import syndication
 __all__ = [
     "DOC_WEIGHTS", "FACT_THRESHOLDS", "AlignParams", "CoverageResult", "Disagreement", "Frame", "Signature",
     "align_facts", "center", "claims", "coverage_matrix", "disagreements", "document_similarity",
-    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "outlet_similarity", "pair_scores", "recheck",
+    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "outlet_similarity", "pair_scores",
     "place_key", "run", "signature", "similarity_matrix", "syndication", "unique_facts",
 ]
 
