@@ -205,6 +205,8 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     is_person: dict[str, bool] = defaultdict(bool)
     for spk, typ in zip(df["speaker"], df["speaker_type"] if "speaker_type" in df else ["person"] * len(df)):
         is_person[str(spk)] |= typ == "person"
+    reported = set(df.index[df["kind"].eq("indirect")]) if "kind" in df else set()
+    by_meaning = set(df.index[df["cluster_method"].eq("semantic")]) if "cluster_method" in df else set()
     for idx, cid, qid, n_words, quote, speaker in zip(df.index, df["cluster_id"], df["quote_id"], df["n_words"],
                                                       df["quote"], df["speaker"]):
         if cid:
@@ -214,7 +216,8 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
         group = members[cid]
         if len(group) < 2 and not reference_transcript:
             continue  # nothing to compare a lone rendering with
-        ref = min(group, key=lambda r: (-r[2], r[1]))  # the longest rendering, ties by id
+        # the longest quoted rendering (reported speech only when nothing is quoted), ties by id
+        ref = min(group, key=lambda r: (r[0] in reported, -r[2], r[1]))
         ref_text, ref_id = ref[3], ref[1]
         if reference_transcript:
             passage = find_in_transcript(reference_transcript, strip_marks(ref_text))
@@ -229,8 +232,12 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
             al = align_to_best_segment(ref_clean, strip_marks(quote))
             same = same_person(speaker, main_speaker, a_is_person=is_person.get(speaker, True),
                                b_is_person=is_person.get(main_speaker, True))
-            results[idx] = (al.fidelity, al.coverage, mutation_type(al, same_speaker=same, reworded_floor=reworded_floor),
-                            ref_id, ref_text, _diff_text(al))
+            mutation = mutation_type(al, same_speaker=same, reworded_floor=reworded_floor)
+            if same and idx in reported:
+                mutation = "reported"  # reported speech makes no claim to the speaker's words
+            elif mutation == "paraphrase-in-quotes" and idx in by_meaning:
+                mutation = "translation-variant"  # joined by meaning only: other words, same remark
+            results[idx] = (al.fidelity, al.coverage, mutation, ref_id, ref_text, _diff_text(al))
     if results:
         idx = list(results)
         cols = list(zip(*results.values()))
@@ -247,5 +254,7 @@ MUTATION_HELP = {
     "expanded": "the reference's words plus added ones",
     "reworded": "some words substituted or dropped",
     "paraphrase-in-quotes": "mostly different words inside quotation marks",
+    "translation-variant": "other words with the same meaning (joined by sentence meaning): likely another translation",
+    "reported": "the remark in reported speech, without quotation marks of its own",
     "misattributed": "the same words credited to a different speaker",
 }

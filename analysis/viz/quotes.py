@@ -156,9 +156,12 @@ def _cluster_findings(quotes: pd.DataFrame, clusters: pd.DataFrame) -> list[str]
     if clusters.empty:
         return []
     findings = [f"{len(clusters)} utterance(s) were quoted by two or more articles."]
-    worst = clusters.iloc[0]
-    members = quotes[quotes["cluster_id"] == worst["cluster_id"]].sort_values(["fidelity", "quote_id"])
-    m = members.iloc[0]
+    # reported speech claims no words of the speaker: the least faithful rendering is a quoted one
+    quoted = quotes[quotes["cluster_id"].isin(clusters["cluster_id"]) & quotes["fidelity"].notna()
+                    & ~quotes["kind"].eq("indirect")].sort_values(["fidelity", "quote_id"])
+    if quoted.empty:
+        return findings
+    m = quoted.iloc[0]
     how = (" — matched by meaning only, so possibly another translation rather than a distortion"
            if m.get("cluster_method", "") == "semantic" else "")
     findings.append(f"Least faithful rendering: {m['outlet'] or m['article_id']} quoting "
