@@ -44,6 +44,7 @@ from analysis.annotate import Annotator  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _record import record  # noqa: E402
+import recheck_eval  # noqa: E402
 import semeval_corpus  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "labels"))
@@ -355,6 +356,10 @@ def main() -> int:
         figures |= basil_fact_scores(bcache)
         figures |= seed_fact_scores(cleaned.articles, cleaned.sentences, bcache)
         figures |= mrpc_scores(Path(args.eval_dir), bcache)
+        # "only X reported it" checked again (#18 item 4): are the outlets the looser search flags right?
+        figures |= recheck_eval.seeds(cleaned.articles, cleaned.sentences,
+                                      json.loads((fs.LABELS / "seeds_a.json").read_text(encoding="utf-8")), bcache)
+        figures |= recheck_eval.basil(tfp.load_events(bcache), bcache)
         tfp.save_cache(bcache)
 
     arts, sents, planted = synthetic_corpus(path)
