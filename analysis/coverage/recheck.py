@@ -56,7 +56,7 @@ CHECK_COLS = ["fact_id", "check", "outlet", "searched_outlet", "closest_article_
               "closest_claim_id", "closest_text", "closest_claim", "score", "shared", "disagrees", "passes",
               "verdict"]
 
-_BLOCK = 256  # facts per block of the facts x claims product
+_BLOCK_CELLS = 8_000_000  # facts x claims scores held at once (64 MB): the block shrinks as claims grow
 
 
 def _anchors(sig: Signature) -> set[tuple[str, str]]:
@@ -112,10 +112,11 @@ def _closest(Q: Any, V: Any, claim_outlets: np.ndarray, wanted: list[set[str]]) 
     bounds = dict(zip(names, zip(starts, list(starts[1:]) + [len(order)])))
     Vs = V[order]
     out: list[dict[str, tuple[int, float]]] = []
-    for s in range(0, Q.shape[0], _BLOCK):
-        S = _dense(Q[s:s + _BLOCK] @ Vs.T)
-        block = [dict() for _ in range(S.shape[0])]
-        for o in sorted(set().union(*wanted[s:s + _BLOCK])):
+    step = max(1, min(256, _BLOCK_CELLS // max(1, Vs.shape[0])))
+    for s in range(0, Q.shape[0], step):
+        S = _dense(Q[s:s + step] @ Vs.T)
+        block: list[dict[str, tuple[int, float]]] = [dict() for _ in range(S.shape[0])]
+        for o in sorted(set().union(*wanted[s:s + step])):
             if o not in bounds:
                 continue
             lo, hi = bounds[o]
