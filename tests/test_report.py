@@ -336,7 +336,11 @@ def test_reader_report_structure(seed_run: Path) -> None:
         assert link.attributes["href"].lstrip("#") in ids
     assert not tree.css(".jp-InputArea, .jp-InputPrompt")  # no code for readers
     assert "report.load_run" not in page and "nr-reviewer-only" not in page
-    assert len(tree.css("script")) == 1 and "nr-js" in tree.css_first("script").text()
+    # one script of ours; the side-by-side data is an inert JSON block (no "<" left in it)
+    scripts = [s for s in tree.css("script") if s.attributes.get("type") != "application/json"]
+    assert len(scripts) == 1 and "nr-js" in scripts[0].text()
+    assert [s.attributes.get("id") for s in tree.css('script[type="application/json"]')] == ["nr-sbs-data"]
+    assert "<" not in tree.css_first("#nr-sbs-data").text()
     assert report.external_urls(page) == []
     figures = tree.css("figure.nr-figure")
     assert figures and all(f.css_first("figcaption").text().startswith("How to read") for f in figures)
@@ -463,3 +467,149 @@ def test_methods_prefer_measured_results_over_floors() -> None:
     floors_only = report.methods_html({"quotes": {"method": "rules"}}, {}, descriptions={"quotes": "Finds quotes."},
                                       floors={"quotes": {"ggt_all_f1_0.3": 0.85}})
     assert "≥ 0.85" in floors_only
+
+
+# ---------------------------------------------------------------------------------------------
+# the reader's overview, side by side, trust lines and the printed version (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+def _three_outlets() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Three outlets reporting a council vote; A and B share f1 and a quote, C has one fact of its own."""
+    arts = _articles([("a", "Harbour Post", ""), ("b", "Valley Times", ""), ("c", "<b>Evil</b> & Co", "")])
+    sents = pd.DataFrame([
+        ("a", "a:s0", 0, "The council approved the budget on Monday."),
+        ("a", "a:s1", 44, "The mayor said \"we will build the bridge now\" after the vote."),
+        ("a", "a:s2", 110, "Opponents walked out."),
+        ("b", "b:s0", 0, "Protesters gathered outside the hall."),
+        ("b", "b:s1", 40, "Councillors passed the budget on Monday."),
+        ("b", "b:s2", 82, "The mayor said \"we will build that bridge\" at the meeting."),
+        ("c", "c:s0", 0, "A <script>alert(1)</script> storm closed the port."),
+    ], columns=["article_id", "sent_id", "start", "text"]).assign(end=lambda d: d["start"] + d["text"].str.len(),
+                                                                 section="body")
+    facts = pd.DataFrame([("f1", "a", "a:s0", "The council approved the budget on Monday."),
+                          ("f1", "b", "b:s1", "Councillors passed the budget on Monday."),
+                          ("f2", "c", "c:s0", "A storm closed the port.")],
+                         columns=["fact_id", "article_id", "sent_id", "text"])
+    quotes = pd.DataFrame([("a:q0", "a", 60, "we will build the bridge now", "q1", 1.0, "verbatim"),
+                           ("b:q0", "b", 100, "we will build that bridge", "q1", 0.6, "reworded")],
+                          columns=["quote_id", "article_id", "start", "quote", "cluster_id", "fidelity", "mutation"])
+    return arts, sents, facts.assign(outlet=""), quotes
+
+
+def _overview_inputs(**changes: object) -> "report.OverviewInputs":
+    arts, sents, facts, quotes = _three_outlets()
+    matrix = report.fact_matrix(facts.drop(columns="outlet"), arts, order=["f1", "f2"])
+    stance = pd.DataFrame([("a", "the mayor", 0.6, 0.1, "supportive", 0.9, 4),
+                           ("b", "the mayor", -0.3, 0.2, "skeptical", 0.5, 1)],
+                          columns=["article_id", "target", "support_score", "conditionality", "label", "confidence",
+                                   "n_cues"])
+    ranking = report.stance_ranking(stance, arts)
+    base = report.OverviewInputs(arts, matrix, report.omissions(matrix, {}), ranking, ["the mayor"], quotes, sents,
+                                 pd.DataFrame(columns=["article_a", "sent_a", "article_b", "sent_b"]), None)
+    return base._replace(**changes)
+
+
+def test_outlet_overview_rows_and_columns() -> None:
+    table = report.outlet_overview(_overview_inputs()).set_index("outlet")
+    assert list(table.index) == ["<b>Evil</b> & Co", "Harbour Post", "Valley Times"]
+    assert table.loc["Harbour Post", "facts_share"] == 0.5 and table.loc["<b>Evil</b> & Co", "only_here"] == 1
+    assert table.loc["Harbour Post", "frame:the mayor"] == 0.6 and table.loc["Valley Times", "cues:the mayor"] == 1
+    # one shared quote each: A's verbatim, B's reworded
+    assert table.loc["Harbour Post", "verbatim_share"] == 1.0 and table.loc["Valley Times", "changed_share"] == 1.0
+    assert table.loc["Harbour Post", "wire_share"] == 0.0
+
+
+def test_outlet_overview_pools_many_outlets_and_tolerates_missing_tables() -> None:
+    pooled = report.outlet_overview(_overview_inputs(), max_outlets=2)
+    assert list(pooled["outlet"]) == ["<b>Evil</b> & Co", "other 2 outlets"] and pooled["aggregate"].tolist() == [False, True]
+    assert pooled.iloc[1]["articles"] == 2
+    bare = _overview_inputs(quotes=None, copies=None, ranking=None, targets=[])
+    table = report.outlet_overview(bare)
+    assert table["verbatim_share"].isna().all() and table["wire_share"].isna().all()
+    html = report.overview_section(table, bare)
+    assert "quote fidelity (data/quotes.csv" in html and "wire copy (data/copies.csv)" in html
+
+
+def test_overview_html_escapes_links_evidence_and_greys_thin_scores() -> None:
+    inp = _overview_inputs()
+    html = report.overview_section(report.outlet_overview(inp), inp)
+    assert "<b>Evil</b>" not in html and "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in html
+    assert 'href="#stance-the-mayor"' in html and 'href="#coverage"' in html and 'href="#quotes"' in html
+    thin = re.findall(r'<td class="nr-low"[^>]*>(.*?)</td>', html)
+    assert len(thin) == 1 and "-0.30 skeptical" in thin[0] and "1 cue" in thin[0]  # Valley Times: one cue
+    fig = report.overview_figure(report.outlet_overview(inp), inp.targets)
+    assert fig is not None and len(fig.axes) == 3
+
+
+def test_side_by_side_aligns_in_each_articles_order() -> None:
+    from analysis.report import side_by_side as sbs
+
+    arts, sents, facts, quotes = _three_outlets()
+    corpus = sbs.build_corpus(sents, facts, quotes, ["a", "b", "c"])
+    rows = sbs.align(corpus, "a", "b")
+    assert [r[:3] for r in rows] == [["b", -1, 0], ["same", 0, 1], ["quote", 1, 2], ["a", 2, -1]]
+    assert rows[1][3] == ["f1"]
+    assert any(op[0] != "equal" for op in rows[2][3])  # the word diff of the two renderings
+    assert [r[0] for r in sbs.align(corpus, "a", "c")] == ["a", "a", "a", "b"]
+    # crossing links keep both orders: the later pair becomes "elsewhere"
+    crossed = sbs.Corpus({"x": [("x0", "p"), ("x1", "q")], "y": [("y0", "q"), ("y1", "p")]},
+                         {"x": {"x0": {"f1"}, "x1": {"f2"}}, "y": {"y0": {"f2"}, "y1": {"f1"}}}, {"x": {}, "y": {}})
+    kinds = [r[0] for r in sbs.align(crossed, "x", "y")]
+    assert kinds.count("same") == 1 and kinds.count("moved") == 2
+
+
+def test_side_by_side_embeds_data_as_inert_json() -> None:
+    import json as _json
+
+    from analysis.report import side_by_side as sbs
+    from selectolax.lexbor import LexborHTMLParser
+
+    arts, sents, facts, quotes = _three_outlets()
+    sim = pd.DataFrame([("a", "b", 0.9, "x"), ("a", "c", 0.1, "x"), ("b", "c", 0.2, "x")],
+                       columns=["article_a", "article_b", "score", "method"])
+    html = report.side_by_side_section(arts, sents, facts, quotes, sim)
+    tree = LexborHTMLParser(html)
+    data_blocks = tree.css('script[type="application/json"]')
+    assert len(tree.css("script")) == 1 and len(data_blocks) == 1
+    raw = data_blocks[0].text()
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    data = _json.loads(raw)
+    assert data["articles"][2]["sents"][0] == "A <script>alert(1)</script> storm closed the port."
+    assert set(data["pairs"]) == {"0|1", "0|2", "1|2"} and data["default"] == [0, 2]  # most different pair
+    printed = tree.css_first(".nr-print-only")
+    assert "Harbour Post" in printed.text() and "<script>alert" in printed.text() and not printed.css("script")
+    assert sbs.extreme_pairs(sim, ["a", "b", "c"]) == (("a", "c"), ("a", "b"))
+    capped = report.side_by_side_section(arts, sents, facts, quotes, sim, max_articles=2)
+    assert "2 of 3 articles" in capped and len(_json.loads(
+        LexborHTMLParser(capped).css_first("#nr-sbs-data").text())["pairs"]) == 1
+
+
+def test_trust_lines_state_benchmarks_and_evidence() -> None:
+    results = {"quotes": {"ggt_all_f1_0.3": 0.8741, "ggt_speaker_acc": 0.9313},
+               "stance": {"newsmtsc_framing_sign_agreement": 0.625, "order_vs_author_feeling": 0.5769}}
+    arts, sents, facts, quotes = _three_outlets()
+    line = report.trust_html("quotes", results, {"quotes": quotes})
+    assert "F1 0.87" in line and "0.93" in line and "2 quotes, from 2 articles" in line
+    assert "0.50" in report.method_sentence("stance", results)
+    assert "no recorded benchmark figures" in report.method_sentence("coverage", results)
+    section = report.with_trust('<h2 id="x">X</h2><p>body</p>', "<p>T</p>")
+    assert section == '<h2 id="x">X</h2><p>T</p><p>body</p>'
+
+
+def test_print_version_modes() -> None:
+    block = '<details class="nr-evidence"><summary>s</summary>x</details>'
+    table = '<div class="nr-tablewrap"><table class="nr-table nr-sortable" id="quotes-table"></table></div>'
+    page = ("<html><head></head><body>" + '<h2 id="one">1</h2>' + block * 3 + '<h2 id="two">2</h2>' + block
+            + table + "</body></html>")
+    assert report.print_version(page, evidence="top").count(" open>") == 3  # two of the first section, one of the second
+    assert report.print_version(page, evidence="none").count(" open>") == 0
+    full = report.print_version(page, evidence="full")
+    assert full.count(" open>") == 4 and "nr-screen-only" not in full
+    assert 'nr-tablewrap nr-screen-only"><table class="nr-table nr-sortable" id="quotes-table"' in \
+        report.print_version(page, evidence="top")
+    marked = page.replace("<body>", "<body>" + report.pdf_marker("none"))
+    assert report.recorded_evidence(marked) == "none" and report.print_version(marked).count(" open>") == 0
+    from analysis.errors import ReportError
+
+    with pytest.raises(ReportError, match="pdf_evidence"):
+        report.print_version(page, evidence="all")

@@ -13,6 +13,8 @@ Modules, in the order data flows through them:
 * :mod:`.html` — escaping and HTML building blocks (tables, evidence blocks, embedded figures)
 * :mod:`.sections`, :mod:`.coverage_section`, :mod:`.stance_section`, :mod:`.quotes_section` — the
   reader's sections as escaped HTML
+* :mod:`.overview`, :mod:`.side_by_side`, :mod:`.trust` — outlets at a glance, any two articles aligned, how far to trust each section
+* :mod:`.pdf` — the printed version (which evidence is opened, page numbers)
 * :mod:`.figures` — the report's matplotlib figures and the stages' saved ones
 * :mod:`.style` — the page's CSS, table script and palette
 * :mod:`.render` — nbconvert HTML, the merged reviewer notebook, Chromium PDF, :func:`render_run`
@@ -33,6 +35,10 @@ from .html import (SECTIONS, bullets, esc, evidence, evidence_html, figure_html,
                    paragraph, section_heading, table_html, toc_html)
 from .load import BENCHMARKS_RESOURCE, REPORT_TABLES, STAGE_SUMMARIES, load_benchmark_floors, load_run
 from .quotes_section import quotes_section
+from .pdf import PDF_EVIDENCE, pdf_marker, recorded_evidence
+from .overview import OverviewInputs, outlet_overview, overview_figure, overview_section
+from .side_by_side import SIDE_BY_SIDE_JS, side_by_side_section
+from .trust import method_sentence, thin_stance_note, trust_html, with_trust
 from .render import (REVIEWER_ONLY_TAG, STAGE_TITLES, TEMPLATE_DIR, chromium_flags, external_urls, find_chromium,
                      merged_notebook, print_pdf, print_version, render_html, render_run)
 from .sections import articles_section, header_html, methods_html, provenance_section, summary_section
@@ -40,6 +46,8 @@ from .stance_section import STANCE_LEGEND, stance_evidence_html, stance_section
 from .style import OKABE_ITO, READER_CSS, READER_JS, STANCE_COLOURS, STANCE_ORDER
 
 __all__ = [
+    "OverviewInputs", "PDF_EVIDENCE", "pdf_marker", "recorded_evidence", "SIDE_BY_SIDE_JS", "method_sentence", "outlet_overview", "overview_figure", "overview_section",
+    "side_by_side_section", "thin_stance_note", "trust_html", "with_trust",
     "BENCHMARKS_RESOURCE", "EventSummary", "NEWS_FILLER", "OKABE_ITO", "READER_CSS", "READER_JS", "REPORT_TABLES",
     "REVIEWER_ONLY_TAG", "SECTIONS", "STAGE_SUMMARIES", "STAGE_TITLES", "STANCE_COLOURS", "STANCE_LEGEND",
     "STANCE_ORDER", "TEMPLATE_DIR", "UNCHANGED_MUTATIONS", "article_label", "articles_section", "benchmark_lines",

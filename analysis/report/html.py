@@ -76,6 +76,8 @@ def section_heading(anchor: str, title: str, *, level: int = 2) -> str:
 #: the reader's sections, in page order: (anchor id, heading)
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "The story in one minute"),
+    ("overview", "Outlets at a glance"),
+    ("side-by-side", "Any two articles side by side"),
     ("articles", "The articles"),
     ("coverage", "What each outlet reported"),
     ("stance", "How each outlet framed the position"),

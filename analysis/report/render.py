@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import ReportError
+from .pdf import anchor_pages, print_version, with_toc_pages
+from .side_by_side import SIDE_BY_SIDE_JS
 from .style import READER_CSS, READER_JS
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -53,7 +55,7 @@ def _exporter(*, exclude_input: bool) -> Any:
 def _resources(title: str, *, reader: bool) -> dict[str, Any]:
     # the reader gets only our stylesheet (not JupyterLab's 260 KB one): its content is HTML we
     # wrote; the reviewer keeps the lab look so code cells read as in Jupyter
-    return {"metadata": {"name": title}, "newsreport_css": READER_CSS, "newsreport_js": READER_JS,
+    return {"metadata": {"name": title}, "newsreport_css": READER_CSS, "newsreport_js": READER_JS + SIDE_BY_SIDE_JS,
             "newsreport_reader": reader}
 
 
@@ -154,23 +156,26 @@ def chromium_flags(user_data_dir: str) -> list[str]:
             f"--user-data-dir={user_data_dir}"]
 
 
-def print_version(html_text: str) -> str:
-    """The page as printed: every evidence block opened, since paper cannot be clicked."""
-    return re.sub(r'<details class="(nr-evidence[^"]*)">', r'<details class="\1" open>', html_text)
-
-
-def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: int = 120) -> Path:
-    """Print ``html_path`` to PDF with headless Chromium (Debian package ``chromium``)."""
+def print_pdf(html_path: Path, pdf_path: Path, *, timeout_s: int = 120, evidence: str | None = None) -> Path:
+    """Print ``html_path`` to PDF with headless Chromium (Debian package ``chromium``); ``evidence``
+    (``report.pdf_evidence``) defaults to the one the page records (:func:`.pdf.print_version`)."""
     browser = find_chromium()
     if browser is None:
         raise ReportError("PDF requested but no Chromium found; install Debian's 'chromium' "
                           "(make system-deps) or set NEWSREPORT_CHROMIUM to a Chrome/Chromium binary")
     with tempfile.TemporaryDirectory() as profile:
         printable = Path(profile) / "print.html"
-        printable.write_text(print_version(html_path.read_text(encoding="utf-8")), encoding="utf-8")
-        cmd = [browser, *chromium_flags(str(Path(profile) / "profile")), "--no-pdf-header-footer",
-               f"--print-to-pdf={pdf_path}", printable.resolve().as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+        page = print_version(html_path.read_text(encoding="utf-8"), evidence=evidence)
+        for pages in (None, "from the first print"):  # a second print puts page numbers in the contents
+            if pages:
+                pages_of = anchor_pages(pdf_path.read_bytes()) if pdf_path.exists() else {}
+                if not pages_of:
+                    break
+                page = with_toc_pages(page, pages_of)
+            printable.write_text(page, encoding="utf-8")
+            cmd = [browser, *chromium_flags(str(Path(profile) / "profile")), "--no-pdf-header-footer",
+                   f"--print-to-pdf={pdf_path}", printable.resolve().as_uri()]
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     if not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise ReportError(f"Chromium did not write {pdf_path} (exit {proc.returncode}): {proc.stderr[-500:]}")
     return pdf_path

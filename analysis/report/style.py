@@ -77,8 +77,39 @@ figure.nr-figure figcaption { font-size: 14px; color: #333; max-width: 50em; mar
 img { max-width: 100%; height: auto; }
 a.anchor-link, .jp-Collapser { display: none; }
 pre { white-space: pre-wrap; }
-@page { size: A4; margin: 16mm 14mm; }
+.nr-print-only { display: none; }
+.nr-toc-page { color: var(--muted); font-size: 0.9em; }
+main { overflow-wrap: break-word; }
+p.nr-trust { font-size: 14px; color: #333; background: #f7f7f2; border-left: 4px solid #999; padding: 0.4em 0.8em;
+       max-width: 50em; font-family: 'Helvetica Neue', Arial, 'DejaVu Sans', sans-serif; }
+.nr-low, .nr-low a { color: #8a8a8a; font-style: italic; }
+table.nr-table td.nr-na { color: #aaa; }
+table#overview-table th[scope=row] { white-space: nowrap; font-weight: 600; }
+.nr-sbs-picker label { font-family: Arial, sans-serif; font-size: 14px; margin-right: 0.8em; }
+.nr-sbs-picker select { max-width: 100%; font-size: 14px; margin: 0.3em 0; }
+table.nr-sbs td { width: 42%; }
+table.nr-sbs td.nr-sbs-kind { width: 16%; font-family: Arial, sans-serif; font-size: 12px; color: #444; }
+table.nr-sbs tr.nr-sbs-same td { background: #e8f1f8; }
+table.nr-sbs tr.nr-sbs-quote td { background: #fdf6d8; }
+table.nr-sbs tr.nr-sbs-moved td { color: #555; font-style: italic; }
+.nr-sbs-wrap { max-height: 40em; }
+@media (max-width: 640px) {
+  body { font-size: 16px; }
+  main { padding: 1em 0.8em 3em; }
+  h1 { font-size: 1.5em; }
+  nav.nr-toc ol { columns: 1; }
+  .nr-summary { font-size: 16px; }
+  table.nr-sbs, table.nr-sbs tbody, table.nr-sbs tr, table.nr-sbs td { display: block; width: auto; }
+  table.nr-sbs thead { display: none; }
+  table.nr-sbs tr { border-bottom: 2px solid var(--rule); }
+  table.nr-sbs td:empty { display: none; }
+}
+@page { size: A4; margin: 16mm 14mm 18mm;
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font-family: Arial, sans-serif;
+                  font-size: 8.5pt; color: #555; } }
 @media print {
+  .nr-print-only { display: block; }
+  .nr-screen-only { display: none; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-before: page; }
