@@ -110,7 +110,7 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     if not eligible:
         return df
     found = _renderings(df, eligible)
-    groups = UnionFind(len(eligible))
+    groups = _Groups(found)
     lexical = _link_lexical(found, thresholds, groups)
     inside = _link_contained(df, found, groups)
     semantic: set[int] = set()
@@ -130,6 +130,7 @@ class _Renderings(NamedTuple):
     articles: list[str]
     words: list[list[str]]
     reported: list[bool]  # indirect speech (no quotation marks of its own)
+    quoted_in: list[str]  # the article of a quotation standing on its own ("" for reported speech, fragments)
 
 
 def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
@@ -140,7 +141,33 @@ def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
         persons=[str(df.at[i, "speaker_type"]) == "person" if "speaker_type" in df else True for i in eligible],
         articles=[str(df.at[i, "article_id"]) for i in eligible],
         words=[norm_words(t) for t in texts],
-        reported=[str(df.at[i, "kind"]) == "indirect" for i in eligible])
+        reported=[str(df.at[i, "kind"]) == "indirect" for i in eligible],
+        quoted_in=[str(df.at[i, "article_id"]) if str(df.at[i, "kind"]) != "indirect"
+                   and not str(df.at[i, "contained_in"] if "contained_in" in df else "") else "" for i in eligible])
+
+
+class _Groups(UnionFind):
+    """Union-find that keeps two quotations of one article apart.
+
+    An article quotes each remark once, so a group holding two of its quotations (outside reported
+    clauses) would be two remarks chained through their neighbours; :meth:`join` refuses such a
+    merge. Links are offered strongest first, so the better neighbour wins.
+    """
+
+    def __init__(self, found: _Renderings) -> None:
+        super().__init__(len(found.texts))
+        self.quoted: dict[int, set[str]] = {k: {a} if a else set() for k, a in enumerate(found.quoted_in)}
+
+    def join(self, x: int, y: int) -> bool:
+        """Merge the groups of ``x`` and ``y`` unless both quote from one article; True if merged."""
+        rx, ry = self.find(x), self.find(y)
+        if rx == ry:
+            return True
+        if self.quoted[rx] & self.quoted[ry]:
+            return False
+        root = self.union_min(rx, ry)
+        self.quoted[root] = self.quoted.pop(rx if root == ry else ry) | self.quoted[root]
+        return True
 
 
 def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds) -> float | None:
@@ -159,18 +186,23 @@ def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds)
     return t.threshold
 
 
-def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: UnionFind) -> set[int]:
-    """Join candidate pairs whose words align closely enough; returns the renderings joined."""
-    linked: set[int] = set()
+def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: _Groups) -> set[int]:
+    """Join candidate pairs whose words align closely enough, closest first; returns those joined."""
+    scored = []
     for x, y in sorted(_candidate_pairs(found.words, max_df=t.max_df, min_shared=t.min_shared)):
         needed = _needed_similarity(found, x, y, t)
-        if needed is not None and quote_similarity(found.texts[x], found.texts[y]) >= needed:
+        if needed is not None:
+            sim = quote_similarity(found.texts[x], found.texts[y])
+            if sim >= needed:
+                scored.append((-sim, x, y))
+    linked: set[int] = set()
+    for _, x, y in sorted(scored):
+        if groups.join(x, y):
             linked.update((x, y))
-            groups.union_min(x, y)
     return linked
 
 
-def _link_contained(df: pd.DataFrame, found: _Renderings, groups: UnionFind) -> set[int]:
+def _link_contained(df: pd.DataFrame, found: _Renderings, groups: _Groups) -> set[int]:
     """Join each quoted fragment to the reported clause it sits in; returns the fragments joined."""
     if "contained_in" not in df:
         return set()
@@ -179,19 +211,21 @@ def _link_contained(df: pd.DataFrame, found: _Renderings, groups: UnionFind) -> 
     for k, i in enumerate(found.index):
         outer = pos.get(str(df.at[i, "contained_in"]))
         if outer is not None and outer != k:
-            groups.union_min(k, outer)
-            linked.add(k)
+            if groups.join(k, outer):
+                linked.add(k)
     return linked
 
 
-def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: UnionFind,
+def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: _Groups,
                    embed: Embedder) -> set[int]:
-    """Join renderings that say the same thing in other words (best windows); returns them."""
+    """Join renderings that say the same thing in other words (best windows, closest first);
+    returns them."""
     from .meaning import meaning_links
 
     word_pairs = _candidate_pairs(found.words, max_df=t.max_df, min_shared=1)
+    links = meaning_links(found.texts, word_pairs, embed=embed, k=t.neighbours)
     linked: set[int] = set()
-    for (x, y), cos in meaning_links(found.texts, word_pairs, embed=embed, k=t.neighbours).items():
+    for (x, y), cos in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
         needed = t.semantic_reported_threshold if found.reported[x] and found.reported[y] else t.semantic_threshold
         if cos < needed or groups.connected(x, y):
             continue
@@ -202,12 +236,12 @@ def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: UnionFind,
         if not same_person(found.speakers[x], found.speakers[y], a_is_person=found.persons[x],
                            b_is_person=found.persons[y]):
             continue
-        linked.update((x, y))
-        groups.union_min(x, y)
+        if groups.join(x, y):
+            linked.update((x, y))
     return linked
 
 
-def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: UnionFind, lexical: set[int],
+def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: _Groups, lexical: set[int],
                         semantic: set[int], inside: set[int]) -> None:
     """Write ``cluster_id`` (a hash of the group's smallest quote_id: stable under reordering) and
     ``cluster_method`` into ``df`` in place."""
