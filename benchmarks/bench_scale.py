@@ -10,7 +10,11 @@ the run folder and its parse/embedding caches are removed first. Peak
 memory is the highest resident set size of the notebook kernel (plus its children) sampled every
 0.1 s while the stage runs. The exponent k of time ∝ n^k is a least-squares fit on log-log axes.
 
-Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask]
+``--real`` instead takes distinct real articles from all four sources in turn, each cut to about
+1,000 characters: a many-topic corpus (unrelated events), which stresses the cross-article steps
+differently from recombined copies of a few stories.
+
+Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask] [--real]
 """
 
 from __future__ import annotations
@@ -73,6 +77,34 @@ def build_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path, *, se
         rows.append(f"{name},\"{outlet}\",,2024-01-{1 + i % 28:02d},")
     (out_dir / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return out_dir
+
+
+def short_article(text: str, max_chars: int = 1000) -> str:
+    """The article's opening up to ``max_chars``, cut after the last full sentence (or word)."""
+    if len(text) <= max_chars:
+        return text.strip()
+    head = text[:max_chars]
+    cut = max(head.rfind(". "), head.rfind(".\n"), head.rfind('." '))
+    return (head[:cut + 1] if cut > max_chars // 2 else head.rsplit(" ", 1)[0]).strip()
+
+
+def build_real_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path) -> Path:
+    """``n`` distinct real articles on many topics, each shortened to about 1,000 characters.
+
+    Sources are interleaved (GGT, BASIL, PolNeAR, SemEval in turn), so the corpus mixes unrelated
+    events the way a real many-topic collection does; nothing is recombined or repeated.
+    """
+    by_source: dict[str, list[tuple[str, str, str]]] = {}
+    for item in texts:
+        by_source.setdefault(item[0].rstrip("0123456789ab"), []).append(item)
+    queues = list(by_source.values())
+    picked: list[tuple[str, str, str]] = []
+    while len(picked) < n and any(queues):
+        for queue in queues:
+            if queue and len(picked) < n:
+                aid, outlet, text = queue.pop(0)
+                picked.append((aid, outlet, short_article(text)))
+    return build_corpus(picked, len(picked), out_dir)
 
 
 class PeakRSS:
@@ -147,6 +179,9 @@ def main() -> int:
     parser.add_argument("--eval-dir", default=str(HERE.parents[1] / "shared" / "eval"))
     parser.add_argument("--no-embeddings", action="store_true", help="switch embeddings off in every stage")
     parser.add_argument("--engine", choices=("local", "dask"), default=None)
+    parser.add_argument("--real", action="store_true",
+                        help="distinct real articles on many topics, each cut to ~1,000 characters "
+                             "(at most as many as the eval data holds), instead of recombined copies")
     args = parser.parse_args()
     from analysis import pipeline
 
@@ -159,13 +194,19 @@ def main() -> int:
         for stage, values in pipeline.default_parameters().items():
             if "use_embeddings" in values:
                 overrides.setdefault(stage, {})["use_embeddings"] = False
-    label = "no-embeddings" if args.no_embeddings else "embeddings"
+    label = ("real_" if args.real else "") + ("no-embeddings" if args.no_embeddings else "embeddings")
     results: dict[int, list[dict]] = {}
     for n in args.sizes:
-        corpus_dir = build_corpus(texts, n, OUT / f"corpus_{n}")
+        corpus_dir = (build_real_corpus(texts, n, OUT / f"corpus_real_{n}") if args.real
+                      else build_corpus(texts, n, OUT / f"corpus_{n}"))
         rows = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine)
         results[n] = rows
         total = sum(r["seconds"] for r in rows)
+        if args.real:
+            import pandas as pd
+
+            sentences = pd.read_csv(OUT / f"run_{n}_{label}" / "data" / "sentences.csv", usecols=["article_id"])
+            print(f"real corpus: {len(list(corpus_dir.glob('*.txt')))} articles, {len(sentences)} sentences")
         print(f"n={n:>5}  total {total:7.1f} s  peak {max(r['peak_mb'] for r in rows):6.0f} MB  " +
               "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in rows), flush=True)
     stages = [r["stage"] for r in results[args.sizes[0]]]
