@@ -1,6 +1,7 @@
 """Where per-article work runs: in this process, or as Dask tasks on a ``distributed`` cluster.
 
-What runs where with ``engine="dask"``:
+Stages never see an engine: an :class:`analysis.annotate.Annotator` holds it and hands the stages
+its ``map``, ``parse_articles`` and ``embed``. What runs where with ``engine="dask"``:
 
 - **Workers** (one task per chunk, via :func:`map_chunks`): cleaning each article and its MinHash
   signature and sentence split (:mod:`analysis.clean`); spaCy parses of article paragraphs not

@@ -11,6 +11,10 @@ pipeline and model and get the same batches, so both engines give bit-identical 
 vectors: parse tasks are whole ``nlp.pipe`` batches and send docs back as ``DocBin`` bytes with
 the cache's attributes; texts are embedded in fixed chunks of :data:`EMBED_CHUNK` in both engines
 (MiniLM vectors depend on which texts share a padded batch, not on the torch thread count).
+
+Stages do not call the cached, engine-aware functions here (:func:`parse_cached`,
+:func:`parse_articles`, :func:`sentence_docs`, :func:`embed` with a cache): the run's
+:class:`analysis.annotate.Annotator` does, and owns the cache folder and the engine.
 """
 
 from __future__ import annotations
