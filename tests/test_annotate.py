@@ -68,7 +68,8 @@ class FakeAnnotator:
 
 
 STAGE_FUNCTIONS = [clean.clean_corpus, clean.find_duplicates, clean.split_sentences, coverage.run, coverage.claims,
-                   coverage.syndication, quotes.run, quotes.extract_corpus, stance.parse_sentences]
+                   coverage.syndication, coverage.document_similarity, coverage.outlet_similarity, coverage.pair_scores,
+                   quotes.run, quotes.extract_corpus, stance.parse_sentences]
 
 
 @pytest.mark.parametrize("func", STAGE_FUNCTIONS, ids=lambda f: f"{f.__module__}.{f.__name__}")
