@@ -102,3 +102,59 @@ def test_cluster_precision_on_labelled_sets(which: str, floor: float, seed_artic
                  else (quotes.run(labels.invented_articles(), use_embeddings=True).quotes, labels.INVENTED_GROUPS))
     truth, _ = labels.truth_partition(q, groups)
     assert labels.cluster_scores(truth, labels.predicted_partition(q))["pair_P"] >= floor
+
+
+# --------------------------------------------------------------------------- meaning-changing edits
+
+
+def _edits(reference: str, variant: str, **kw) -> list[tuple[str, str, str]]:
+    return [tuple(e) for e in quotes.edits.meaning_edits(quotes.word_edits(reference, variant), **kw)]
+
+
+@pytest.mark.parametrize("reference, variant, expected", [
+    ("We agree with the proposal in principle", "We agree with the proposal",
+     [("qualifier-dropped", "in principle", "")]),
+    ("The idea itself is correct, and we support it, but there are nuances.",
+     "The idea itself is correct, and we support it", [("qualifier-dropped", "but there are nuances.", "")]),
+    ("We will not sign this agreement", "We will sign this agreement", [("negation", "not", "")]),
+    ("If the money does not arrive by June, we will leave", "If the money does not arrive by July, we will leave",
+     [("number", "June,", "July,")]),
+    ("We talked to Petrov yesterday", "We talked to Ivanov yesterday", [("name", "Petrov", "Ivanov")]),
+    ("The idea is correct and we support it", "The idea is absolutely correct and we support it",
+     [("intensity", "", "absolutely")]),
+    ("We will leave the pact", "If the money is late, we will leave the pact",
+     [("condition-added", "", "If the money is late,")]),
+])
+def test_meaning_changing_edits_carry_the_words_on_both_sides(reference, variant, expected) -> None:
+    assert _edits(reference, variant) == expected
+
+
+@pytest.mark.parametrize("reference, variant", [
+    ("We support this agreement, and we will sign it", "We back this agreement and we are going to sign it"),
+    ("Nobody in this government is looking for a fight", "No one in my government wants a fight"),
+    ("Maybe we need to call him", "Perhaps we need to call him"),  # one meaning class
+    ("We need to discuss this with our partners", "we need to discuss this with our partners"),
+])
+def test_harmless_rewording_and_translation_variants_change_no_meaning(reference, variant) -> None:
+    assert _edits(reference, variant) == []
+
+
+def test_reported_speech_that_drops_a_hedge_states_it_as_fact() -> None:
+    assert _edits("I think we need to discuss this with our partners", "we need to discuss this with our partners",
+                  reported=True) == [("stated-as-fact", "I think", "")]
+    assert _edits("We support it", "We support it", same_speaker=False, reference_speaker="Ana Ruiz",
+                  variant_speaker="Ivan Petrov") == [("speaker", "Ana Ruiz", "Ivan Petrov")]
+
+
+def test_quotes_table_flags_a_dropped_qualifier() -> None:
+    import json
+
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“We support the plan in principle, and we will sign it,” Ivan Petrov said."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "“We support the plan, and we will sign it,” Ivan Petrov said."},
+    ])
+    q = quotes.run(arts).quotes
+    a2 = q[q["article_id"] == "a2"].iloc[0]
+    assert bool(a2["meaning_changed"]) and json.loads(a2["edits"]) == [
+        {"kind": "qualifier-dropped", "reference_words": "in principle,", "variant_words": ""}]
+    assert not bool(q[q["article_id"] == "a1"].iloc[0]["meaning_changed"])

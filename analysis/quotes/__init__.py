@@ -49,7 +49,7 @@ Notebook 04 writes them as ``data/quotes.csv`` (without ``outlet``, joined from 
 
 from __future__ import annotations
 
-from . import attribution, clusters, fidelity, lexicon, marks, meaning, model, parse, speakers, stage
+from . import attribution, clusters, edits, fidelity, lexicon, marks, meaning, model, parse, speakers, stage
 from .attribution import extract_quotes
 from .clusters import cluster_variants, quote_similarity
 from .fidelity import (MUTATION_HELP, align_to_best_segment, align_words, diff_text, find_in_transcript,
@@ -68,5 +68,5 @@ __all__ = [
     "parse_article", "quote_similarity", "run", "same_person", "score_fidelity", "speech_verbs", "voices_table",
     "word_edits",
     # submodules
-    "attribution", "clusters", "fidelity", "lexicon", "marks", "meaning", "model", "parse", "speakers", "stage",
+    "attribution", "clusters", "edits", "fidelity", "lexicon", "marks", "meaning", "model", "parse", "speakers", "stage",
 ]

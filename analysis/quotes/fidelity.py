@@ -9,6 +9,7 @@ fidelity columns. HTML renderings of the diff live in :mod:`analysis.viz.quotes`
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -16,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from .edits import meaning_edits
 from .lexicon import SENTENCE_END, norm_words, strip_marks
 from .model import Alignment, Edit
 from .speakers import same_person
@@ -181,7 +183,14 @@ def find_in_transcript(transcript: str, quote: str, *, min_score: float = 0.6) -
 
 def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = None,
                    reworded_floor: float = 0.6) -> pd.DataFrame:
-    """Fill ``fidelity, mutation, reference_quote_id, coverage, diff`` for clustered quotes.
+    """Fill ``fidelity, mutation, reference_quote_id, coverage, diff, edits, meaning_changed`` for
+    clustered quotes.
+
+    ``edits`` is a JSON list of ``{kind, reference_words, variant_words}``: the edits of
+    :func:`analysis.quotes.edits.meaning_edits` that change what the speaker said (a qualifier
+    or condition dropped or added, a negation flipped, a number, date or name changed, intensity,
+    a hedge stated as fact, another speaker); ``meaning_changed`` is True when there is one. A
+    rendering can be ``reworded`` or a ``translation-variant`` with no meaning change.
 
     Parameters
     ----------
@@ -196,7 +205,8 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     """
     df = quotes.copy()
     for col, default in (("fidelity", float("nan")), ("mutation", ""), ("reference_quote_id", ""),
-                         ("reference_text", ""), ("coverage", float("nan")), ("diff", "")):
+                         ("reference_text", ""), ("coverage", float("nan")), ("diff", ""), ("edits", ""),
+                         ("meaning_changed", False)):
         if col not in df:
             df[col] = default
     df["fidelity"] = df["fidelity"].astype(float)
@@ -211,7 +221,7 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
                                                       df["quote"], df["speaker"]):
         if cid:
             members[str(cid)].append((idx, str(qid), int(n_words), str(quote), str(speaker)))
-    results: dict[Any, tuple[float, float, str, str, str, str]] = {}
+    results: dict[Any, tuple[float, float, str, str, str, str, str, bool]] = {}
     for cid in sorted(members):
         group = members[cid]
         if len(group) < 2 and not reference_transcript:
@@ -237,12 +247,17 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
                 mutation = "reported"  # reported speech makes no claim to the speaker's words
             elif mutation == "paraphrase-in-quotes" and idx in by_meaning:
                 mutation = "translation-variant"  # joined by meaning only: other words, same remark
-            results[idx] = (al.fidelity, al.coverage, mutation, ref_id, ref_text, _diff_text(al))
+            is_ref = idx == ref[0] and ref_id != "transcript"
+            edits = [] if is_ref else meaning_edits(al.ops, reported=idx in reported, same_speaker=same,
+                                                    loose=al.fidelity < reworded_floor,
+                                                           reference_speaker=main_speaker, variant_speaker=speaker)
+            results[idx] = (al.fidelity, al.coverage, mutation, ref_id, ref_text, _diff_text(al),
+                            json.dumps([e._asdict() for e in edits], ensure_ascii=False), bool(edits))
     if results:
         idx = list(results)
         cols = list(zip(*results.values()))
-        for name, values in zip(("fidelity", "coverage", "mutation", "reference_quote_id", "reference_text", "diff"),
-                                cols):
+        for name, values in zip(("fidelity", "coverage", "mutation", "reference_quote_id", "reference_text", "diff",
+                                 "edits", "meaning_changed"), cols):
             df.loc[idx, name] = list(values)
     return df
 
