@@ -230,3 +230,44 @@ def test_findings_counts_match_the_hand_made_data():
     assert re.search(r"\b4 were carried by every outlet", text)
     assert re.search(r"\bA carried the most facts no other outlet had \(3\)", text)
     assert re.search(r"\b2 pairs of look-alike claims disagree", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# the report: a unique fact with the closest sentence of each other outlet (item 4)
+# ---------------------------------------------------------------------------------------------
+
+def test_report_shows_the_search_behind_a_unique_fact(recheck_result):
+    from analysis import report
+    from analysis.report.unique_checks import unique_facts_html
+
+    f, checks = recheck_result.facts, recheck_result.unique_checks
+    arts, _ = _corpus(RECHECK_CORPUS)
+    texts = report.fact_texts(f)
+    html = unique_facts_html(checks, texts, report.article_label(arts))
+    ferry = f[f["text"].str.contains("Ferry services")]["fact_id"].iloc[0]
+    hake = f[f["text"].str.contains("40 tonnes of hake") & (f["article_id"] == "a")]["fact_id"].iloc[0]
+    confirmed, again = html.split("Looked unique, but another outlet has a close sentence")
+    assert ferry in confirmed and hake not in confirmed and hake in again
+    # the ferry fact's block names each other outlet's closest sentence with its score
+    block = confirmed[confirmed.index(ferry):]
+    block = block[:block.index("</li>")]
+    for r in checks[checks["fact_id"] == ferry].itertuples():
+        assert r.searched_outlet in block and f"similarity {r.score:.2f}" in block
+
+
+def test_report_counts_and_omissions_leave_out_what_was_found_again():
+    from analysis import report
+
+    matrix = pd.DataFrame({"A": [True, True, True, False], "B": [True, True, False, True],
+                           "C": [True, False, False, False]}, index=["f1", "f2", "f3", "f4"])
+    checks = pd.DataFrame({"fact_id": ["f2", "f3", "f4"], "check": ["missed", "unique", "unique"],
+                           "outlet": ["C", "A", "B"], "searched_outlet": ["C", "B", "A"],
+                           "closest_article_id": ["c", "b", "a"], "closest_text": ["x", "y", "z"],
+                           "score": [0.6, 0.7, 0.1], "verdict": ["possibly_carried", "possibly_carried", "unique"]})
+    texts = {f: f"fact {f}" for f in matrix.index}
+    om = report.omissions(matrix, texts)
+    assert ("C", "f2") in set(zip(om["outlet"], om["fact_id"]))
+    assert report.omissions(matrix, texts, checks=checks).empty
+    text = " ".join(report.coverage_findings(matrix, report.omissions(matrix, texts, checks=checks), checks))
+    assert "1 appeared in one outlet only" in text and "1 more looked unique" in text
+    assert not [p for s in report.coverage_findings(matrix, pd.DataFrame(), checks) for p in count_mismatches(s)]

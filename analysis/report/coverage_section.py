@@ -15,6 +15,7 @@ from .digests import article_label, fact_matrix, fact_texts, omissions, outlet_l
 from .findings import coverage_findings
 from .html import _clip, _has, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
 from .sections import _missing, _stage_findings
+from .unique_checks import unique_facts_html
 
 GRID_CAPTION = ("How to read: each row is an outlet, each column a fact, labelled with its id as in the 'All "
                 "facts' table below and in notebook 02. A filled blue square means the outlet reported the fact; a pale one means it did not. "
@@ -144,11 +145,14 @@ def similarity_html(similarity: pd.DataFrame | None, articles: pd.DataFrame, *, 
 def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None, similarity: pd.DataFrame | None,
                      articles: pd.DataFrame, *, summary: Mapping[str, object] | None, figure_png: bytes | None,
                      stage_figures: str = "", max_rows: int = 500, max_evidence: int = 8,
-                     max_conflicts: int = 100, order: Sequence[str] | None = None) -> str:
-    """Facts every outlet carried, what each outlet left out, conflicting details, similarity.
+                     max_conflicts: int = 100, order: Sequence[str] | None = None,
+                     unique_checks: pd.DataFrame | None = None) -> str:
+    """Facts every outlet carried, what each outlet left out, what only one reported, conflicting
+    details, similarity.
 
     ``order`` is the coverage stage's fact order (:func:`~.digests.coverage_order`); by default it is
-    recomputed from ``facts``.
+    recomputed from ``facts``. ``unique_checks`` is ``data/unique_checks.csv``: the search behind
+    each "only X reported it" and "X left it out" (:mod:`.unique_checks`).
     """
     parts = [section_heading("coverage", "What each outlet reported")]
     if not _has(facts, "fact_id", "article_id", "text"):
@@ -159,16 +163,18 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
     view = FactView(matrix=matrix, texts=fact_texts(facts),
                     by_fact={fid: g for fid, g in facts.groupby(facts["fact_id"].map(_text), sort=True)},
                     labels=article_label(articles), max_evidence=max_evidence)
-    omitted = omissions(matrix, view.texts)
+    omitted = omissions(matrix, view.texts, checks=unique_checks)
     parts.append(paragraph("A fact is a statement that the coverage stage found, in the same or in other words, in "
                            "one or more articles. Each fact keeps the sentences it was found in."))
-    parts.append(bullets(coverage_findings(matrix, omitted) + _stage_findings(summary, 3)))
+    parts.append(bullets(coverage_findings(matrix, omitted, unique_checks) + _stage_findings(summary, 3)))
     if figure_png:
         parts.append(figure_html(figure_png, alt="Grid of outlets against facts", caption=GRID_CAPTION + (
             f" Only the {min(len(matrix), 60)} most widely carried of {len(matrix)} facts are drawn."
             if len(matrix) > 60 else "")))
     parts.append(shared_facts_html(view, max_rows=max_rows))
     parts.append(omissions_html(view, omitted))
+    parts.append(unique_facts_html(unique_checks, view.texts, view.labels, max_facts=max_rows,
+                                   max_evidence=max_evidence))
     parts.append(conflicts_html(view, conflicts, articles, max_conflicts=max_conflicts))
     parts.append(facts_table_html(view, max_rows=max_rows))
     parts.append(similarity_html(similarity, articles, max_rows=max_rows))

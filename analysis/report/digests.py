@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .html import _clip, _fmt, _has, _text
+from .unique_checks import found_again
 
 
 def outlet_labels(articles: pd.DataFrame) -> dict[str, str]:
@@ -215,11 +216,13 @@ def fact_texts(facts: pd.DataFrame) -> dict[str, str]:
 
 
 def omissions(matrix: pd.DataFrame, texts: Mapping[str, str], *, min_share: float = 0.5,
-              per_outlet: int = 5) -> pd.DataFrame:
+              per_outlet: int = 5, checks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Facts most other outlets carried that an outlet did not.
 
     A fact counts as left out by outlet O when at least ``min_share`` of the *other* outlets (and
-    at least two, so one outlet's scoop is not "omitted" by everyone else) carried it.
+    at least two, so one outlet's scoop is not "omitted" by everyone else) carried it, and the
+    coverage stage's looser search of O's articles did not find it after all (``checks``, the
+    ``unique_checks`` table; a ``possibly_carried`` pair is not an omission).
     """
     cols = ["outlet", "fact_id", "carried_by", "of_others", "fact"]
     if matrix.empty or matrix.shape[1] < 2:
@@ -228,9 +231,10 @@ def omissions(matrix: pd.DataFrame, texts: Mapping[str, str], *, min_share: floa
     n_others = matrix.shape[1] - 1
     need = max(2, math.ceil(min_share * n_others)) if n_others >= 2 else 1
     rows = []
+    again = found_again(checks)[1]
     for outlet in matrix.columns:
         missing = matrix.index[~matrix[outlet]]
-        found = [(fid, int(counts[fid])) for fid in missing if int(counts[fid]) >= need]
+        found = [(fid, int(counts[fid])) for fid in missing if int(counts[fid]) >= need and (outlet, fid) not in again]
         for fid, n in sorted(found, key=lambda x: (-x[1], x[0]))[:per_outlet]:
             rows.append({"outlet": outlet, "fact_id": fid, "carried_by": n, "of_others": n_others,
                          "fact": texts.get(fid, "")})

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .digests import UNCHANGED_MUTATIONS, EventSummary
 from .html import _fmt, _has, _text
+from .unique_checks import found_again
 
 
 def event_sentences(event: EventSummary, *, max_outlets: int = 8) -> list[str]:
@@ -32,16 +33,22 @@ def event_sentences(event: EventSummary, *, max_outlets: int = 8) -> list[str]:
     return out
 
 
-def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame) -> list[str]:
-    """Sentences answering "which facts did everyone carry, who left out what"."""
+def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame, checks: pd.DataFrame | None = None) -> list[str]:
+    """Sentences answering "which facts did everyone carry, who left out what".
+
+    ``checks`` (``data/unique_checks.csv``): facts the looser search found in another outlet are
+    not counted as appearing in one outlet only, and the sentence says how many were set aside.
+    """
     if matrix.empty:
         return []
     n_facts, n_outlets = matrix.shape
     counts = matrix.sum(axis=1)
     everyone = int((counts == n_outlets).sum())
-    single = int((counts == 1).sum())
+    again = found_again(checks)[0] & {str(f) for f in matrix.index[counts == 1]}
+    single = int((counts == 1).sum()) - len(again)
     out = [f"{everyone} of {n_facts} facts were carried by every one of the {n_outlets} outlets; "
-           f"{single} appeared in one outlet only."]
+           f"{single} appeared in one outlet only"
+           + (f" ({len(again)} more looked unique, but another outlet has a close sentence)." if again else ".")]
     per = matrix.sum(axis=0).sort_values(ascending=False, kind="stable")
     if n_outlets > 1:
         out.append(f"{per.index[0]} carried the most facts ({int(per.iloc[0])}), "

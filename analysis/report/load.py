@@ -11,7 +11,7 @@ from ..errors import ReportError
 
 #: run tables the report reads; each is optional except ``articles``
 REPORT_TABLES = ("inputs", "articles", "sentences", "similarity", "facts", "conflicts", "coverage_matrix",
-                 "stance", "stance_evidence", "quotes", "copies", "stance_portrayal_outlets")
+                 "stance", "stance_evidence", "quotes", "copies", "stance_portrayal_outlets", "unique_checks")
 
 STAGE_SUMMARIES = ("clean", "coverage", "stance", "quotes")
 

@@ -29,6 +29,7 @@ import pandas as pd
 from .digests import _is_changed, outlet_labels
 from .html import _has, _slug, _text, esc, figure_html, note, paragraph, section_heading
 from .style import OKABE_ITO, STANCE_COLOURS
+from .unique_checks import found_again
 
 #: quotes.csv columns that, when present, flag an edit that changes what the speaker meant
 MEANING_COLUMNS = ("meaning_changed", "meaning_change", "changes_meaning")
@@ -49,6 +50,7 @@ class OverviewInputs(NamedTuple):
     sentences: pd.DataFrame | None
     copies: pd.DataFrame | None  # data/copies.csv: article_a, sent_a, article_b, sent_b
     portrayal: pd.DataFrame | None  # data/stance_portrayal_outlets.csv
+    unique_checks: pd.DataFrame | None = None  # data/unique_checks.csv: facts found again are not "only here"
 
 
 def _coverage_columns(inp: OverviewInputs, outlets: list[str]) -> pd.DataFrame:
@@ -60,7 +62,8 @@ def _coverage_columns(inp: OverviewInputs, outlets: list[str]) -> pd.DataFrame:
     spread = m.sum(axis=1)
     out["facts_carried"] = [int(m[o].sum()) if o in m.columns else 0 for o in outlets]
     out["facts_share"] = out["facts_carried"] / n_facts
-    out["only_here"] = [int((m[o] & (spread == 1)).sum()) if o in m.columns else 0 for o in outlets]
+    alone = (spread == 1) & ~m.index.isin(list(found_again(inp.unique_checks)[0]))
+    out["only_here"] = [int((m[o] & alone).sum()) if o in m.columns else 0 for o in outlets]
     left = inp.omitted["outlet"].value_counts() if _has(inp.omitted, "outlet") else pd.Series(dtype=int)
     out["left_out"] = [int(left.get(o, 0)) for o in outlets]
     return out
