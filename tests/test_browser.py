@@ -149,3 +149,129 @@ def test_screenshot_of_the_report(seed_run: Path, tmp_path: Path) -> None:
     kept = ARTIFACT_DIR / "screenshot.png"
     shutil.copy(shot, kept)
     print(f"browser screenshot: {kept}")
+
+
+def _phone_frame(report_html: str, width_px: int = 390) -> str:
+    """A page holding the report in a ``width_px``-wide frame: headless Chromium will not make its window
+    narrower than 500 px, but a frame is a viewport of its own (its media queries see ``width_px``). The
+    frame's ``srcdoc`` keeps the parent's origin, so the probe can measure inside it."""
+    import html as _html
+
+    return (f'<html><body style="margin:0"><iframe id="phone" style="border:0;width:{width_px}px;height:844px" '
+            f'srcdoc="{_html.escape(report_html, quote=True)}"></iframe>' + _PHONE_PROBE + "</body></html>")
+
+
+_PHONE_PROBE = r"""
+<script>
+window.addEventListener('load', function () {
+  var frame = document.getElementById('phone'), win = frame.contentWindow, doc = win.document.documentElement;
+  var wide = [];
+  Array.prototype.forEach.call(win.document.querySelectorAll('main *, body > *'), function (n) {
+    var r = n.getBoundingClientRect();
+    if (r.right > win.innerWidth + 1 && !n.closest('.nr-tablewrap') && win.getComputedStyle(n).display !== 'none') {
+      wide.push(n.tagName + '.' + n.className + ' ' + Math.round(r.right));
+    }
+  });
+  var pre = document.createElement('pre'); pre.id = 'nr-probe';
+  pre.textContent = JSON.stringify({scrollWidth: doc.scrollWidth, innerWidth: win.innerWidth, wide: wide.slice(0, 10),
+                                    js: doc.classList.contains('nr-js')});
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+@pytest.mark.slow
+def test_report_fits_a_phone_screen(seed_run: Path, tmp_path: Path) -> None:
+    """At 390 px (a phone) the page never scrolls sideways: wide tables scroll inside their own box."""
+    from PIL import Image
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = tmp_path / "phone.html"
+    page.write_text(_phone_frame((seed_run / "report.html").read_text(encoding="utf-8")), encoding="utf-8")
+    dom, starts = _chromium(page.as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == []
+    out = json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text())
+    assert out["innerWidth"] == 390 and out["js"]
+    assert out["scrollWidth"] <= out["innerWidth"], out["wide"]
+    shot = tmp_path / "phone.png"
+    _chromium(page.as_uri(), tmp_path / "shot", f"--screenshot={shot}", "--window-size=500,844", "--hide-scrollbars")
+    ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
+    with Image.open(shot) as img:
+        phone = img.crop((0, 0, 390, 844))
+        colours = phone.convert("RGB").resize((39, 84)).getcolors(39 * 84)
+        assert colours is not None and len(colours) > 10
+        phone.save(ARTIFACT_DIR / "phone.png")
+    print(f"phone screenshot: {ARTIFACT_DIR / 'phone.png'}")
+
+
+_SIDE_BY_SIDE_PROBE = r"""
+<script>
+window.addEventListener('load', function () {
+  var a = document.getElementById('nr-sbs-a'), b = document.getElementById('nr-sbs-b');
+  var body = document.getElementById('nr-sbs-table').tBodies[0], out = {first: body.rows.length};
+  function kinds() { return Array.prototype.map.call(body.rows, function (r) { return r.className; }); }
+  a.value = '1'; a.dispatchEvent(new Event('change'));
+  b.value = '0'; b.dispatchEvent(new Event('change'));
+  out.swapped = kinds();
+  out.cells = Array.prototype.map.call(body.rows, function (r) { return [r.cells[0].textContent, r.cells[2].textContent]; });
+  out.diffs = body.querySelectorAll('del.qd-del, ins.qd-ins').length;
+  out.links = body.querySelectorAll('a[href="#coverage"]').length;
+  b.value = '1'; b.dispatchEvent(new Event('change'));
+  out.same = body.rows.length; out.message = document.getElementById('nr-sbs-count').textContent;
+  var pre = document.createElement('pre'); pre.id = 'nr-probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+@pytest.mark.slow
+def test_side_by_side_picks_any_two_articles(seed_run: Path, tmp_path: Path) -> None:
+    """Choosing two articles in the selects lays their sentences side by side in each article's order."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = (seed_run / "report.html").read_text(encoding="utf-8")
+    page = tmp_path / "sbs.html"
+    page.write_text(html.replace("</body>", _SIDE_BY_SIDE_PROBE + "</body>"), encoding="utf-8")
+    dom, starts = _chromium(page.as_uri(), tmp_path, "--dump-dom")
+    assert page_requests(starts) == []
+    out = json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text())
+    assert out["first"] > 0  # the default pair is drawn on load
+    data = json.loads(LexborHTMLParser(html).css_first("#nr-sbs-data").text())
+    a_sents, b_sents = data["articles"][1]["sents"], data["articles"][0]["sents"]
+    kinds = set(out["swapped"])
+    assert {"nr-sbs-same", "nr-sbs-a", "nr-sbs-b"} <= kinds and out["links"] > 0
+    # every sentence of each article appears once, in the article's own order
+    left = [a for a, _ in out["cells"] if a]
+    right = [b for _, b in out["cells"] if b]
+    assert left == a_sents and right == b_sents
+    assert out["same"] == 0 and out["message"] == "Pick two different articles."
+
+
+@pytest.mark.slow
+def test_screenshots_of_the_new_views(seed_run: Path, tmp_path: Path) -> None:
+    """Screenshots of "Outlets at a glance" and "Side by side" (for the README; kept in the artifacts folder)."""
+    from PIL import Image
+
+    html = (seed_run / "report.html").read_text(encoding="utf-8")
+    ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
+    for anchor, size in (("overview", "1100,1300"), ("side-by-side", "1100,1100")):
+        page = tmp_path / f"{anchor}.html"
+        # everything before the section's heading is removed (a headless screenshot does not follow a scroll)
+        page.write_text(html.replace("</body>", "<script>window.addEventListener('load', function () {"
+                                                f"var n = document.getElementById('{anchor}');"
+                                                "while (n && n !== document.body) {"
+                                                "  while (n.previousElementSibling && n.previousElementSibling.tagName !== 'STYLE') {"
+                                                "    n.parentNode.removeChild(n.previousElementSibling); }"
+                                                "  n = n.parentNode; }"
+                                                "});</script></body>"), encoding="utf-8")
+        shot = tmp_path / f"{anchor}.png"
+        _, starts = _chromium(page.as_uri(), tmp_path / anchor, f"--screenshot={shot}", f"--window-size={size}",
+                              "--hide-scrollbars")
+        assert page_requests(starts) == []
+        with Image.open(shot) as img:
+            colours = img.convert("RGB").resize((55, 65)).getcolors(55 * 65)
+        assert colours is not None and len(colours) > 20
+        shutil.copy(shot, ARTIFACT_DIR / f"{anchor}.png")
+        print(f"screenshot: {ARTIFACT_DIR / f'{anchor}.png'}")

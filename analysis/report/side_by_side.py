@@ -228,7 +228,7 @@ def pair_html(corpus: Corpus, a: str, b: str, labels: Mapping[str, str], *, capt
             body.append(f'<tr class="nr-sbs-{side}"><td>{left}</td><td class="nr-sbs-kind">'
                         f'{esc(KIND_LABELS[side])} (or placed elsewhere)</td><td>{right}</td></tr>')
             continue
-        width = 220 if collapse else 100_000
+        width = 140 if collapse else 100_000
         left = esc(_clip(sa[i][1], width)) if i >= 0 else ""
         right = esc(_clip(sb[j][1], width)) if j >= 0 else ""
         what = esc(KIND_LABELS[kind])

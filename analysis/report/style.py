@@ -110,6 +110,8 @@ table.nr-sbs tr.nr-sbs-moved td { color: #555; font-style: italic; }
 @media print {
   .nr-print-only { display: block; }
   .nr-screen-only { display: none; }
+  table#overview-table { font-size: 7.5pt; }
+  table#overview-table td { word-break: normal; hyphens: auto; }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-before: page; }
