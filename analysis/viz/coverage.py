@@ -42,8 +42,8 @@ def findings(result: CoverageResult, *, max_examples: int = 2) -> list[str]:
     found = int(checks[(checks["check"] == "unique") & (checks["verdict"] == "possibly_carried")]["fact_id"].nunique()
                 ) if len(checks) else 0
     if found:
-        out.append(f"{found} more fact{'s' if found != 1 else ''} first looked unique, but another outlet has a close "
-                   "sentence (found by a looser search of every article), so "
+        out.append(f"{found} other fact{'s' if found != 1 else ''} looked unique at first, but another outlet has a "
+                   "close sentence (found by a looser search of every article), so "
                    f"{'they are' if found != 1 else 'it is'} not counted as unique; data/unique_checks.csv shows the "
                    "sentence and its score.")
     framed = facts[facts["role"] == "frame"] if "role" in facts else facts.iloc[0:0]
