@@ -613,3 +613,22 @@ def test_print_version_modes() -> None:
 
     with pytest.raises(ReportError, match="pdf_evidence"):
         report.print_version(page, evidence="all")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian chromium not installed (make system-deps)")
+def test_pdf_for_reading_is_short_numbered_and_has_the_evidence_on_request(seed_run: Path, tmp_path: Path) -> None:
+    from analysis.report.pdf import anchor_pages
+
+    def pages(pdf: bytes) -> int:
+        return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+    html = seed_run / "report.html"
+    assert report.recorded_evidence(html.read_text(encoding="utf-8")) == "top"  # the default, recorded by 05
+    top = report.print_pdf(html, tmp_path / "top.pdf").read_bytes()
+    full = report.print_pdf(html, tmp_path / "full.pdf", evidence="full").read_bytes()
+    assert pages(top) <= 12 < pages(full)  # issue 17: at most ~12 pages; the full evidence was 60+
+    where = anchor_pages(top)
+    order = [where[a] for a, _ in report.SECTIONS if a in where]
+    assert where["summary"] == 1 and len(order) == len(report.SECTIONS) and order == sorted(order)
+    assert max(order) <= pages(top)

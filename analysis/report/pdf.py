@@ -5,8 +5,8 @@ a five-article report 60+ pages, which nobody prints or mails; ``report.pdf_evid
 
 * ``top`` (default) — the first :data:`TOP_PER_SECTION` evidence blocks of each section opened
   (each section puts its most telling evidence first; three quotations each), the rest left out
-  (report.html has them), fact lists cut to three per list and changed quotes to five groups,
-  figures at most 7 cm high, the long reference tables (all articles, all facts, all
+  (report.html has them), fact lists cut to their first fact and changed quotes to three groups,
+  figures at most 6 cm high, the long reference tables (all articles, all facts, all
   quotes, per-target stance tables, provenance) replaced by a line pointing to ``report.html``
   and the run folder, and the methods cut to their limitations (each section states its
   benchmark figures where its figures are);
@@ -35,18 +35,21 @@ LONG_TABLES = ("articles-table", "facts-table", "quotes-table", "similarity-tabl
 _EVIDENCE = re.compile(r'<details class="(nr-evidence(?![^"]*nr-figures)[^"]*)">')
 
 _PRINT_STYLE = """<style>
+@page { margin: 12mm 12mm 14mm; }
 @media print {
   details.nr-evidence:not([open]) { display: none; }
   details.nr-evidence blockquote.nr-quote:nth-of-type(n+4) { display: none; }
   h2, h2#summary { break-before: auto; margin-top: 1.2em; }
   h3[id^="methods-"], h3[id^="methods-"] ~ * { display: none; }
   table.nr-sbs { font-size: 8pt; }
-  body { font-size: 10pt; }
-  .nr-summary { font-size: 10.5pt; }
-  figure.nr-figure img { max-height: 7cm; width: auto; }
-  ul.nr-facts > li:nth-child(n+4) { display: none; }
-  ul.nr-facts:has(> li:nth-child(4))::after { content: '… more in report.html'; font-size: 9pt; color: #555; }
-  blockquote.nr-quote:nth-of-type(n+6) { display: none; }
+  body { font-size: 9.5pt; }
+  .nr-summary { font-size: 10pt; }
+  figure.nr-figure img { max-height: 6cm; width: auto; }
+  ul.nr-facts > li:nth-child(n+2) { display: none; }
+  ul.nr-facts:has(> li:nth-child(2))::after { content: '… more in report.html'; font-size: 9pt; color: #555; }
+  blockquote.nr-quote:nth-of-type(n+4) { display: none; }
+  p.nr-legend ~ p.nr-legend { display: none; }
+  p.nr-print-only.nr-caption { font-size: 8pt; margin: 0.1em 0 0.3em; }
 }
 </style>"""
 

@@ -27,6 +27,9 @@ from ..viz.text import edits_html
 from .digests import article_label
 from .html import _clip, _has, _text, esc, note, paragraph, section_heading
 
+#: rows of a pair on paper (after folding one-sided runs); the page shows them all
+PRINT_ROWS = 10
+
 KIND_LABELS = {"same": "same fact", "quote": "reworded quote", "moved": "same fact, elsewhere",
                "a": "only in A", "b": "only in B"}
 
@@ -218,8 +221,9 @@ def pair_html(corpus: Corpus, a: str, b: str, labels: Mapping[str, str], *, capt
     """One pair as a static table (the printed page); ``collapse`` folds runs of one-sided sentences."""
     sa, sb = corpus.sentences[a], corpus.sentences[b]
     body = []
-    rows = align(corpus, a, b)
-    for kind, i, j, info in (_collapsed(rows) if collapse else rows):
+    rows = _collapsed(align(corpus, a, b)) if collapse else align(corpus, a, b)
+    shown = rows[:PRINT_ROWS] if collapse else rows
+    for kind, i, j, info in shown:
         if kind.startswith("run-"):
             side, first, n = kind[-1], i, j
             text = sa[first][1] if side == "a" else sb[first][1]
@@ -239,6 +243,9 @@ def pair_html(corpus: Corpus, a: str, b: str, labels: Mapping[str, str], *, capt
         elif kind == "moved":
             what += f" ({'B' if i >= 0 else 'A'} sentence {int(info)})"
         body.append(f'<tr class="nr-sbs-{kind}"><td>{left}</td><td class="nr-sbs-kind">{what}</td><td>{right}</td></tr>')
+    if len(shown) < len(rows):
+        body.append(f'<tr><td colspan="3" class="nr-caption">… {len(rows) - len(shown)} more rows: pick these two '
+                    'articles in report.html to see them all.</td></tr>')
     head = (f'<thead><tr><th scope="col">A: {esc(labels.get(a, a))}</th><th scope="col">how they relate</th>'
             f'<th scope="col">B: {esc(labels.get(b, b))}</th></tr></thead>')
     return (f'<p class="nr-caption">{esc(caption)}</p><div class="nr-tablewrap nr-sbs-wrap">'
