@@ -46,8 +46,9 @@ def closest_items(rows: pd.DataFrame, labels: Mapping[str, str]) -> list[tuple[s
             score = _text(r.score)
         passes = _text(getattr(r, "passes", "")).lower() in {"true", "1"}
         verdict = "close enough to count as possibly the same fact" if passes else "not close enough"
-        label = labels.get(_text(r.closest_article_id), _text(r.closest_article_id))
-        items.append((f"{_text(r.searched_outlet)} — {label}",
+        # the article label names the outlet already ("Outlet: title (id)")
+        label = labels.get(_text(r.closest_article_id), f"{_text(r.searched_outlet)} ({_text(r.closest_article_id)})")
+        items.append((label,
                       f'{esc(r.closest_text)} <span class="nr-caption">(similarity {esc(score)}: {verdict})</span>'))
     return items
 
