@@ -158,3 +158,20 @@ def test_quotes_table_flags_a_dropped_qualifier() -> None:
     assert bool(a2["meaning_changed"]) and json.loads(a2["edits"]) == [
         {"kind": "qualifier-dropped", "reference_words": "in principle,", "variant_words": ""}]
     assert not bool(q[q["article_id"] == "a1"].iloc[0]["meaning_changed"])
+
+
+# --------------------------------------------------------------------------- speakers resolved to people
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('Prime Minister Marco Bellandi spoke in Rome on Tuesday. "We will sign it," the Italian leader said.',
+     "Marco Bellandi"),
+    ('Prime Minister Marco Bellandi spoke in Rome. "If the money is late, we leave," the prime minister said.',
+     "Marco Bellandi"),
+    ('Marco Bellandi said his country "supports this accord", according to a translation of his remarks in Rome.',
+     "Marco Bellandi"),
+    ('"The conclave has chosen," the white smoke signalled as crowds cheered.', ""),  # not an agent
+])
+def test_descriptions_resolve_to_the_named_person_and_non_agents_never_speak(text: str, speaker: str) -> None:
+    found = quotes.extract_quotes(text, article_id="t")
+    assert found and {q.speaker for q in found} == {speaker}

@@ -181,15 +181,22 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
     surnames = {p.name.split()[-1].lower() for p in persons}
     if q.speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
         q = replace(q, speaker_type="person")  # the small model often tags a foreign surname as a place
-    if q.speaker_type == "person" and name:
+    if q.speaker_type == "person" and name and not name.islower():
         tmp = Person(0, 0, name, False, "-", frozenset())
         return _full_name(persons, tmp), "name"
-    if q.speaker_type == "group":
+    if q.speaker_type == "group" and not name.islower():
         return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "name"
-    # a definite description: "the Finnish president", "the top US diplomat"
+    # a definite description: "the Finnish president", "the top US diplomat" (or its head alone: "minister")
     words = [w.lower() for w in re.findall(r"[\w’'-]+", mention)]
-    if words and words[0] in ("the", "this", "that") and len(words) >= 2:
-        head, mods = words[-1], set(words[1:-1])
+    head_words = re.split(r"\s(?:of|in|from|at|on|with)\s", " ".join(words) + " ")[0].split()
+    if head_words and head_words[-1] in NON_AGENTS:
+        # "a translation of his remarks", "the white smoke": not a speaker; a possessor may be
+        owner = next((w for w in words if w in PRONOUN_GENDER), "")
+        name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[owner],
+                           subjects_only=True) if owner else ""
+        return (name, "pronoun") if name else ("", "none")
+    if words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower()):
+        head, mods = words[-1], set(words[1:-1]) if words[0] in ("the", "this", "that") else set(words[:-1])
         prior = [p for p in persons if p.end <= q.speaker_start]
         titled = [p for p in prior if head in p.titles]
         if titled:
@@ -206,7 +213,45 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
                         for p in prior:
                             if p.start <= t.idx < p.end:
                                 return _full_name(persons, p), "title"
+        role = _role_holder(prior, voices, head, mods, q.speaker_start)
+        if role:
+            return role, "title"
     return mention, "nominal"
+
+
+def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: str, mods: set[str],
+                 before: int) -> str:
+    """The named speaker a role description ("the Italian leader", "the new pope") stands for.
+
+    The nearest earlier named person already quoted in the article whose
+    known titles do not contradict the description's modifiers ("the French president" is not a
+    person titled "US president"). Only role nouns (:data:`ROLE_NOUNS`) are resolved this way.
+    """
+    if head not in ROLE_NOUNS:
+        return ""
+    spoken = {name for pos, name, _ in voices if pos < before}
+    cands = []
+    for p in prior:
+        full = _full_name(prior, p)
+        if full not in spoken:
+            continue
+        mine, theirs = mods - _GENERIC_MODS, p.titles - _GENERIC_MODS - ROLE_NOUNS
+        if mine and theirs and not (mine & theirs):
+            continue  # "the French president" is not the person titled "US president"
+        cands.append((p.start, full))
+    return max(cands)[1] if cands else ""
+
+
+# heads of descriptions that stand for a person in office ("the Russian leader", "the new pope")
+ROLE_NOUNS = frozenset({"leader", "president", "minister", "premier", "chancellor", "pope", "pontiff", "king",
+                        "queen", "monarch"})
+_GENERIC_MODS = frozenset({"new", "former", "then", "current", "top", "senior", "prime", "first", "deputy",
+                           "foreign", "defense", "defence", "interior", "finance", "vice", "acting", "outgoing",
+                           "incoming", "history’s", "history's", "country’s", "country's", "nation’s", "nation's"})
+# nouns that cannot speak: the thing said or shown, not who said it
+NON_AGENTS = frozenset({"smoke", "translation", "transcript", "video", "footage", "photo", "photograph", "picture",
+                        "image", "images", "map", "chart", "graph", "flag", "bell", "bells", "fire", "sign",
+                        "signal", "silence", "headline", "headlines", "weather"})
 
 
 def canonical_speakers(names: Sequence[str]) -> list[str]:

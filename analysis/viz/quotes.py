@@ -8,6 +8,7 @@ Pure: tables in, strings / figures / dicts out; the notebook writes them to the 
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter
 from typing import Any
 
@@ -96,7 +97,7 @@ def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.Data
     n_articles = quotes["article_id"].nunique() if not quotes.empty else 0
     findings = [f"{len(top)} quotes in {n_articles} articles: {kinds.get('direct', 0)} direct, "
                 f"{kinds.get('partial', 0)} partial and {kinds.get('indirect', 0)} reported (indirect)."]
-    findings += _speaker_findings(top) + _cluster_findings(quotes, clusters)
+    findings += _speaker_findings(top) + _cluster_findings(quotes, clusters) + _edit_findings(quotes)
     counts = Counter(quotes.loc[quotes["mutation"] != "", "mutation"])
     return {
         "method": "spacy-rules+rapidfuzz" + ("+minilm" if semantic or ("MiniLM" in embeddings_note) else ""),
@@ -108,8 +109,26 @@ def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.Data
         "n_indirect": int(kinds.get("indirect", 0)),
         "n_clusters": int(len(clusters)),
         "mutations": dict(sorted(counts.items())),
+        "n_meaning_changed": int(quotes["meaning_changed"].astype(bool).sum()) if "meaning_changed" in quotes else 0,
         "reference": reference,
     }
+
+
+def _edit_findings(quotes: pd.DataFrame, *, limit: int = 3) -> list[str]:
+    """Renderings whose edits change what the speaker said, named with the words on both sides."""
+    if "meaning_changed" not in quotes:
+        return []
+    changed = quotes[quotes["meaning_changed"].astype(bool)].sort_values(["cluster_id", "quote_id"])
+    if changed.empty:
+        return []
+    parts = []
+    for m in changed.head(limit).itertuples():
+        e = json.loads(str(m.edits))[0]
+        words = (f"'{e['reference_words']}' → '{e['variant_words']}'" if e["variant_words"] and e["reference_words"]
+                 else f"drops '{e['reference_words']}'" if e["reference_words"] else f"adds '{e['variant_words']}'")
+        parts.append(f"{m.outlet or m.article_id} quoting {m.speaker or 'an unnamed speaker'} {words} "
+                     f"({e['kind']})")
+    return [f"{len(changed)} rendering(s) change what was said: " + "; ".join(parts) + "."]
 
 
 def _method_notes(reference: str, embeddings_note: str) -> list[str]:
@@ -120,14 +139,19 @@ def _method_notes(reference: str, embeddings_note: str) -> list[str]:
         "Speakers come from the subject of a reporting verb in the same sentence, 'according to', or for "
         "floating quotes the nearest earlier speaker; pronouns and titles resolve to the closest compatible "
         "named person (spaCy en_core_web_sm parse and NER).",
-        "Variant clusters: candidate pairs from an inverted index of rare content words, verified by word-level "
-        f"alignment (rapidfuzz); fidelity is measured against the {reference}.",
+        "Utterance clusters: candidate pairs from an inverted index of rare content words, verified by word-level "
+        "alignment (rapidfuzz); a quoted fragment inside a reported clause joins that clause; an article's own "
+        f"quotations are never one utterance; fidelity is measured against the {reference}. Edits that change "
+        "the meaning (a qualifier or condition dropped or added, a negation, number, date or name changed, "
+        "intensity, a hedge reported as fact, another speaker) are flagged per rendering (edits, meaning_changed).",
         "Partial quotes with no reporting verb (scare quotes, titles) keep an empty speaker and are left out "
         "of the speaker counts.",
     ]
     if embeddings_note:
-        notes.append(embeddings_note + (" Translation variants were linked by sentence meaning (cosine of "
-                                        "MiniLM embeddings); cluster_method = semantic marks them."
+        notes.append(embeddings_note + (" Renderings in other words (translations, trims, reported "
+                                        "speech) were linked by sentence meaning: MiniLM cosine of their best-matching "
+                                        "clauses or sentences, same or unknown speaker; cluster_method = semantic marks "
+                                        "them."
                                         if "MiniLM" in embeddings_note or "all-MiniLM" in embeddings_note else ""))
     else:
         notes.append("Clusters are lexical only (sentence embeddings not used): a translation variant in "
