@@ -632,3 +632,12 @@ def test_pdf_for_reading_is_short_numbered_and_has_the_evidence_on_request(seed_
     order = [where[a] for a, _ in report.SECTIONS if a in where]
     assert where["summary"] == 1 and len(order) == len(report.SECTIONS) and order == sorted(order)
     assert max(order) <= pages(top)
+
+
+def test_thin_stance_note_counts_only_the_shown_targets() -> None:
+    stance = pd.DataFrame([("a", "the mayor", 0.5, 1, "supportive"), ("a", "the port", 0.2, 1, "supportive"),
+                           ("b", "the mayor", 0.1, 5, "conditional")],
+                          columns=["article_id", "target", "support_score", "n_cues", "label"])
+    assert "2 of the 3 framing scores" in report.thin_stance_note(stance)
+    assert "1 of the 2 framing scores" in report.thin_stance_note(stance, targets=["the mayor"])
+    assert report.thin_stance_note(stance[stance["n_cues"] > 1], targets=["the mayor"]) == ""

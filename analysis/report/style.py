@@ -85,6 +85,7 @@ p.nr-trust { font-size: 14px; color: #333; background: #f7f7f2; border-left: 4px
 .nr-low, .nr-low a { color: #8a8a8a; font-style: italic; }
 table.nr-table td.nr-na { color: #aaa; }
 table#overview-table th[scope=row] { white-space: nowrap; font-weight: 600; }
+.nr-tablewrap.nr-overview { max-height: none; }
 .nr-sbs-picker label { font-family: Arial, sans-serif; font-size: 14px; margin-right: 0.8em; }
 .nr-sbs-picker select { max-width: 100%; font-size: 14px; margin: 0.3em 0; }
 table.nr-sbs td { width: 42%; }

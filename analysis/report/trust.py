@@ -9,7 +9,7 @@ README's "Measured figures" table; nothing here knows the corpus.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -124,10 +124,13 @@ def with_trust(section: str, trust: str) -> str:
     return head + sep + trust + rest if sep else trust + section
 
 
-def thin_stance_note(stance: pd.DataFrame | None, *, min_cues: int = 2) -> str:
-    """A note naming how many framing scores rest on fewer than ``min_cues`` cue words (empty if none)."""
+def thin_stance_note(stance: pd.DataFrame | None, *, targets: Sequence[str] | None = None, min_cues: int = 2) -> str:
+    """A note naming how many framing scores of ``targets`` (default: all) rest on fewer than ``min_cues``
+    cue words (empty if none)."""
     if not _has(stance, "n_cues", "label"):
         return ""
+    if targets is not None and "target" in stance.columns:
+        stance = stance[stance["target"].map(_text).isin(set(targets))]
     cues = pd.to_numeric(stance["n_cues"], errors="coerce")
     thin = stance[(cues > 0) & (cues < min_cues)]
     if thin.empty:
