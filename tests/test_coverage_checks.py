@@ -271,3 +271,13 @@ def test_report_counts_and_omissions_leave_out_what_was_found_again():
     text = " ".join(report.coverage_findings(matrix, report.omissions(matrix, texts, checks=checks), checks))
     assert "1 appeared in one outlet only" in text and "1 more looked unique" in text
     assert not [p for s in report.coverage_findings(matrix, pd.DataFrame(), checks) for p in count_mismatches(s)]
+
+
+def test_report_says_whether_every_pair_is_scored():
+    from analysis.report.coverage_section import similarity_html
+
+    arts, sents = _corpus(dict(list(BUDGET.items())[:5]))
+    every = coverage.document_similarity(arts, sents, method="tfidf")
+    near = coverage.document_similarity(arts, sents, method="tfidf", k_neighbors=1, all_pairs_max=2)
+    assert "Every one of the 10 pairs is scored" in similarity_html(every, arts, max_rows=50)
+    assert f"({len(near)} of 10 pairs)" in similarity_html(near, arts, max_rows=50)

@@ -137,9 +137,18 @@ def similarity_html(similarity: pd.DataFrame | None, articles: pd.DataFrame, *, 
     return ("<h3>How alike the articles are overall</h3>"
             + paragraph("Pairs of articles with their overall text similarity (0 = nothing in common, 1 = the "
                         "same text), most alike first. High scores between different outlets often mean shared "
-                        "wire copy.")
+                        "wire copy. " + _pairs_note(len(sim), len(articles)))
             + interactive_table(sim[keep], "similarity-table", max_rows=min(max_rows, 200),
                                 source="data/similarity.csv"))
+
+
+def _pairs_note(n_rows: int, n_articles: int) -> str:
+    """Whether the table holds every pair of articles (up to the stage's ``all_pairs_max``) or only neighbours."""
+    every = n_articles * (n_articles - 1) // 2
+    if n_rows >= every:
+        return f"Every one of the {every:,} pairs is scored; look any pair up in data/similarity.csv."
+    return (f"With {n_articles:,} articles only each article's nearest neighbours are scored ({n_rows:,} of {every:,} "
+            "pairs); data/outlet_similarity.csv gives every pair of outlets its mean similarity.")
 
 
 def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None, similarity: pd.DataFrame | None,
