@@ -223,7 +223,7 @@ def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: 
                  before: int) -> str:
     """The named speaker a role description ("the Italian leader", "the new pope") stands for.
 
-    The nearest earlier named person already quoted in the article whose
+    The nearest earlier named person who is a subject or already quoted, and whose
     known titles do not contradict the description's modifiers ("the French president" is not a
     person titled "US president"). Only role nouns (:data:`ROLE_NOUNS`) are resolved this way.
     """
@@ -233,7 +233,7 @@ def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: 
     cands = []
     for p in prior:
         full = _full_name(prior, p)
-        if full not in spoken:
+        if not (p.is_subject or full in spoken):
             continue
         mine, theirs = mods - _GENERIC_MODS, p.titles - _GENERIC_MODS - ROLE_NOUNS
         if mine and theirs and not (mine & theirs):
