@@ -66,7 +66,11 @@ def seeds(articles: pd.DataFrame, sentences: pd.DataFrame, labels: dict, embed_c
     outlet_of = dict(zip(articles["article_id"].astype(str), articles["outlet"].astype(str)))
     rows = labelled_checks(res.unique_checks, res.facts, [g for g in gold if g],
                            lambda r: [(str(r.article_id), str(r.sent_id))], lambda c: outlet_of.get(c[0]))
-    return summarise(rows, "seeds")
+    before = int((res.facts.groupby("fact_id")["n_outlets"].first() == 1).sum())
+    after = coverage.unique_facts(res.facts, res.unique_checks)["fact_id"].nunique()
+    print(f"coverage  recheck  seeds  unique facts: {before} from the grouping, {after} after the looser search "
+          "(hand count 12)")
+    return summarise(rows, "seeds") | {"recheck_seeds_unique_after": after}
 
 
 def _run_params() -> set[str]:
