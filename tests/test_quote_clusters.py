@@ -175,3 +175,18 @@ def test_quotes_table_flags_a_dropped_qualifier() -> None:
 def test_descriptions_resolve_to_the_named_person_and_non_agents_never_speak(text: str, speaker: str) -> None:
     found = quotes.extract_quotes(text, article_id="t")
     assert found and {q.speaker for q in found} == {speaker}
+
+
+def test_outlet_table_counts_mutations_and_meaning_changes() -> None:
+    from analysis.viz import quotes as viz_quotes
+
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“We support the plan in principle, and we will sign it,” Ivan Petrov said."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "“We support the plan, and we will sign it,” Ivan Petrov said."},
+    ])
+    q, clusters, _ = quotes.run(arts)
+    table = viz_quotes.outlet_fidelity_table(q).set_index("outlet")
+    assert table.loc["A", "verbatim"] == 1 and table.loc["A", "meaning_changed"] == 0
+    assert table.loc["B", "meaning_changed"] == 1 and table.loc["B", "n_compared"] == 1
+    page = viz_quotes.clusters_html(q, clusters)
+    assert "qualifier-dropped: &#x27;in principle,&#x27; → &#x27;&#x27;" in page

@@ -13,7 +13,8 @@ into ``clean_text``. One module per step:
 - :mod:`~analysis.quotes.clusters` groups renderings of one utterance (:func:`cluster_variants`);
   :mod:`~analysis.quotes.meaning` links renderings that say the same in other words (best windows).
 - :mod:`~analysis.quotes.fidelity` aligns renderings with the reference and names the mutation
-  (:func:`score_fidelity`; the diff as data: :func:`word_edits`).
+  (:func:`score_fidelity`; the diff as data: :func:`word_edits`); :mod:`~analysis.quotes.edits`
+  tells meaning-changing edits from harmless rewording (:func:`~analysis.quotes.edits.meaning_edits`).
 - :mod:`~analysis.quotes.stage` builds the tables and chains the steps (:func:`run`).
 - :mod:`~analysis.quotes.model` holds the records, :mod:`~analysis.quotes.lexicon` the word lists.
 
@@ -25,9 +26,11 @@ quotes : DataFrame, one row per quote
     ``quote_id`` (``<article_id>:q<NNN>`` in text order), ``article_id, outlet, start, end``
     (offsets into ``clean_text``), ``quote`` (the span as printed, marks included),
     ``speaker`` (canonical name, ``""`` when unknown), ``kind`` (``direct`` / ``partial`` /
-    ``indirect``), ``cluster_id`` (``""`` for indirect speech), ``fidelity`` (0-1, empty for a
-    rendering with no variant), ``mutation`` (``verbatim / trimmed / expanded / reworded /
-    paraphrase-in-quotes / misattributed``, ``""`` when there is nothing to compare), plus
+    ``indirect``), ``cluster_id`` (the utterance: renderings of one remark share it, reported
+    speech included; ``""`` for a quote under ``min_words`` words standing alone), ``fidelity`` (0-1,
+    empty for a rendering with no variant), ``mutation`` (``verbatim / trimmed / expanded / reworded /
+    translation-variant / paraphrase-in-quotes / reported / misattributed``, ``""`` when there is
+    nothing to compare), plus
     ``speaker_mention, speaker_start, speaker_end`` (the words that name the speaker, -1 when
     none), ``verb`` (reporting verb as printed), ``attribution`` (``verb / according / floating
     / containing / none``: how the speaker was found), ``resolution`` (``name / pronoun / title /
@@ -35,7 +38,11 @@ quotes : DataFrame, one row per quote
     ``unbalanced`` (bool), ``n_words``, ``reference_quote_id`` (``transcript`` when the reference is
     a transcript passage), ``reference_text``, ``coverage`` (share of the reference this rendering
     covers), ``diff`` (plain-text word diff), ``speaker_type`` (person / group / nominal / pronoun),
-    ``cluster_method`` (``lexical`` / ``semantic`` / ``single``: how the quote joined its cluster).
+    ``cluster_method`` (``lexical`` / ``semantic`` / ``contained`` / ``single``: how the quote joined
+    its cluster), ``edits`` (JSON list of ``{kind, reference_words, variant_words}``: the edits
+    against the cluster's reference that change what the speaker said, kinds in
+    :data:`analysis.quotes.edits.EDIT_KINDS`; ``""`` when there is nothing to compare) and
+    ``meaning_changed`` (bool: at least one such edit).
 clusters : DataFrame, one row per variant cluster with two or more renderings
     ``cluster_id, speaker, n_renderings, n_articles, n_outlets, reference_quote_id,
     reference_text, min_fidelity, mean_fidelity, mutations, method`` (``lexical``, or

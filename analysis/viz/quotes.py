@@ -75,13 +75,45 @@ def clusters_html(quotes: pd.DataFrame, clusters: pd.DataFrame, *, max_clusters:
                      f"{c.n_outlets} outlets, lowest fidelity {c.min_fidelity:.2f}</h4>")
         parts.append(f"<p><b>Reference</b> ({esc(str(c.reference_quote_id))}): {esc(ref_text)}</p>")
         parts.append('<table class="qv"><tr><th>outlet</th><th>speaker</th><th>mutation</th>'
-                     "<th>fidelity</th><th>diff against the reference</th></tr>")
+                     "<th>fidelity</th><th>diff against the reference</th><th>meaning changed</th></tr>")
         for m in members.itertuples(index=False):
             diff = diff_html(strip_marks(ref_text), strip_marks(str(m.quote)))
             parts.append(f"<tr><td>{esc(str(m.outlet))}</td><td>{esc(str(m.speaker))}</td>"
-                         f"<td>{esc(str(m.mutation))}</td><td>{float(m.fidelity):.2f}</td><td>{diff}</td></tr>")
+                         f"<td>{esc(str(m.mutation))}</td><td>{float(m.fidelity):.2f}</td><td>{diff}</td>"
+                         f"<td>{esc(edits_text(str(getattr(m, 'edits', '') or '')))}</td></tr>")
         parts.append("</table>")
     return "".join(parts)
+
+
+def edits_text(edits_json: str) -> str:
+    """The ``edits`` column in words: "qualifier-dropped: 'in principle' → ''; ..." ("" for none)."""
+    if not edits_json:
+        return ""
+    return "; ".join(f"{e['kind']}: '{e['reference_words']}' → '{e['variant_words']}'"
+                     for e in json.loads(edits_json))
+
+
+def outlet_fidelity_table(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet, how its renderings of shared utterances compare with the reference.
+
+    Columns ``outlet, n_compared`` (renderings with a mutation), one count per mutation
+    (``verbatim, trimmed, expanded, reworded, translation-variant, paraphrase-in-quotes, reported,
+    misattributed``) and ``meaning_changed``.
+    """
+    kinds = ["verbatim", "trimmed", "expanded", "reworded", "translation-variant", "paraphrase-in-quotes",
+             "reported", "misattributed"]
+    cols = ["outlet", "n_compared", *kinds, "meaning_changed"]
+    q = quotes[quotes["mutation"].astype(str) != ""]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    who = q["outlet"].where(q["outlet"].astype(str) != "", q["article_id"]) if "outlet" in q else q["article_id"]
+    rows = []
+    for outlet, g in q.groupby(who, sort=True):
+        counts = Counter(g["mutation"])
+        changed = int(g["meaning_changed"].astype(bool).sum()) if "meaning_changed" in g else 0
+        rows.append({"outlet": outlet, "n_compared": len(g), **{k: counts.get(k, 0) for k in kinds},
+                     "meaning_changed": changed})
+    return pd.DataFrame(rows, columns=cols)
 
 
 def quotes_summary(quotes: pd.DataFrame, clusters: pd.DataFrame, voices: pd.DataFrame, *,
