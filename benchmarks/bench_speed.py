@@ -66,9 +66,12 @@ def time_once(run_dir: Path, case: str) -> dict[str, object]:
     if proc.returncode != 0:
         raise SystemExit(f"{case}: newsreport failed:\n{proc.stderr[-2000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    # CPU seconds of the run and every process it waited for (the kernel included): far less
+    # sensitive than wall time to other users' load on a shared machine
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr))
     record = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
     stages = {s["stage"]: s["seconds"] for s in record["stages"]}
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
             "load_1min": round(load, 2), "stages_s": stages,
             "outside_stages_s": round(wall - sum(stages.values()), 2)}
 
@@ -79,17 +82,22 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", default=["embeddings", "no_embed", "rerun", "fresh"])
     args = parser.parse_args()
     results: dict[str, object] = {"cpus": os.cpu_count()}
-    for case in args.cases:
-        run_dir = OUT / ("embeddings" if case == "rerun" else case)
-        if case == "rerun" and not (run_dir / "provenance.json").exists():
-            time_once(run_dir, "embeddings")  # something to rerun
-        runs = [time_once(run_dir, case) for _ in range(args.repeat)]
-        walls = [r["wall_s"] for r in runs]
+    collected: dict[str, list[dict]] = {}
+    for _ in range(args.repeat):  # cases interleaved, so each sees the same mix of other users' load
+        for case in args.cases:
+            run_dir = OUT / ("embeddings" if case == "rerun" else case)
+            if case == "rerun" and not (run_dir / "provenance.json").exists():
+                time_once(run_dir, "embeddings")  # something to rerun
+            collected.setdefault(case, []).append(time_once(run_dir, case))
+    for case, runs in collected.items():
+        walls, cpus = [r["wall_s"] for r in runs], [r["cpu_s"] for r in runs]
         results[case] = {"median_wall_s": statistics.median(walls), "walls_s": walls,
+                         "median_cpu_s": statistics.median(cpus), "cpu_s": cpus,
                          "loads_1min": [r["load_1min"] for r in runs],
                          "peak_rss_mb": max(r["peak_rss_mb"] or 0 for r in runs), "runs": runs}
-        print(f"{case}: median {statistics.median(walls):.1f} s over {walls} "
-              f"(load {[r['load_1min'] for r in runs]}), peak RSS {results[case]['peak_rss_mb']} MB", flush=True)
+        print(f"{case}: median {statistics.median(walls):.1f} s wall over {walls}, median CPU "
+              f"{statistics.median(cpus):.1f} s (load {[r['load_1min'] for r in runs]}), "
+              f"peak RSS {results[case]['peak_rss_mb']} MB", flush=True)
     path = HERE / "speed_results.json"
     previous = json.loads(path.read_text()) if path.exists() else {}
     previous.update(results)
