@@ -48,12 +48,13 @@ class CoverageConfig:
 
     use_embeddings: bool = param(True, "use MiniLM sentence embeddings when installed; "
                                        "false forces the TF-IDF fallback")
-    core_threshold_minilm: float = param(0.45, "claim similarity (centred MiniLM cosine) to cluster into one fact",
+    core_threshold_minilm: float = param(0.45, "claim similarity (centred MiniLM cosine) to cluster into one fact when the learned "
+                                         "pair model does not apply (sparse vectors); with MiniLM the model decides",
                                          low=0.0, high=1.0, low_open=True)
     core_threshold_tfidf: float = param(0.2, "claim similarity (TF-IDF cosine) to cluster into one fact",
                                         low=0.0, high=1.0, low_open=True)
     attach_threshold_minilm: float = param(0.4, "looser MiniLM similarity to attach a claim of another outlet "
-                                                "as evidence", low=0.0, high=1.0, low_open=True)
+                                                "as evidence when the learned pair model does not apply", low=0.0, high=1.0, low_open=True)
     attach_threshold_tfidf: float = param(0.17, "looser TF-IDF similarity to attach a claim of another outlet "
                                                 "as evidence", low=0.0, high=1.0, low_open=True)
     conflict_threshold_minilm: float = param(0.45, "MiniLM similarity above which disagreeing claims are reported "
