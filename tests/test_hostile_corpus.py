@@ -163,3 +163,34 @@ def test_an_unclosed_quote_before_a_new_quotation_still_ends_at_its_paragraph() 
     text = "He said “we will see.\n\nThen “a second quotation” came from another man."
     spans = find_quote_marks(text)
     assert [(s.start, s.unbalanced) for s in spans] == [(8, True), (28, False)]
+
+
+def _overlap_by_loops(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The definition, pair by pair: the reference the fast version must equal."""
+    rows = []
+    for a in matrix.columns:
+        for b in matrix.columns:
+            if a != b:
+                fa, fb = matrix[a].astype(bool), matrix[b].astype(bool)
+                shared, union = int((fa & fb).sum()), int((fa | fb).sum())
+                rows.append({"outlet_a": a, "outlet_b": b, "facts_a": int(fa.sum()), "shared": shared,
+                             "jaccard": round(shared / union, 6) if union else 0.0,
+                             "coverage_a_in_b": round(shared / int(fa.sum()), 6) if fa.sum() else 0.0})
+    return pd.DataFrame(rows)
+
+
+def test_outlet_overlap_equals_its_definition_and_stays_small_with_many_outlets() -> None:
+    """A folder of 1,500 short articles without a manifest makes every article an outlet: the overlap
+    table was built pair by pair over 2 million outlet pairs (issue #16 item 11)."""
+    import numpy as np
+
+    from analysis.coverage.tables import outlet_overlap
+
+    rng = np.random.default_rng(5)
+    small = pd.DataFrame(rng.random((40, 6)) < 0.3, columns=[f"outlet {i}" for i in range(6)]).astype(int)
+    small["outlet 5"] = 0  # an outlet with no facts
+    pd.testing.assert_frame_equal(outlet_overlap(small), _overlap_by_loops(small), check_dtype=False)
+    many = pd.DataFrame(np.eye(300, dtype=int)[:, :300], columns=[f"a{i:03d}" for i in range(300)])
+    many.iloc[0, :3] = 1  # one fact shared by three articles; every other fact is one article's own
+    table = outlet_overlap(many, all_pairs_max=200)
+    assert len(table) == 6 and set(table["outlet_a"]) == {"a000", "a001", "a002"}

@@ -35,26 +35,41 @@ def coverage_matrix(facts: pd.DataFrame, outlets: Sequence[str] | None = None) -
     return m.astype(int)
 
 
-def outlet_overlap(matrix: pd.DataFrame) -> pd.DataFrame:
+#: above this many outlets, only outlet pairs that share at least one fact are listed (the full
+#: table would have n(n-1) rows, most of them zeros: a folder without a manifest makes every
+#: article its own outlet)
+OVERLAP_ALL_PAIRS_MAX = 200
+
+
+def outlet_overlap(matrix: pd.DataFrame, *, all_pairs_max: int = OVERLAP_ALL_PAIRS_MAX) -> pd.DataFrame:
     """Pairwise fact Jaccard and directional coverage between outlets.
 
     Returns one row per ordered pair ``(outlet_a, outlet_b)`` with ``facts_a, shared, jaccard`` and
     ``coverage_a_in_b`` = share of A's facts that B also carried (not symmetric: a short wire story
-    can be fully covered by a long feature that adds much more).
+    can be fully covered by a long feature that adds much more). The shared counts come from one
+    sparse product of the facts x outlets matrix; with more than ``all_pairs_max`` outlets, pairs
+    sharing no fact are left out.
     """
-    rows = []
+    from scipy import sparse
+
+    columns = ["outlet_a", "outlet_b", "facts_a", "shared", "jaccard", "coverage_a_in_b"]
     cols = list(matrix.columns)
-    for a in cols:
-        for b in cols:
-            if a == b:
-                continue
-            fa, fb = matrix[a].astype(bool), matrix[b].astype(bool)
-            shared = int((fa & fb).sum())
-            union = int((fa | fb).sum())
-            rows.append({"outlet_a": a, "outlet_b": b, "facts_a": int(fa.sum()), "shared": shared,
-                         "jaccard": round(shared / union, 6) if union else 0.0,
-                         "coverage_a_in_b": round(shared / int(fa.sum()), 6) if fa.sum() else 0.0})
-    return pd.DataFrame(rows, columns=["outlet_a", "outlet_b", "facts_a", "shared", "jaccard", "coverage_a_in_b"])
+    if len(cols) < 2:
+        return pd.DataFrame(columns=columns)
+    m = sparse.csc_matrix(matrix.to_numpy(dtype=bool).astype(np.int64))
+    shared = (m.T @ m).toarray()
+    counts = np.diag(shared).copy()
+    ia, ib = np.nonzero(~np.eye(len(cols), dtype=bool))  # row-major: for a, for b, a != b
+    if len(cols) > all_pairs_max:
+        keep = shared[ia, ib] > 0
+        ia, ib = ia[keep], ib[keep]
+    rows = []
+    for i, j in zip(ia.tolist(), ib.tolist()):
+        s, fa = int(shared[i, j]), int(counts[i])
+        union = fa + int(counts[j]) - s
+        rows.append((cols[i], cols[j], fa, s, round(s / union, 6) if union else 0.0,
+                     round(s / fa, 6) if fa else 0.0))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _found_again(checks: pd.DataFrame | None, check: str) -> set:
