@@ -104,27 +104,40 @@ def _centroids(facts: pd.DataFrame, claim_pos: Mapping[str, int], V: Any, fids: 
     return C.multiply(scale[:, None]).tocsr() if hasattr(C, "multiply") else C * scale[:, None]
 
 
-def _closest(Q: Any, V: Any, claim_outlets: np.ndarray, wanted: list[set[str]]) -> list[dict[str, tuple[int, float]]]:
-    """For each fact row of ``Q``, the closest claim of each wanted outlet: ``{outlet: (claim, cosine)}``."""
+def _closest(Q: Any, V: Any, claim_outlets: np.ndarray, wanted: list[set[str]], *,
+             max_outlets: int = 25) -> list[dict[str, tuple[int, float]]]:
+    """For each fact row of ``Q``, the closest claim of each wanted outlet: ``{outlet: (claim, cosine)}``,
+    keeping the ``max_outlets`` outlets whose closest claim scores highest.
+
+    Work and memory grow with facts x outlets in blocks of facts, never with facts x outlets x rows
+    kept: a folder without a manifest makes every article an outlet, and a unique fact then wants
+    every other article searched.
+    """
     order = np.argsort(claim_outlets, kind="stable")
     sorted_outlets = claim_outlets[order]
     names, starts = np.unique(sorted_outlets, return_index=True)
-    bounds = dict(zip(names, zip(starts, list(starts[1:]) + [len(order)])))
+    ends = np.append(starts[1:], len(order))
+    col = {str(n): j for j, n in enumerate(names)}
     Vs = V[order]
     out: list[dict[str, tuple[int, float]]] = []
     step = max(1, min(256, _BLOCK_CELLS // max(1, Vs.shape[0])))
     for s in range(0, Q.shape[0], step):
         S = _dense(Q[s:s + step] @ Vs.T)
-        block: list[dict[str, tuple[int, float]]] = [dict() for _ in range(S.shape[0])]
-        for o in sorted(set().union(*wanted[s:s + step])):
-            if o not in bounds:
-                continue
-            lo, hi = bounds[o]
-            am = S[:, lo:hi].argmax(1)
-            for r in range(S.shape[0]):
-                if o in wanted[s + r]:
-                    block[r][o] = (int(order[lo + am[r]]), float(S[r, lo + am[r]]))
-        out.extend(block)
+        best = np.full((S.shape[0], len(names)), -np.inf)
+        arg = np.zeros((S.shape[0], len(names)), dtype=np.int64)
+        needed = sorted({col[o] for w in wanted[s:s + step] for o in w if o in col})
+        for j in needed:
+            part = S[:, starts[j]:ends[j]]
+            am = part.argmax(1)
+            arg[:, j] = starts[j] + am
+            best[:, j] = part[np.arange(S.shape[0]), am]
+        for r in range(S.shape[0]):
+            cols = np.array(sorted(col[o] for o in wanted[s + r] if o in col), dtype=np.int64)
+            if len(cols) > max_outlets:
+                # the highest scores; ties broken by outlet name, as the rows are sorted later
+                top = np.lexsort((cols, -best[r, cols]))[:max_outlets]
+                cols = cols[top]
+            out.append({str(names[j]): (int(order[arg[r, j]]), float(best[r, j])) for j in cols})
     return out
 
 
@@ -150,7 +163,7 @@ def recheck(facts: pd.DataFrame, claim_table: pd.DataFrame, V: Any, sentence_tex
     wanted: list[set[str]] = [set() for _ in fids]
     for fid, check, outlet in todo:
         wanted[fid_row[fid]] |= ({o for o in outlets if o != outlet} if check == "unique" else {outlet})
-    best = _closest(Q, V, claim_table["outlet"].astype(str).to_numpy(), wanted)
+    best = _closest(Q, V, claim_table["outlet"].astype(str).to_numpy(), wanted, max_outlets=max_outlets)
     rep = _representatives(facts, claim_pos)
     sigs = claim_table["_sig"].tolist()
     rows = []
