@@ -41,3 +41,21 @@ def write_corpus(seeds_dir: Path, out_dir: Path, n_articles: int, *, seed: int =
         rows.append(f"{name},Outlet {i % 17:02d},,2025-03-{1 + i % 28:02d},\"{title}\"")
     (out_dir / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return out_dir
+
+
+def line_corpus(texts: dict[str, str], outlets: dict[str, str] | None = None):
+    """Articles and one-sentence-per-line sentences of a small hand-written corpus (the first line is
+    the headline), as the clean stage would give them: ``(articles, sentences)`` DataFrames."""
+    import pandas as pd
+
+    arts, sents = [], []
+    for art_id, text in texts.items():
+        arts.append({"article_id": art_id, "file": f"{art_id}.txt",
+                     "outlet": (outlets or {}).get(art_id, f"Outlet {art_id}"), "url": "", "date": "",
+                     "title": "", "clean_text": text, "lang": "en"})
+        pos = 0
+        for k, line in enumerate(text.split("\n")):
+            sents.append({"article_id": art_id, "sent_id": f"{art_id}:s{k:03d}", "start": pos,
+                          "end": pos + len(line), "text": line, "section": "headline" if k == 0 else "body"})
+            pos += len(line) + 1
+    return pd.DataFrame(arts), pd.DataFrame(sents)

@@ -15,6 +15,7 @@ import pytest
 from analysis import clean, corpus, coverage, nlp, quotes, stance
 from analysis.annotate import Annotator
 from analysis.engine import map_chunks
+from corpus_factory import line_corpus
 
 TEXTS = {  # small hand-written reports of one council vote, two outlets
     "a": "Council approves the bridge plan\nThe city council approved the bridge plan on Monday, "
@@ -25,16 +26,7 @@ TEXTS = {  # small hand-written reports of one council vote, two outlets
 
 
 def _corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
-    arts, sents = [], []
-    for art_id, text in TEXTS.items():
-        arts.append({"article_id": art_id, "file": f"{art_id}.txt", "outlet": f"Outlet {art_id}", "url": "",
-                     "date": "", "title": "", "clean_text": text, "lang": "en"})
-        pos = 0
-        for k, line in enumerate(text.split("\n")):
-            sents.append({"article_id": art_id, "sent_id": f"{art_id}:s{k:03d}", "start": pos,
-                          "end": pos + len(line), "text": line, "section": "headline" if k == 0 else "body"})
-            pos += len(line) + 1
-    return pd.DataFrame(arts), pd.DataFrame(sents)
+    return line_corpus(TEXTS)
 
 
 class FakeAnnotator:

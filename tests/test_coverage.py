@@ -11,22 +11,14 @@ import pytest
 from analysis import coverage, nlp
 from analysis.viz import coverage as coverage_viz
 from analysis.errors import CoverageError
+from corpus_factory import line_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _corpus(texts: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and one-sentence-per-line sentences for small hand-written corpora."""
-    arts, sents = [], []
-    for art_id, text in texts.items():
-        arts.append({"article_id": art_id, "file": f"{art_id}.txt", "outlet": f"Outlet {art_id}", "url": "",
-                     "date": "", "title": "", "clean_text": text, "lang": "en"})
-        pos = 0
-        for k, line in enumerate(text.split("\n")):
-            sents.append({"article_id": art_id, "sent_id": f"{art_id}:s{k:03d}", "start": pos,
-                          "end": pos + len(line), "text": line, "section": "headline" if k == 0 else "body"})
-            pos += len(line) + 1
-    return pd.DataFrame(arts), pd.DataFrame(sents)
+    return line_corpus(texts)
 
 
 # ---------------------------------------------------------------------------------------------

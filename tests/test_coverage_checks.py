@@ -14,22 +14,14 @@ from analysis import coverage
 from analysis.coverage import recheck, similarity
 from analysis.coverage.model import CoverageResult
 from analysis.viz import coverage as coverage_viz
+from corpus_factory import line_corpus
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seeds"
 
 
 def _corpus(texts: dict[str, str], outlets: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and one-sentence-per-line sentences of a small hand-written corpus."""
-    arts, sents = [], []
-    for art_id, text in texts.items():
-        arts.append({"article_id": art_id, "file": f"{art_id}.txt", "outlet": (outlets or {}).get(art_id, f"Outlet {art_id}"),
-                     "url": "", "date": "", "title": "", "clean_text": text, "lang": "en"})
-        pos = 0
-        for k, line in enumerate(text.split("\n")):
-            sents.append({"article_id": art_id, "sent_id": f"{art_id}:s{k:03d}", "start": pos, "end": pos + len(line),
-                          "text": line, "section": "headline" if k == 0 else "body"})
-            pos += len(line) + 1
-    return pd.DataFrame(arts), pd.DataFrame(sents)
+    return line_corpus(texts, outlets)
 
 
 BUDGET = {f"d{i:02d}": f"Council story {i}\nThe council voted on budget item {i} about roads and schools in ward {i % 4}."
