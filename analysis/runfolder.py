@@ -87,30 +87,35 @@ def written_files(run_dir: Path) -> set[str]:
     return {str(p) for p in data.get("written", []) if isinstance(p, str)}
 
 
-def record_written(run_dir: Path, paths: Iterable[Path | str]) -> None:
-    """Add files to the marker's list (paths absolute or relative to ``run_dir``)."""
-    run_dir = Path(run_dir)
-    files = written_files(run_dir)
-    for p in paths:
-        p = Path(p)
-        rel = p.relative_to(run_dir) if p.is_absolute() else p
-        files.add(rel.as_posix())
+def _relative(run_dir: Path, path: Path | str) -> str:
+    """A path inside the run folder as the marker lists it (absolute paths made relative)."""
+    path = Path(path)
+    return (path.relative_to(run_dir) if path.is_absolute() else path).as_posix()
+
+
+def _write_marker(run_dir: Path, files: set[str]) -> None:
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / MARKER).write_text(json.dumps({"tool": "newsreport", "written": sorted(files)}, indent=1),
                                   encoding="utf-8")
 
 
-def remove_if_written(run_dir: Path, path: Path) -> bool:
+def record_written(run_dir: Path, paths: Iterable[Path | str]) -> None:
+    """Add files to the marker's list (paths absolute or relative to ``run_dir``)."""
+    run_dir = Path(run_dir)
+    _write_marker(run_dir, written_files(run_dir) | {_relative(run_dir, p) for p in paths})
+
+
+def remove_if_written(run_dir: Path, path: Path | str) -> bool:
     """Delete ``path`` only if newsreport wrote it (listed in the marker); return whether it did."""
     run_dir = Path(run_dir)
-    rel = (path.relative_to(run_dir) if path.is_absolute() else path).as_posix()
-    if path.exists() and rel in written_files(run_dir):
-        path.unlink()
-        files = written_files(run_dir) - {rel}
-        (run_dir / MARKER).write_text(json.dumps({"tool": "newsreport", "written": sorted(files)}, indent=1),
-                                      encoding="utf-8")
-        return True
-    return False
+    rel = _relative(run_dir, path)
+    files = written_files(run_dir)
+    target = run_dir / rel
+    if rel not in files or not target.exists():
+        return False
+    target.unlink()
+    _write_marker(run_dir, files - {rel})
+    return True
 
 
 def mark_failed(notebook: Path) -> Path | None:
