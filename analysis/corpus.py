@@ -419,9 +419,10 @@ def check_corpus(path: str | Path) -> None:
 
 
 def input_hashes(path: str | Path, *, max_file_mb: float = 5.0) -> dict[str, str]:
-    """sha256 of every file the corpus consists of (for caching and provenance)."""
+    """sha256 of every file the corpus consists of (for caching and provenance): the files
+    :func:`read_corpus` reads, so a link out of the corpus is neither read nor hashed."""
     path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    files = _walk(path)[0] if path.is_dir() else [path]
     out = {}
     for p in files:
         h = hashlib.sha256()
