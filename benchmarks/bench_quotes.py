@@ -129,8 +129,9 @@ def score(rows: list[dict], pred: pd.DataFrame, *, threshold: float, direct_only
 def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
     """Utterance clusters against our hand-made labels (``tests/quote_cluster_labels.py``).
 
-    Two sets: every quote the stage extracts from the five seed articles, and a small invented
-    corpus of translated remarks. Pairwise and B-cubed precision / recall / F1 over all quotes
+    Three sets: every quote the stage extracts from the five seed articles, a small invented
+    corpus of translated remarks, and a real event of another kind (Pope Leo XIV's first address
+    in six English renderings, texts written by us around the published translations). Pairwise and B-cubed precision / recall / F1 over all quotes
     (direct, partial, indirect; a quote with no ``cluster_id`` is its own cluster).
     """
     sys.path.insert(0, str(ROOT / "tests"))
@@ -141,7 +142,8 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
     seeds = clean.clean_corpus(corpus.read_corpus(ROOT / "seeds"), today="2026-01-01").articles
     figures: dict[str, float] = {}
     for name, arts, groups in (("seeds", seeds, labels.SEED_GROUPS),
-                               ("invented", labels.invented_articles(), labels.INVENTED_GROUPS)):
+                               ("invented", labels.invented_articles(), labels.INVENTED_GROUPS),
+                               ("pope", labels.pope_articles(), labels.POPE_GROUPS)):
         q = quotes.run(arts, use_embeddings=emb).quotes
         truth, problems = labels.truth_partition(q, groups)
         s = labels.cluster_scores(truth, labels.predicted_partition(q))

@@ -11,6 +11,11 @@ Two labelled sets, used by ``tests/test_quote_clusters.py`` and ``benchmarks/ben
   quoting a non-English-speaking prime minister in different translations, trims and reported
   speech, with two different remarks on the same topic that must stay apart.
 
+* ``POPE_ARTICLES`` / ``POPE_GROUPS``: a real event of another kind, Pope Leo XIV's first address
+  (8 May 2025, in Italian), in six short articles we wrote, each quoting one published English
+  rendering (sources cited next to the texts): greetings, blessings and calls that share words
+  ("peace", "bridges", "God loves") but are different remarks.
+
 Labels are substrings, not quote ids, so that a change in extraction that keeps the quote still
 finds it; :func:`resolve` says which labels no longer match exactly one quote.
 """
@@ -142,6 +147,154 @@ INVENTED_GROUPS: list[list[Label]] = [
     [("inv3", "We will buy twelve new patrol boats"), ("inv3", "coast guard would get new boats"),
      ("inv4", "twelve new patrol boats"), ("inv4", "Italy would buy")],
 ]
+
+
+# Real event: Pope Leo XIV's first address from the balcony of St Peter's Basilica, 8 May 2025,
+# spoken in Italian (one passage in Spanish). The six short articles below are written by us; every
+# quotation in an article is taken from the one English rendering named in its source note, so the
+# translations, trims and summaries differ as they did in the press. Sources (retrieved as stored
+# public pages):
+#   pope1  https://newsclickng.com/amp/news/robert-prevosts-first-speech-as-pope-leo-xiv (full translation)
+#   pope2  https://newsnetdaily.com/transcription-of-the-first-speech-of-cardinal-robert-prevost-as-pope-leo-xiv-npr
+#          (NPR's transcript, translated from the Italian)
+#   pope3  https://www.naijanews.com/2025/05/09/full-text-of-pope-leo-xivs-first-address/
+#   pope4  https://thecorrespondent.org/2025/05/09/peace-be-with-you-pope-leo-xiv-delivers-powerful-first-address/
+#   pope5  https://www.debrecensun.hu/europe/2025/05/09/pope-leo-xivs-first-address-focuses-on-peace
+#   pope6  https://www.sportskeeda.xyz/?p=23667 and https://creazenews.com/?p=6891 (loose renderings)
+POPE_ARTICLES: list[tuple[str, str, str]] = [
+    ("pope1", "Source A", """New pope opens with a greeting of peace
+
+VATICAN CITY - Pope Leo XIV, elected on Thursday as the first pope from the United States, spoke in Italian from the balcony of St Peter's Basilica.
+
+"Peace be with you all," the new pope told the crowd in the square.
+
+He said the peace of the risen Christ was "a peace that is unarmed and disarming, humble and enduring."
+
+"Still ringing in our ears is the gentle yet ever-courageous voice of Pope Francis blessing Rome," Leo said.
+
+"God loves us. God loves each one of you. Evil will not prevail," the pope said.
+
+"You, too, can help one another to build those bridges, through dialogue, through encounters, to become a people always striving for peace," he said.
+
+"I also wish to thank my brother cardinals who have chosen me as the successor of Peter," Leo added."""),
+    ("pope2", "Source B", """Leo XIV: evil will not prevail
+
+Pope Leo XIV appeared on the central loggia on Thursday evening and spoke mostly in Italian.
+
+"Peace be with you all!" the pope began.
+
+"It is the peace of resurrected Christ, an unarmed peace and disarming, humble and persevering peace," Leo said.
+
+He recalled "this weak, but always courageous voice of Pope Francis" blessing Rome at Easter.
+
+"Let me follow this same blessing: God loves us, God loves you all, and evil will not prevail!" the pope said. "We are all in the hands of God."
+
+"Help us too, and we help ourselves to build bridges, with a dialogue, with meetings, uniting all of us to be a single people, always in peace," Leo said.
+
+"Humanity needs him as the bridge to allow him to be reached by God and his love," the pope said."""),
+    ("pope3", "Source C", """Pope Leo XIV gives first address
+
+The newly elected Pope Leo XIV gave his first address on Thursday, shortly after white smoke rose above the Sistine Chapel.
+
+"I, too, would like this greeting of peace to enter your hearts, to reach your families, to all people, wherever they may be," the pope said.
+
+"God loves us, God loves you all, and evil will not prevail. We are all in God's hands," Leo said.
+
+"Therefore, without fear, united, hand in hand with God and with each other, let us go forward," he said.
+
+"We are disciples of Christ, Christ walks ahead of us, the world needs His light," the pope added."""),
+    ("pope4", "Source D", """Pope Leo XIV's first words: peace, bridges and Saint Augustine
+
+From the central balcony of St. Peter's Basilica, Pope Leo XIV delivered his first address to the pilgrims in the square.
+
+"Peace be with you!" Pope Leo XIV declared.
+
+The pope said this peace should enter every heart, every home and every nation. He called it a peace that was "unarmed and disarming."
+
+Leo said he still heard his predecessor's "weak but courageous voice."
+
+"God cares for us, God loves all of us, and evil will not prevail," Pope Leo XIV said.
+
+Leo thanked the cardinals for electing him and pledged to walk with the Church in peace and justice.
+
+"With you I am a Christian and for you a bishop," the pope said, quoting Saint Augustine.
+
+"Help us too, then help each other to build bridges, uniting all of us to be one people always in peace," Pope Leo XIV said."""),
+    ("pope5", "Source E", """Pope Leo XIV speaks of peace and a Church that builds bridges
+
+Newly elected Pope Leo XIV spoke on Thursday evening about peace, a Church that builds bridges and the poor.
+
+"Peace be with you all!" Pope Leo XIV said.
+
+Leo said the peace of the risen Christ was an unarmed, disarming peace, humble and enduring, that comes from God.
+
+"Allow me to continue that same blessing: God loves you, God loves all of you. Evil will not prevail," the pope said.
+
+Leo said the world needs the light of Christ like a bridge through which God and his love reach us.
+
+"Help each other build bridges through dialogue and encounters, so that we may be one people always living in peace," Pope Leo XIV said.
+
+Leo said he was grateful to the cardinals who had elected him as the successor of Peter.
+
+"With you I am a Christian, for you I am a bishop," Leo said, quoting Saint Augustine.
+
+"We must seek how to be a missionary Church, one that builds bridges of dialogue and is always open to welcome," the pope said."""),
+    ("pope6", "Source F", """Pope Leo XIV: God's love has no limits
+
+Pope Leo XIV stepped onto the balcony of St. Peter's Basilica on Thursday for his first public address.
+
+"Peace be with all of you," Pope Leo XIV said.
+
+"God loves you all, God loves us, and evil will not win!" the pope said.
+
+"With you, I am a Christian; for you, I am a bishop," Leo said.
+
+Leo said he hoped for a Church that is "missionary, open, and close to those who suffer."
+
+"Thank you to my cardinal brothers who have chosen me to walk with you as a united Church," the pope said.
+
+"The world needs light. Humanity needs Jesus as a bridge to reach God's love," Pope Leo XIV said.
+
+"Let us build that bridge together, through dialogue, love, and faith," Leo said."""),
+]
+
+POPE_GROUPS: list[list[Label]] = [
+    # the greeting
+    [("pope1", "Peace be with you all,"), ("pope2", "Peace be with you all!"), ("pope4", "Peace be with you!"),
+     ("pope5", "Peace be with you all!"), ("pope6", "Peace be with all of you")],
+    # the wish that the greeting reach every heart and family
+    [("pope3", "I, too, would like this greeting"), ("pope4", "this peace should enter every heart")],
+    # "an unarmed and disarming peace, humble and persevering"
+    [("pope1", "a peace that is unarmed and disarming"), ("pope2", "an unarmed peace and disarming"),
+     ("pope4", "unarmed and disarming."), ("pope5", "an unarmed, disarming peace"), ("pope5", "that comes from God")],
+    # the weak but courageous voice of the late pope
+    [("pope1", "Still ringing in our ears"), ("pope2", "this weak, but always courageous voice"),
+     ("pope4", "he still heard"), ("pope4", "weak but courageous voice.")],
+    # "God loves us, God loves you all, and evil will not prevail" (same topic as the next remarks)
+    [("pope1", "God loves us. God loves each one"), ("pope2", "Let me follow this same blessing"),
+     ("pope3", "God loves us, God loves you all, and evil"), ("pope4", "God cares for us"),
+     ("pope5", "Allow me to continue that same blessing"), ("pope6", "God loves you all, God loves us")],
+    # "the world needs His light; humanity needs him as a bridge to God's love"
+    [("pope2", "Humanity needs him as the bridge"), ("pope3", "the world needs His light"),
+     ("pope5", "the world needs the light of Christ"), ("pope6", "The world needs light.")],
+    # "help one another to build bridges through dialogue and encounter" (apart from the missionary Church)
+    [("pope1", "You, too, can help one another"), ("pope2", "Help us too, and we help ourselves"),
+     ("pope4", "Help us too, then help each other"), ("pope5", "Help each other build bridges"),
+     ("pope6", "Let us build that bridge together")],
+    # thanks to the cardinals who elected him
+    [("pope1", "I also wish to thank my brother cardinals"), ("pope5", "grateful to the cardinals"),
+     ("pope6", "Thank you to my cardinal brothers")],
+    # Saint Augustine
+    [("pope4", "With you I am a Christian and"), ("pope5", "With you I am a Christian, for"),
+     ("pope6", "With you, I am a Christian;")],
+    # a missionary Church, open to all
+    [("pope5", "We must seek how to be a missionary Church"), ("pope6", "missionary, open, and close")],
+]
+
+
+def pope_articles() -> pd.DataFrame:
+    """The Pope Leo XIV corpus as a clean-stage articles table (``article_id, outlet, clean_text``)."""
+    return pd.DataFrame([{"article_id": a, "outlet": o, "clean_text": t} for a, o, t in POPE_ARTICLES])
 
 
 def invented_articles() -> pd.DataFrame:

@@ -27,10 +27,11 @@ def test_scores_of_a_known_partition() -> None:
     assert s["b3_R"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
 
 
-@pytest.mark.parametrize("which", ["seeds", "invented"])
+@pytest.mark.parametrize("which", ["seeds", "invented", "pope"])
 def test_every_label_names_exactly_one_extracted_quote(which: str, seed_articles) -> None:
-    arts, groups = ((seed_articles, labels.SEED_GROUPS) if which == "seeds"
-                    else (labels.invented_articles(), labels.INVENTED_GROUPS))
+    arts, groups = {"seeds": (seed_articles, labels.SEED_GROUPS),
+                    "invented": (labels.invented_articles(), labels.INVENTED_GROUPS),
+                    "pope": (labels.pope_articles(), labels.POPE_GROUPS)}[which]
     q = quotes.extract_corpus(arts)
     _, problems = labels.resolve(q, groups)
     assert problems == []
