@@ -151,6 +151,31 @@ def test_not_indirect_speech(text: str) -> None:
     assert [q for q in extract(text) if q.kind == "indirect"] == []
 
 
+@pytest.mark.parametrize("text, content, speaker", [
+    # intentions, stances and evidence are attributions when include_cognition is on (PolNeAR's scope)
+    ("Senator Maria Lopez wants to raise the minimum wage next year.", "to raise the minimum wage next year",
+     "Maria Lopez"),
+    ("Governor Tom Baker refused to release his tax records.", "to release his tax records", "Tom Baker"),
+    ("The union endorsed the plan to close the old mine.", "the plan to close the old mine", "union"),
+    ("Mayor Ines Duarte spoke of the legacy of the flood.", "of the legacy of the flood", "Ines Duarte"),
+    ("A new poll shows that voters favour the tax on sugar.", "that voters favour the tax on sugar", "poll"),
+])
+def test_attitudes_are_attributions_with_cognition(text: str, content: str, speaker: str) -> None:
+    ind = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True) if q.kind == "indirect"]
+    assert [q.quote for q in ind] == [content]
+    assert speaker in ind[0].speaker
+    assert [q for q in extract(text) if q.kind == "indirect"] == []  # off by default: not speech
+
+
+@pytest.mark.parametrize("text", [
+    "Mayor Ines Duarte spoke on Monday in the town hall.",  # a time and a place, not what was said
+    "It seems to worry the markets a great deal.",  # no agent holds the attitude
+])
+def test_not_attitude_attributions(text: str) -> None:
+    assert [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True)
+            if q.kind == "indirect"] == []
+
+
 def test_offsets_index_the_text() -> None:
     text = "Headline here\n\n“We will win,” Ana Ruiz said, adding that the team was ready."
     for q in extract(text):

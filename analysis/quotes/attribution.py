@@ -96,6 +96,10 @@ def _positional_speaker(tokens: Sequence[Any], verb: Any) -> Any | None:
 # verb categories of quotes_speech_verbs.tsv: only speech reports a statement; all attribute a quote
 SPEECH = ("speech",)
 ALL_CATEGORIES = ("speech", "cognition", "characterise")
+# with include_cognition: beliefs, intentions and stances are attributions too, and a verb's object
+# or infinitive ("endorsed the plan", "wants to leave") is what is attributed (PolNeAR's scope)
+ATTRIBUTION_ONLY = ("cognition", "attitude", "characterise")
+_OBJECT_DEPS = ("xcomp", "dobj", "prep", "oprd", "dative")
 
 
 def _classify_kind(head: list[Any]) -> str:
@@ -147,11 +151,11 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
                           "from parse_article(text) so offsets stay valid")
     marks = find_quote_marks(text)
     parse = ArticleParse(doc, marks)
-    indirect_cats = SPEECH + (("cognition",) if include_cognition else ())
+    indirect_cats = SPEECH + (ATTRIBUTION_ONLY if include_cognition else ())
     found: list[Quote] = []
     for span in marks:
         found.append(_direct_quote(parse, span, article_id))
-    found.extend(_indirect_quotes(parse, article_id, indirect_cats, min_indirect_words))
+    found.extend(_indirect_quotes(parse, article_id, indirect_cats, min_indirect_words, broad=include_cognition))
     found.sort(key=lambda q: (q.start, -q.end))
     found = _nest(found, text)
     found = resolve_speakers(parse, found)
@@ -223,8 +227,9 @@ def _partial_speaker(parse: ArticleParse, span: MarkSpan, base: Quote) -> Quote:
 
 
 def _indirect_quotes(parse: ArticleParse, article_id: str, categories: tuple[str, ...],
-                     min_words: int) -> list[Quote]:
-    """Reported speech: the clause a reporting verb governs, comma-fenced "X said", "according to X"."""
+                     min_words: int, *, broad: bool = False) -> list[Quote]:
+    """Reported speech: the clause a reporting verb governs, comma-fenced "X said", "according to X";
+    with ``broad``, also the object or infinitive of an attitude verb ("X wants to ...")."""
     out: list[Quote] = []
     for tok in parse.doc:
         if parse.in_mark(tok.idx) is not None:
@@ -239,8 +244,50 @@ def _indirect_quotes(parse: ArticleParse, article_id: str, categories: tuple[str
         for comp in tok.children:
             if comp.dep_ == "ccomp":
                 out.extend(_complement_quote(parse, tok, info[0], comp, article_id, min_words))
+        if broad and not any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
+            out.extend(_object_quote(parse, tok, article_id, min_words=2))
     out.extend(_according_quotes(parse, article_id, min_words))
     return out
+
+
+def _object_quote(parse: ArticleParse, tok: Any, article_id: str, *, min_words: int) -> list[Quote]:
+    """What an attitude is about: the verb's right side from its object or infinitive on
+    ("X endorsed the plan to ...", "X refuses to release ...", "X spoke of the legacy ...")."""
+    doc, text = parse.doc, parse.text
+    objs = [c for c in tok.children if c.i > tok.i and c.dep_ in _OBJECT_DEPS]
+    if not objs:
+        return []
+    first = objs[0]
+    if first.dep_ == "prep" and (first.lower_ not in _ABOUT_PREPS or any(
+            c.dep_ == "pobj" and c.ent_type_ in _CIRCUMSTANCE for c in first.children)):
+        return []  # "spoke on Monday", "spoke in Ohio": a time or place, not what was said
+    toks = trim_tokens([t for t in doc[first.left_edge.i:tok.right_edge.i + 1] if t.i >= first.left_edge.i])
+    toks = _cut_at_frame(toks)
+    if len([t for t in toks if not t.is_punct]) < min_words:
+        return []
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5:
+        return []
+    subj = _subject_of(tok, parse=parse)
+    if subj is None or start <= subj.idx < end or subj.lower_ in ("it", "that", "this", "which", "what"):
+        return []
+    mention, s, e, stype = mention_of(parse, subj)
+    return [Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
+                  speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype)]
+
+
+# entity types of a prepositional object that place a remark in time or space, not say what it is
+_CIRCUMSTANCE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "CARDINAL", "ORDINAL"})
+# prepositions that introduce what an attitude or a remark is about ("spoke of", "called for")
+_ABOUT_PREPS = frozenset({"of", "about", "on", "for", "against", "to", "with", "as", "over"})
+
+
+def _cut_at_frame(toks: list[Any]) -> list[Any]:
+    """Stop a content span before a comma-fenced frame of its own (", he said") or a semicolon."""
+    for k, t in enumerate(toks):
+        if t.text == ";":
+            return trim_tokens(toks[:k])
+    return toks
 
 
 def _complement_quote(parse: ArticleParse, tok: Any, lemma: str, comp: Any, article_id: str,
