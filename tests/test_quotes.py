@@ -176,6 +176,14 @@ def test_not_attitude_attributions(text: str) -> None:
             if q.kind == "indirect"] == []
 
 
+def test_a_dash_and_a_name_ending_the_line_sign_a_quote() -> None:
+    text = ("Readers wrote in after the debate.\n“He embodies the worst of politics.” ― Ana Ruiz\n"
+            "“I am so ashamed of this campaign.”― Carlos Raúl Ortega\n“We will win.” — Ana Ruiz said the team was ready.")
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [(q.speaker, q.attribution) for q in direct] == [
+        ("Ana Ruiz", "signature"), ("Carlos Raúl Ortega", "signature"), ("Ana Ruiz", "verb")]
+
+
 def test_offsets_index_the_text() -> None:
     text = "Headline here\n\n“We will win,” Ana Ruiz said, adding that the team was ready."
     for q in extract(text):

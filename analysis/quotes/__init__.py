@@ -33,7 +33,8 @@ quotes : DataFrame, one row per quote
     nothing to compare), plus
     ``speaker_mention, speaker_start, speaker_end`` (the words that name the speaker, -1 when
     none), ``verb`` (reporting verb as printed), ``attribution`` (``verb / according / floating
-    / containing / none``: how the speaker was found), ``resolution`` (``name / pronoun / title /
+    / containing / signature / none``: how the speaker was found; ``signature`` = a dash and a name
+    ending the quote's line), ``resolution`` (``name / pronoun / title /
     nominal / none``), ``contained_in`` (quote_id of an enclosing reported-speech span),
     ``unbalanced`` (bool), ``n_words``, ``reference_quote_id`` (``transcript`` when the reference is
     a transcript passage), ``reference_text``, ``coverage`` (share of the reference this rendering

@@ -10,11 +10,12 @@ parse and flagged ``kind="indirect"``. Turning the words that name a speaker int
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from ..errors import QuotesError
-from .lexicon import speech_verbs
+from .lexicon import GROUP_LABELS, speech_verbs
 from .marks import find_quote_marks
 from .model import MarkSpan, Quote
 from .parse import ArticleParse, mark_share, parse_article, quote_frame, trim_tokens
@@ -196,7 +197,32 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
         mention, s, e, stype = mention_of(parse, acc, full=True)
         return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb="according to",
                        attribution="according", speaker_type=stype)
+    signed = _dash_signature(parse, span)
+    if signed is not None:
+        s, e, stype = signed
+        return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, verb="",
+                       attribution="signature", speaker_type=stype)
     return replace(base, attribution="floating")
+
+
+# "” ― Ana Ruiz" to the end of the line: a dash, then up to six capitalised words (initials allowed)
+_SIGNATURE = re.compile(r"[ \t\u00a0]*(?:[―—–]|--?)[ \t\u00a0]*"
+                        r"((?:[A-Z][\w’'.-]*|[A-Z]\.)(?:[ \t\u00a0]+(?:[A-Z][\w’'.-]*|[A-Z]\.)){0,5})"
+                        r"[ \t\u00a0.,]*(?=\n|$|[“\"‘«])")
+
+
+def _dash_signature(parse: ArticleParse, span: MarkSpan) -> tuple[int, int, str] | None:
+    """``“...” ― Ana Ruiz``: a name after a dash that ends the quote's line signs it (epigraphs,
+    readers' comments, lists of reactions). Returns (start, end, speaker type) of the name, or None."""
+    m = _SIGNATURE.match(parse.text, span.end)
+    if m is None:
+        return None
+    start, end = m.start(1), m.end(1)
+    while end > start and parse.text[end - 1] in ".,":
+        end -= 1
+    toks = [parse.doc[i] for i in range(parse.tok_at(start), parse.tok_at(end - 1) + 1)]
+    group = all(parse.ent_of.get(t.i) is not None and parse.ent_of[t.i].label_ in GROUP_LABELS for t in toks)
+    return start, end, "group" if group else "person"
 
 
 def _partial_speaker(parse: ArticleParse, span: MarkSpan, base: Quote) -> Quote:

@@ -40,7 +40,7 @@ class Quote:
     speaker_start: int = -1
     speaker_end: int = -1
     verb: str = ""
-    attribution: str = "none"  # verb / according / floating / containing / none
+    attribution: str = "none"  # verb / according / floating / containing / signature / none
     resolution: str = "none"  # name / pronoun / title / nominal / none
     unbalanced: bool = False
     contained_in: str = ""
