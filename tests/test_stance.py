@@ -385,6 +385,53 @@ def test_an_institution_is_no_actor_of_its_own_when_its_leader_is_one(seeds_resu
     assert (res.evidence.loc[res.evidence["target"] == putin["target"], "role"] == "side").any()
 
 
+@pytest.mark.parametrize("sentence, grouped", [
+    ("France's foreign ministry opposes the plan.", True),
+    ("The French foreign ministry said it opposes the plan.", True),
+    ("The French government opposes the plan.", True),
+    ("The French presidency opposes the plan.", True),
+    pytest.param("The Elysee opposes the plan.", True, marks=pytest.mark.xfail(
+        strict=True, reason="spaCy's small model tags 'Elysee' as a PERSON here; a name mention is never a seat")),
+    ("Paris opposes the plan.", True),
+    ("France opposes the plan.", True),
+    pytest.param("France's defence ministry opposes the plan.", True, marks=pytest.mark.xfail(
+        strict=True, reason="spaCy tags 'defence ministry' as an ORG entity, which sides.py does not read as a body")),
+    ("Germany's foreign ministry opposes the plan.", False),  # another country's body
+    ("Berlin opposes the plan.", False),  # another country's capital
+    ("The French parliament opposes the plan.", False),  # parliaments often speak against the government
+    ("Lyon opposes the plan.", False),  # a city that is no capital
+])
+def test_which_institutions_speak_for_the_leaders_side(sentence, grouped):
+    arts, sents = corpus(["Morel backs budget plan", "French President Claire Morel backs the plan.", *FILLER, sentence],
+                         ["Morel weighs budget plan", "Claire Morel, the French president, met officials.", *FILLER])
+    _, res = run(arts, sents, n_actors=1, proposition="")
+    ev = res.evidence
+    side = ev[(ev["sent_id"] == "a0:s004") & (ev["target"] == "Claire Morel")]
+    assert (side["cue"] == "opposes").any() == grouped, side[["cue", "role"]]
+    if grouped:
+        assert (side.loc[side["cue"] == "opposes", "role"] == "side").all()
+
+
+def test_proposition_of_another_event_through_the_clean_stage(tmp_path):
+    """The budget articles as files: the clean stage's own sentence split and sections, then the targets."""
+    from analysis import clean
+    from analysis import corpus as corpus_io
+
+    for n, lines in enumerate(BUDGET):
+        (tmp_path / f"budget_{n}.txt").write_text(lines[0] + "\n\n" + " ".join(lines[1:]) + "\n", encoding="utf-8")
+    cleaned = clean.clean_corpus(corpus_io.read_corpus(tmp_path), min_words=20, today="2027-01-01")
+    assert len(cleaned.articles) == len(BUDGET)
+    docs = stance.parse_sentences(cleaned.sentences)
+    targets = stance.find_targets(cleaned.articles, cleaned.sentences, docs=docs)
+    assert targets.loc[targets["kind"] == "proposition", "target"].tolist() == ["budget"]
+    assert targets.iloc[0]["target"] == "Dana Whitfield"
+    ev = stance.stance_evidence(cleaned.articles, cleaned.sentences, targets, docs=docs)
+    # "on condition that" qualifies the council's approval of "the spending plan", neither target: not counted
+    budget = ev[(ev["target"] == "budget") & (ev["cue_class"] == "conditional")]
+    assert {"provided that", "unless", "as long as", "only if"} <= set(budget["cue"])
+    assert "on condition" not in " ".join(budget["cue"])
+
+
 # ---- another event: a city council budget (written for these tests), and conditions the seeds lack ----
 
 BUDGET = (

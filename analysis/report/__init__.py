@@ -28,7 +28,7 @@ from .digests import (NEWS_FILLER, UNCHANGED_MUTATIONS, EventSummary, _top_text,
                       coverage_order, fact_matrix, fact_texts, infer_event, main_targets, omissions,
                       outlet_labels, parameter_rows, preferred_targets, quote_categories, stance_ranking)
 from .figures import (coverage_figure, notebook_figure_captions, quotes_figure, stage_figures,
-                      stage_figures_block, stage_figures_html, stance_figure)
+                      stage_figures_block, stage_figures_html, stance_figure, measures_figure)
 from .findings import (benchmark_lines, coverage_findings, event_sentences, inputs_findings, limitations,
                        quote_findings, stance_findings)
 from .html import (SECTIONS, bullets, esc, evidence, evidence_html, figure_html, interactive_table, note,
@@ -43,6 +43,7 @@ from .render import (REVIEWER_ONLY_TAG, STAGE_TITLES, TEMPLATE_DIR, chromium_fla
                      merged_notebook, print_pdf, print_version, render_html, render_run)
 from .sections import articles_section, header_html, methods_html, provenance_section, summary_section
 from .stance_section import STANCE_LEGEND, stance_evidence_html, stance_section
+from .stance_measures import actor_measures_html, drivers_html, measures_trust_sentence, stance_measures
 from .style import OKABE_ITO, READER_CSS, READER_JS, STANCE_COLOURS, STANCE_ORDER
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "quote_findings", "quotes_figure", "quotes_section", "render_html", "render_run", "section_heading",
     "stage_figures", "stage_figures_block", "stage_figures_html", "stance_evidence_html", "stance_figure",
     "stance_findings", "stance_ranking", "stance_section", "summary_section", "table_html", "toc_html",
-    "word_diff_html",
+    "word_diff_html", "measures_figure", "actor_measures_html", "drivers_html", "measures_trust_sentence",
+    "stance_measures",
 ]

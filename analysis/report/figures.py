@@ -55,8 +55,71 @@ def coverage_figure(matrix: pd.DataFrame, *, max_facts: int = 60) -> Any | None:
     return fig
 
 
-def stance_figure(ranking: pd.DataFrame, target: str, *, max_outlets: int = 30) -> Any | None:
-    """Per outlet: support ↔ opposition (dot = mean, line = range over its articles) and conditionality."""
+def _measure_panel(ax: Any, rows: pd.DataFrame, col: str, y: Sequence[int], *, colour: str, marker: str) -> None:
+    """One measure of :func:`measures_figure`: dot = score, line = 95 % interval, n = sentences behind it;
+    a hollow marker when the score rests on too few sentences."""
+    for yi, (_, r) in zip(y, rows.iterrows()):
+        score = r[col]
+        if pd.isna(score):
+            continue
+        lo, hi = r[f"{col}_low"], r[f"{col}_high"]
+        if pd.notna(lo) and pd.notna(hi):
+            ax.plot([lo, hi], [yi, yi], color=colour, linewidth=2, zorder=2)
+        thin = _text(r[f"{col}_label"]) in ("too few", "unclear")
+        ax.scatter([score], [yi], s=60, marker=marker, zorder=3, color="white" if thin else colour,
+                   edgecolor=colour if thin else "black", linewidth=1.4 if thin else 0.5)
+        n = r[f"{col}_sentences"]
+        ax.annotate(f"n={int(n)}" if pd.notna(n) else "", (1.04, yi), xytext=(0, 0), textcoords="offset points",
+                    fontsize=7, ha="right", va="center", color="#555")
+    ax.axvline(0, color="#444", linewidth=0.8, linestyle=":")
+    ax.set_xlim(-1.08, 1.08)
+    ax.grid(axis="x", color="#ddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def measures_figure(measures: pd.DataFrame, target: str, *, max_outlets: int = 30) -> Any | None:
+    """Per outlet, side by side: portrayal of ``target`` (its narration) and position framing, each with
+    its 95 % interval and the number of sentences behind it (``report.stance_measures`` rows).
+
+    Outlets are ordered by framing score, most supportive on top; with more than ``max_outlets`` the ones
+    resting on most sentences are drawn. Without portrayal rows (a proposition, or portrayal off) only
+    framing is drawn. Circles and squares tell the panels apart in greyscale.
+    """
+    m = measures[measures["target"] == target]
+    if m.empty:
+        return None
+    m = m.assign(_n=pd.to_numeric(m["framing_sentences"], errors="coerce").fillna(0)
+                 + pd.to_numeric(m["portrayal_sentences"], errors="coerce").fillna(0))
+    m = m.sort_values(["_n", "outlet"], ascending=[False, True], kind="stable").head(max_outlets)
+    m = m.sort_values(["framing", "outlet"], ascending=[True, False], kind="stable")
+    has_portrayal = bool(m["portrayal"].notna().any())
+    fig = _new_figure(8.6 if has_portrayal else 6.0, min(8.0, 1.5 + 0.36 * len(m)))
+    axes = fig.subplots(1, 2, sharey=True) if has_portrayal else [fig.add_subplot()]
+    y = list(range(len(m)))
+    panels = [("framing", OKABE_ITO["orange"], "s", "← opposes    support score    supports →",
+               "position framing")]
+    if has_portrayal:
+        panels.insert(0, ("portrayal", OKABE_ITO["blue"], "o", "← negative    P(pos) − P(neg)    positive →",
+                          "portrayal (outlet's own sentences)"))
+    for ax, (col, colour, marker, xlabel, title) in zip(axes, panels):
+        _measure_panel(ax, m, col, y, colour=colour, marker=marker)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_title(title, fontsize=10, loc="left")
+    axes[0].set_yticks(y, [_label(o) for o in m["outlet"]], fontsize=9)
+    fig.suptitle(_label(f"{target}: how each outlet portrays and frames" if has_portrayal
+                        else f"{target}: how each outlet frames it", 80), fontsize=10)
+    return fig
+
+
+def stance_figure(ranking: pd.DataFrame, target: str, *, measures: pd.DataFrame | None = None,
+                  max_outlets: int = 30) -> Any | None:
+    """Per outlet: with ``measures`` (``report.stance_measures``) the two-measure chart of
+    :func:`measures_figure`; without (an older run folder), support ↔ opposition (dot = mean, line =
+    range over its articles) and conditionality."""
+    if measures is not None and (measures["target"] == target).any():
+        return measures_figure(measures, target, max_outlets=max_outlets)
     r = ranking[ranking["target"] == target]
     if r.empty:
         return None

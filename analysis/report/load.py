@@ -11,7 +11,8 @@ from ..errors import ReportError
 
 #: run tables the report reads; each is optional except ``articles``
 REPORT_TABLES = ("inputs", "articles", "sentences", "similarity", "facts", "conflicts", "coverage_matrix",
-                 "stance", "stance_evidence", "quotes", "copies", "stance_portrayal_outlets", "unique_checks")
+                 "stance", "stance_evidence", "quotes", "copies", "stance_portrayal_outlets", "unique_checks",
+                 "stance_framing_outlets", "stance_drivers")
 
 STAGE_SUMMARIES = ("clean", "coverage", "stance", "quotes")
 

@@ -11,6 +11,7 @@ from .digests import article_label, main_targets, stance_ranking
 from .findings import stance_findings
 from .html import _has, _slug, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
 from .sections import _missing, _stage_findings
+from .stance_measures import actor_measures_html, measures_caption
 
 
 def _cue_class(row: Any) -> str:
@@ -100,8 +101,15 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
                    articles: pd.DataFrame, *, summary: Mapping[str, Any] | None,
                    figures: Mapping[str, bytes] | None = None, stage_figures: str = "", targets: int = 3,
                    max_rows: int = 500, max_evidence: int = 8, preferred: Sequence[str] = (),
-                   max_explained: int = 60) -> str:
-    """Who framed each main target's position most and least favourably, and the words why."""
+                   max_explained: int = 60, measures: pd.DataFrame | None = None,
+                   drivers: pd.DataFrame | None = None, benchmarks: Mapping[str, Any] | None = None) -> str:
+    """Who framed each main target's position most and least favourably, and the words why.
+
+    With ``measures`` (:func:`.stance_measures.stance_measures`: per outlet framing and portrayal with
+    intervals) each target gets the two-measure chart (``figures``), a trust sentence from
+    ``benchmarks`` (the recorded stance figures), the outlets table and, from ``drivers``
+    (``data/stance_drivers.csv``), the three sentences that move each outlet's scores most.
+    """
     parts = [section_heading("stance", "How each outlet framed the position")]
     ranking = stance_ranking(stance, articles)
     if ranking.empty:
@@ -120,13 +128,22 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
         r = ranking[ranking["target"] == target]
         parts.append(section_heading(f"stance-{_slug(target)}", f"Target: {target}", level=3))
         png = (figures or {}).get(target)
-        if png:
+        both = measures is not None and bool((measures["target"] == target).any())
+        if png and both:
+            has_portrayal = bool(measures.loc[measures["target"] == target, "portrayal"].notna().any())
+            parts.append(figure_html(png, alt=f"Portrayal and position framing per outlet for {target}, with intervals",
+                                     caption=measures_caption(has_portrayal)))
+        elif png:
             parts.append(figure_html(png, alt=f"Support and conditionality per outlet for {target}",
                                      caption="How to read: each row is an outlet. The dot is its support score for this "
                                              "target (right = more supportive, left = more opposed; the dotted line is "
                                              "neutral), its colour and shape the label; a grey line spans the range "
                                              "when an outlet has several articles. The hatched bar on the right is "
                                              "conditionality: how much of the wording attaches conditions."))
+        if both:
+            parts.append(actor_measures_html(measures, drivers, target, i, labels=labels, benchmarks=benchmarks,
+                                             min_sentences=(summary or {}).get("min_sentences"), max_rows=max_rows))
+            parts.append(paragraph("Per article: the support score, conditionality and the cue words behind them."))
         show = [c for c in ("outlet", "label", "support_score", "conditionality", "confidence", "n_cues",
                             "top_cues", "article_id") if c in r.columns]
         parts.append(interactive_table(r[show], f"stance-table-{i}", max_rows=max_rows, source="data/stance.csv"))

@@ -61,6 +61,7 @@ mark.nr-cue { background: #fde68a; padding: 0 2px; }
 mark.nr-pos { background: #cfe3f3; border-bottom: 2px solid #0072B2; padding: 0 2px; }
 mark.nr-neg { background: #f7d9c4; border-bottom: 2px dashed #D55E00; padding: 0 2px; }
 mark.nr-cond { background: #eeeeee; border-bottom: 2px dotted #555; padding: 0 2px; }
+mark.nr-target { background: none; outline: 1.5px solid #262626; font-weight: 600; padding: 0 1px; }
 del.nr-del { background: #f7d9c4; text-decoration: line-through; }
 ins.nr-ins, ins.qd-ins { background: #cfe3f3; text-decoration: underline; }
 del.qd-del { background: #f7d9c4; text-decoration: line-through; }

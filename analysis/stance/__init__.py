@@ -55,6 +55,14 @@ stance_portrayal_outlets
     ``uncertain`` when the interval reaches across 0; ``too few`` below ``portrayal_min_sentences``), ``share_negative, share_positive``, ``drivers`` (``;``-joined
     ``sent_id`` of the three sentences whose removal moves the score most) and ``driver_shifts``
     (score minus score without that sentence).
+stance_framing_outlets
+    One row per outlet and target: the outlet's mean ``support_score`` with a 95 % bootstrap
+    interval over its articles and their cue sentences, ``n_sentences`` behind it and the cue
+    sentences that move it most (columns in :mod:`.outlet_framing`).
+stance_drivers
+    Per outlet, target and measure (``framing`` / ``portrayal``) the three sentences that move the
+    score most, with the offsets of the mention and the cue words to highlight
+    (:func:`.summary.driver_sentences`).
 
 Modules
 -------
@@ -63,7 +71,8 @@ sentence parsing; ``cues`` the cue word list; ``targets`` actors and proposition
 clause heads and ownership on a parse; ``sides`` institutions and states standing for an actor;
 ``evidence`` the ``stance_evidence`` rows; ``portrayal`` the portrayal tables (classifier in
 :mod:`analysis.portrayal`); ``scoring``
-section mixing and labels; ``summary`` the framing table and ``stance_summary.json``. Figures and
+section mixing and labels; ``outlet_framing`` per-outlet framing scores with intervals; ``summary``
+the framing table, both measures per outlet, the driver sentences and ``stance_summary.json``. Figures and
 HTML views are in :mod:`analysis.viz.stance` (still reachable here under their old names).
 """
 
@@ -82,7 +91,8 @@ from .portrayal import (OUTLET_COLUMNS, PORTRAYAL_COLUMNS, Portrayal, portrayal_
                         portrayal_unavailable, quoted_spans, run_portrayal, score_portrayal)
 from .sides import country_of, institution_country
 from .scoring import score_stance, stance_label
-from .summary import framing_table, outlet_names, stance_summary
+from .outlet_framing import FRAMING_OUTLET_COLUMNS, MIN_SENTENCES, framing_outlets
+from .summary import DRIVER_COLUMNS, MEASURE_COLUMNS, driver_sentences, framing_table, outlet_measures, outlet_names, stance_summary
 from .targets import find_targets, main_target
 
 # presentation names that lived in the old single module; imported on first use so that the stage
@@ -97,7 +107,9 @@ __all__ = ["BOOST_CAP", "CONDITION_CLASSES", "CONDITION_DILUTION", "EVIDENCE_COL
            "run_portrayal", "score_portrayal",
            "Cue", "Lexicon", "StanceError", "StanceScores", "default_lexicon", "find_targets", "framing_table",
            "main_target", "match_cues", "outlet_names", "parse_lexicon", "parse_sentences", "score_stance",
-           "stance_evidence", "stance_label", "stance_summary", *sorted(_VIEWS)]
+           "stance_evidence", "stance_label", "stance_summary", "FRAMING_OUTLET_COLUMNS", "MIN_SENTENCES",
+           "framing_outlets", "DRIVER_COLUMNS", "MEASURE_COLUMNS", "driver_sentences", "outlet_measures",
+           *sorted(_VIEWS)]
 
 
 def __getattr__(name: str) -> Any:

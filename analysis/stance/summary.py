@@ -6,7 +6,7 @@ article without an outlet is named (its id), for these tables and for :mod:`anal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -59,12 +59,14 @@ def _findings(stance: pd.DataFrame, targets: pd.DataFrame, evidence: pd.DataFram
 
 
 def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.DataFrame,
-                   evidence: pd.DataFrame) -> dict:
+                   evidence: pd.DataFrame, *, min_sentences: Mapping[str, int] | None = None) -> dict:
     """``stance_summary.json`` content: method, notes, plain-English findings from the data.
 
     ``ranking`` lists the main target's articles, most supportive first; ``outlet`` is ``""`` for
     an article without one. ``grouped`` maps each actor to the names of its side found in the
-    corpus (the targets table's ``grouped``), also named in ``notes``.
+    corpus (the targets table's ``grouped``), also named in ``notes``. ``min_sentences``
+    (``{"framing": n, "portrayal": n}``) records below how many sentences an outlet's score was
+    labelled ``too few``, so the report can say so; absent when not given.
     """
     notes = [
         "Lexical, clause-level method: cues from a short hand-written list (stance_cues.tsv) in clauses "
@@ -87,7 +89,8 @@ def stance_summary(stance: pd.DataFrame, targets: pd.DataFrame, articles: pd.Dat
                     confidence=r.confidence) for r in ranked.itertuples(index=False)]
     return {"method": METHOD, "notes": notes, "findings": findings, "main_target": main, "ranking": ranking,
             "targets": targets["target"].tolist(), "n_articles": int(articles["article_id"].nunique()),
-            "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS, "grouped": grouped}
+            "n_evidence": int(len(evidence)), "section_weights": SECTION_WEIGHTS, "grouped": grouped} | \
+        ({"min_sentences": {str(k): int(v) for k, v in min_sentences.items()}} if min_sentences else {})
 
 
 def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.DataFrame,
@@ -122,3 +125,106 @@ def framing_table(articles: pd.DataFrame, sentences: pd.DataFrame, stance: pd.Da
     df = pd.DataFrame(rows, columns=["outlet", "article_id", "label", "support_score", "conditionality",
                                      "headline", "lede", "headline_cues", "lede_cues"])
     return df.sort_values(["support_score", "article_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+#: columns of :func:`driver_sentences` (table ``stance_drivers``)
+DRIVER_COLUMNS = ["target", "outlet", "measure", "rank", "article_id", "sent_id", "section", "sentence_start", "text",
+                  "shift", "in_quote", "p_neg", "p_neu", "p_pos", "marks"]
+
+
+def _marks(cues: pd.DataFrame | None, mention: Any) -> str:
+    """JSON list of ``[start, end, kind, note]`` (offsets into ``clean_text``) for one sentence: the
+    actor's mention (``target``) and each cue, by what it does (``support+``, ``support-``,
+    ``condition``, ``modifier``, ``neutral``)."""
+    import json
+
+    marks: list[list[Any]] = []
+    if mention is not None:
+        marks.append([int(mention.start), int(mention.end), "target", f"the mention read: {mention.mention}"])
+    for c in ([] if cues is None else cues.itertuples(index=False)):
+        w = float(c.weight)
+        kind = ("modifier" if c.axis == "modifier" else "condition" if c.axis == "conditionality"
+                else "support+" if w > 0 else "support-" if w < 0 else "neutral")
+        marks.append([int(c.start), int(c.end), kind, f"{c.cue_class} ({w:+.2f})"])
+    return json.dumps(sorted(marks, key=lambda m: (m[0], m[1])), ensure_ascii=False)
+
+
+def driver_sentences(framing: pd.DataFrame, portrayal_outlets: pd.DataFrame, portrayal_sentences: pd.DataFrame,
+                     sentences: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """The sentences that move each outlet's score most, for both measures, with what to highlight.
+
+    Parameters
+    ----------
+    framing : :func:`.outlet_framing.framing_outlets` (``drivers``: cue sentences by contribution)
+    portrayal_outlets, portrayal_sentences : the portrayal tables (narration ``drivers``: the sentences
+        whose removal moves the score most); empty when portrayal did not run
+    sentences, evidence : the clean stage's sentences and the scored ``stance_evidence``
+
+    Returns
+    -------
+    DataFrame (table ``stance_drivers``) with :data:`DRIVER_COLUMNS`: ``measure`` is ``framing`` or
+    ``portrayal``, ``rank`` 1 for the sentence that moves the score most; ``shift`` its signed
+    contribution to the outlet's score; ``p_neg, p_neu, p_pos`` the classifier's probabilities
+    (portrayal rows); ``marks`` a JSON list of ``[start, end, kind, note]`` with offsets into
+    ``clean_text`` (``offset - sentence_start`` indexes ``text``): the actor's mention (``target``)
+    and the sentence's cue words about the target.
+    """
+    text_of = sentences.assign(sent_id=sentences["sent_id"].astype(str)).set_index("sent_id")
+    cues_of = {k: g for k, g in evidence.assign(sent_id=evidence["sent_id"].astype(str))
+               .groupby(["target", "sent_id"], sort=False)} if len(evidence) else {}
+    ps = portrayal_sentences.assign(sent_id=portrayal_sentences["sent_id"].astype(str)) \
+        if len(portrayal_sentences) else None
+    mention_of = {(r.target, r.sent_id): r for r in ps.itertuples(index=False)} if ps is not None else {}
+    rows: list[dict[str, Any]] = []
+    sources = [("framing", framing)]
+    if len(portrayal_outlets):
+        sources.append(("portrayal", portrayal_outlets[portrayal_outlets["voice"] == "narration"]))
+    for measure, table in sources:
+        for r in table.itertuples(index=False):
+            ids = [s for s in str(r.drivers if isinstance(r.drivers, str) else "").split(";") if s]
+            shifts = [float(x) for x in str(r.driver_shifts if isinstance(r.driver_shifts, str) else "").split(";") if x]
+            for rank, (sid, shift) in enumerate(zip(ids, shifts), start=1):
+                if sid not in text_of.index:
+                    continue
+                s = text_of.loc[sid]
+                m = mention_of.get((r.target, sid))
+                probs = (float(m.p_neg), float(m.p_neu), float(m.p_pos)) if m is not None and measure == "portrayal" \
+                    else (float("nan"),) * 3
+                rows.append(dict(target=r.target, outlet=r.outlet, measure=measure, rank=rank,
+                                 article_id=str(s["article_id"]), sent_id=sid, section=s.get("section", ""),
+                                 sentence_start=int(s["start"]), text=str(s["text"]), shift=shift,
+                                 in_quote=bool(m.in_quote) if m is not None else False,
+                                 p_neg=probs[0], p_neu=probs[1], p_pos=probs[2],
+                                 marks=_marks(cues_of.get((r.target, sid)), m)))
+    return pd.DataFrame(rows, columns=DRIVER_COLUMNS)
+
+
+#: columns of :func:`outlet_measures`
+MEASURE_COLUMNS = ["target", "outlet", "framing", "framing_low", "framing_high", "framing_sentences",
+                   "framing_label", "portrayal", "portrayal_low", "portrayal_high", "portrayal_sentences",
+                   "portrayal_label"]
+
+
+def outlet_measures(framing: pd.DataFrame, portrayal_outlets: pd.DataFrame) -> pd.DataFrame:
+    """Both measures per target and outlet in one table: position framing (support score) and the
+    outlet's narration portrayal, each with its 95 % interval, the sentences behind it and its label.
+
+    Portrayal columns are NaN / ``""`` for a target portrayal does not read (the proposition) or
+    when portrayal did not run. Sorted by target, then framing score (most supportive first).
+    """
+    f = framing.rename(columns={"score": "framing", "ci_low": "framing_low", "ci_high": "framing_high",
+                                "n_sentences": "framing_sentences", "label": "framing_label"})
+    out = f[["target", "outlet", "framing", "framing_low", "framing_high", "framing_sentences", "framing_label"]]
+    if len(portrayal_outlets):
+        p = portrayal_outlets[portrayal_outlets["voice"] == "narration"].rename(
+            columns={"score": "portrayal", "ci_low": "portrayal_low", "ci_high": "portrayal_high",
+                     "n_sentences": "portrayal_sentences", "label": "portrayal_label"})
+        out = out.merge(p[["target", "outlet", "portrayal", "portrayal_low", "portrayal_high",
+                           "portrayal_sentences", "portrayal_label"]], on=["target", "outlet"], how="outer")
+    for col in MEASURE_COLUMNS:
+        if col not in out.columns:
+            out[col] = "" if col.endswith("_label") else float("nan")
+    out["framing_label"] = out["framing_label"].fillna("")
+    out["portrayal_label"] = out["portrayal_label"].fillna("")
+    out = out.sort_values(["target", "framing", "outlet"], ascending=[True, False, True], kind="stable")
+    return out[MEASURE_COLUMNS].reset_index(drop=True)
