@@ -433,3 +433,52 @@ def test_same_person(a: str, b: str, same: bool) -> None:
 def test_canonical_names_fold_accents() -> None:
     assert quotes.canonical_speakers(["Raúl Labrador", "Raul Labrador", "Raul Labrador", "Labrador"]) == \
         ["Raul Labrador"] * 4
+
+
+# --------------------------------------------------------------------------- speakers are people or organisations
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Russian President Ivan Petrov met reporters on Monday. “We are ready to talk,” the Russian leader said.",
+     "Ivan Petrov"),
+    ("Cardinal Robert Prevost was elected on Thursday. “Peace be with you,” the new pope told the crowd.",
+     "Robert Prevost"),
+    ("President Anna Kowalski visited the plant. The president said the factory would reopen next year.",
+     "Anna Kowalski"),
+])
+def test_a_role_description_resolves_to_the_named_person(text: str, speaker: str) -> None:
+    found = extract(text)
+    assert [q.speaker for q in found] == [speaker]
+    assert found[0].resolution == "title" and found[0].speaker_type == "person"
+
+
+def test_a_non_agent_is_never_a_speaker() -> None:
+    found = extract("The conclave ended at dusk. “We have a pope,” the white smoke said to the crowd.")
+    assert [(q.speaker, q.speaker_mention) for q in found] == [("", "the white smoke")]
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Kyiv said the attack had destroyed a power station near the border.", "Kyiv"),
+    ("Beijing said it would respond to the new tariffs with measures of its own.", "Beijing"),
+    ("The talks failed. Oslo said the two delegations would meet again in March.", "Oslo"),
+])
+def test_a_city_used_as_a_speaker_leaves_the_quote_unattributed(text: str, mention: str) -> None:
+    found = [q for q in extract(text) if q.kind == "indirect"]
+    assert [(q.speaker, q.speaker_mention, q.speaker_type) for q in found] == [("", mention, "place")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The Kremlin said the talks would continue next week in Geneva.", "Kremlin"),  # a seat of government
+    ("Japan said the new tariffs would hurt its car makers badly.", "Japan"),  # a country is also a state
+])
+def test_a_seat_of_government_or_a_state_speaks_as_an_organisation(text: str, speaker: str) -> None:
+    found = [q for q in extract(text) if q.kind == "indirect"]
+    assert [(q.speaker, q.speaker_type) for q in found] == [(speaker, "group")]
+
+
+def test_voices_group_quotes_by_resolved_person_and_skip_places() -> None:
+    arts = _corpus([("a", "A", "Russian President Ivan Petrov spoke on Monday. “We are ready to talk,” the Russian "
+                                "leader said. “The door is open,” Mr. Petrov said.\n\nKyiv said the offer was a trick "
+                                "to buy time.")])
+    _, _, voices = quotes.run(arts)
+    assert voices[["speaker", "n_quotes"]].values.tolist() == [["Ivan Petrov", 2]]

