@@ -67,7 +67,7 @@ def honorifics() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def seats_of_government() -> frozenset[str]:
-    """Names of seats of government that speak for a government ("the Kremlin said"), as written.
+    """Names of seats of government that speak for a government ("Downing Street said"), as written.
 
     Read from ``seats_of_government.tsv`` (shared with the stance stage; sources in its header).
     """
@@ -98,7 +98,7 @@ def capital_names() -> frozenset[str]:
 def place_role(mention: str, *, entity_label: str = "") -> str:
     """``seat`` / ``state`` / ``place`` / ``""``: may a speaker mention that names a place speak?
 
-    A seat of government ("the Kremlin", "Downing Street") stands for a government, and a country's
+    A seat of government ("Downing Street", "the White House") stands for a government, and a country's
     name is also the name of its state ("Japan said", "Japan signed"): both are organisations. A
     city, capital or region ("Oslo said", "Ottawa said"; a GeoNames capital, or a name the parser
     tags GPE / LOC / FAC that is not a country) is only a metonym whose body is not in the words
