@@ -72,11 +72,11 @@ def test_framing_outlet_score_is_the_mean_of_its_articles_and_the_bootstrap_rebu
     # one supportive and one opposing article: the interval spans both ways
     assert row["ci_low"] < 0 < row["ci_high"]
     # the bootstrap's arithmetic is the scoring's: every sentence drawn once gives each article's score
-    ev = scored.evidence[scored.evidence["axis"] != "modifier"]
+    per = outlet_framing._per_sentence(scored.evidence, scored.stance.assign(outlet="o"), stance.SECTION_WEIGHTS)
     for aid, score in st.items():
-        e = ev[(ev["article_id"] == aid) & (ev["target"] == actor)]
-        sums = outlet_framing._sentence_sums(e, stance.SECTION_WEIGHTS)
-        rebuilt = outlet_framing._scores(sums, np.ones((1, len(sums))), stance.SECTION_WEIGHTS, 0.5,
+        e = per[(per["article_id"] == aid) & (per["target"] == actor)]
+        rebuilt = outlet_framing._scores(e["sec"].to_numpy(), e[["s", "a", "c"]].to_numpy(), np.ones((1, len(e))),
+                                         per.attrs["sections"], stance.SECTION_WEIGHTS, 0.5,
                                          stance.CONDITION_DILUTION)[0]
         assert rebuilt == pytest.approx(score, abs=1e-6)
 

@@ -47,7 +47,8 @@ MIN_SENTENCES = 3
 def framing_outlets(stance: pd.DataFrame, evidence: pd.DataFrame, articles: pd.DataFrame, *,
                     section_weights: Mapping[str, float] | None = None, prior_mass: float = 0.5,
                     condition_dilution: float = CONDITION_DILUTION, conditional_at: float = 0.4,
-                    min_sentences: int = MIN_SENTENCES, top: int = 3, resamples: int = 2000, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+                    min_sentences: int = MIN_SENTENCES, top: int = 3, resamples: int = 2000, level: float = 0.95,
+                    seed: int = 0) -> pd.DataFrame:
     """Per outlet and target: mean support score, its bootstrap interval, the sentences behind it.
 
     Parameters
@@ -76,17 +77,23 @@ def framing_outlets(stance: pd.DataFrame, evidence: pd.DataFrame, articles: pd.D
     names = outlet_names(articles)
     st = stance.assign(article_id=stance["article_id"].astype(str))
     st = st.assign(outlet=[names.get(a) or a for a in st["article_id"]])
-    ev = evidence[evidence["axis"] != "modifier"].assign(article_id=lambda d: d["article_id"].astype(str))
-    ev_of = {k: g for k, g in ev.groupby(["article_id", "target"], sort=False)}
+    per = _per_sentence(evidence, st, weights)
+    # one pass: row positions of each (target, outlet) and (target, article) in the per-sentence table
+    by_group = per.groupby(["target", "outlet"], sort=False).indices if len(per) else {}
+    cues = evidence.loc[evidence["axis"] != "modifier", ["article_id", "target"]].astype({"article_id": str}) \
+        .groupby(["article_id", "target"]).size() if len(evidence) else pd.Series(dtype=int)
+    arrays = {c: per[c].to_numpy() for c in ("article_id", "sent_id", "sec", "s", "a", "c", "w_sup", "w_cond")}
+    section_names = list(per.attrs.get("sections", []))
     rows = []
     for (target, outlet), group in st.groupby(["target", "outlet"], sort=True):
         article_ids = sorted(group["article_id"])
-        sentence_sets = [_sentence_sums(ev_of.get((a, target)), weights) for a in article_ids]
-        rng = np.random.default_rng(seed)
-        low, high = _interval(sentence_sets, weights, prior_mass, condition_dilution, rng=rng,
-                              resamples=resamples, level=level)
-        rows.append(_row(outlet, target, group, ev_of, article_ids, (low, high), min_sentences=min_sentences,
-                         top=top, conditional_at=conditional_at))
+        idx = by_group.get((target, outlet), np.zeros(0, dtype=int))
+        part = {c: v[idx] for c, v in arrays.items()}
+        low, high = _interval(part, article_ids, section_names, weights, prior_mass, condition_dilution,
+                              rng=np.random.default_rng(seed), resamples=resamples, level=level)
+        n_cues = int(sum(cues.get((a, target), 0) for a in article_ids))
+        rows.append(_row(outlet, target, group, part, n_cues, (low, high), min_sentences=min_sentences, top=top,
+                         conditional_at=conditional_at))
     return pd.DataFrame(rows, columns=FRAMING_OUTLET_COLUMNS)
 
 
@@ -100,110 +107,102 @@ def _check(stance: pd.DataFrame, evidence: pd.DataFrame) -> None:
             raise StanceError(f"{name}: columns {missing!r} missing; framing_outlets needs {list(cols)!r}")
 
 
-class _Sentences:
-    """One article's cue sentences as arrays: section index and the S, A, C sums of its clause weights."""
-
-    def __init__(self, section: np.ndarray, s: np.ndarray, a: np.ndarray, c: np.ndarray, sections: list[str]):
-        self.section, self.s, self.a, self.c, self.sections = section, s, a, c, sections
-
-    def __len__(self) -> int:
-        return len(self.section)
-
-
-def _sentence_sums(ev: pd.DataFrame | None, weights: Mapping[str, float]) -> _Sentences:
-    """Per cue sentence: S (signed support clause weights), A (their absolute sum), C (conditions)."""
-    if ev is None or ev.empty:
-        empty = np.zeros(0)
-        return _Sentences(np.zeros(0, dtype=int), empty, empty, empty, [])
-    sup = ev["axis"] == "support"
-    w = ev["clause_weight"].astype(float)
-    frame = pd.DataFrame({"sent_id": ev["sent_id"].astype(str), "section": ev["section"].astype(str),
-                          "s": w.where(sup, 0.0), "a": w.abs().where(sup, 0.0), "c": w.where(~sup, 0.0)})
-    per = frame.groupby(["sent_id", "section"], sort=True)[["s", "a", "c"]].sum().reset_index()
+def _per_sentence(evidence: pd.DataFrame, st: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """One row per (target, outlet, article, cue sentence): S (signed support clause weights), A (their
+    absolute sum), C (condition clause weights) as the scoring sums them, the sentence's section
+    (``sec``: index into ``attrs["sections"]``) and its contributions ``w_sup``/``w_cond`` to the score."""
+    ev = evidence[evidence["axis"] != "modifier"]
+    if ev.empty:
+        return pd.DataFrame(columns=["target", "outlet", "article_id", "sent_id", "sec", "s", "a", "c", "w_sup",
+                                     "w_cond"])
+    sup = (ev["axis"] == "support").to_numpy()
+    w = ev["clause_weight"].astype(float).to_numpy()
+    contrib = ev["weight"].astype(float).to_numpy()
+    outlet_of = dict(zip(st["article_id"], st["outlet"]))
+    frame = pd.DataFrame({"target": ev["target"].to_numpy(), "article_id": ev["article_id"].astype(str).to_numpy(),
+                          "sent_id": ev["sent_id"].astype(str).to_numpy(), "section": ev["section"].astype(str).to_numpy(),
+                          "s": np.where(sup, w, 0.0), "a": np.where(sup, np.abs(w), 0.0), "c": np.where(sup, 0.0, w),
+                          "w_sup": np.where(sup, contrib, 0.0), "w_cond": np.where(sup, 0.0, contrib)})
+    frame = frame[frame["article_id"].isin(outlet_of)]
+    per = frame.groupby(["target", "article_id", "sent_id", "section"], sort=True).sum().reset_index()
     sections = sorted(set(per["section"]), key=lambda x: (-weights.get(x, 1.0), x))
-    index = {name: i for i, name in enumerate(sections)}
-    return _Sentences(per["section"].map(index).to_numpy(), per["s"].to_numpy(), per["a"].to_numpy(),
-                      per["c"].to_numpy(), sections)
+    per["sec"] = per["section"].map({name: i for i, name in enumerate(sections)}).astype(int)
+    per["outlet"] = per["article_id"].map(outlet_of)
+    per.attrs["sections"] = sections
+    return per
 
 
-def _scores(sents: _Sentences, counts: np.ndarray, weights: Mapping[str, float], prior_mass: float,
-            condition_dilution: float) -> np.ndarray:
-    """The article's support score for each row of ``counts`` (how often each sentence was drawn).
+def _scores(section: np.ndarray, sums: np.ndarray, counts: np.ndarray, sections: list[str],
+            weights: Mapping[str, float], prior_mass: float, condition_dilution: float) -> np.ndarray:
+    """One article's support score for each row of ``counts`` (how often each cue sentence was drawn).
 
-    The same arithmetic as :func:`.scoring._mix_sections`: a section is present when a drawn
-    sentence lies in it, and present sections share the score by their weights.
+    ``sums`` holds each sentence's S, A, C (columns). The same arithmetic as
+    :func:`.scoring._mix_sections`: a section is present when a drawn sentence lies in it, and
+    present sections share the score by their weights.
     """
     draws = counts.shape[0]
-    if len(sents) == 0:
-        return np.zeros(draws)
-    num = np.zeros(draws)
-    total_w = np.zeros(draws)
-    for j, name in enumerate(sents.sections):
-        mask = sents.section == j
+    num, total_w = np.zeros(draws), np.zeros(draws)
+    for j in np.unique(section):
+        mask = section == j
         k = counts[:, mask]
-        s, a, c = k @ sents.s[mask], k @ sents.a[mask], k @ sents.c[mask]
+        s, a, c = (k @ sums[mask]).T
         present = k.sum(axis=1) > 0
-        w = weights.get(name, 1.0)
+        w = weights.get(sections[j], 1.0)
         total_w += np.where(present, w, 0.0)
         num += np.where(present, w * s / (a + condition_dilution * c + prior_mass), 0.0)
     return num / np.where(total_w > 0, total_w, 1.0)
 
 
-def _interval(sentence_sets: list[_Sentences], weights: Mapping[str, float], prior_mass: float,
-              condition_dilution: float, *, rng: np.random.Generator, resamples: int,
-              level: float) -> tuple[float, float]:
+def _interval(part: Mapping[str, np.ndarray], article_ids: list[str], sections: list[str],
+              weights: Mapping[str, float], prior_mass: float, condition_dilution: float, *,
+              rng: np.random.Generator, resamples: int, level: float) -> tuple[float, float]:
     """Percentile interval of the outlet's mean score: articles resampled (two or more), then each
     drawn article's cue sentences; NaN when fewer than two sentences stand behind the score."""
-    n_sentences = sum(len(s) for s in sentence_sets)
-    m = len(sentence_sets)
+    n_sentences, m = len(part["sent_id"]), len(article_ids)
     if n_sentences == 0 or (m < 2 and n_sentences < 2):
         return float("nan"), float("nan")
     picks = rng.integers(0, m, size=(resamples, m)) if m >= 2 else np.zeros((resamples, 1), dtype=int)
     table = np.zeros((resamples, m))
-    for i, sents in enumerate(sentence_sets):
-        n = len(sents)
+    sums = np.column_stack([part["s"], part["a"], part["c"]])
+    for i, aid in enumerate(article_ids):
+        rows = np.flatnonzero(part["article_id"] == aid)
+        n = len(rows)
         if n == 0:
-            continue
-        draw = rng.integers(0, n, size=(resamples, n))
-        counts = np.zeros((resamples, n))
-        np.add.at(counts, (np.repeat(np.arange(resamples), n), draw.ravel()), 1.0)
-        table[:, i] = _scores(sents, counts, weights, prior_mass, condition_dilution)
+            continue  # no cue: the article's score is 0 in every draw
+        draw = rng.integers(0, n, size=(resamples, n)) + (np.arange(resamples) * n)[:, None]
+        counts = np.bincount(draw.ravel(), minlength=resamples * n).reshape(resamples, n).astype(float)
+        table[:, i] = _scores(part["sec"][rows], sums[rows], counts, sections, weights, prior_mass,
+                              condition_dilution)
     means = np.take_along_axis(table, picks, axis=1).mean(axis=1)
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
     return round(float(low), 4), round(float(high), 4)
 
 
-def _drivers(ev: pd.DataFrame, n_articles: int, top: int) -> tuple[str, str]:
-    """The ``top`` cue sentences that move the outlet's score most, and each one's contribution."""
-    if ev.empty:
-        return "", ""
-    per = ev.assign(sent_id=ev["sent_id"].astype(str),
-                    sup=np.where(ev["axis"] == "support", ev["weight"].astype(float), 0.0),
-                    cond=np.where(ev["axis"] != "support", ev["weight"].astype(float), 0.0))
-    per = per.groupby("sent_id", sort=True)[["sup", "cond"]].sum() / max(1, n_articles)
-    per = per[(per["sup"].abs() > 0) | (per["cond"] > 0)]
-    order = sorted(per.index, key=lambda s: (-round(abs(per.loc[s, "sup"]), 9), -per.loc[s, "cond"], s))[:top]
-    return ";".join(order), ";".join(f"{per.loc[s, 'sup']:+.4f}" for s in order)
+def _drivers(part: Mapping[str, np.ndarray], n_articles: int, top: int) -> tuple[str, str]:
+    """The ``top`` cue sentences that move the outlet's score most, and each one's contribution
+    (``weight`` is additive: a sentence adds the sum of its cues' weights to its article's score)."""
+    sup = part["w_sup"] / max(1, n_articles)
+    cond = part["w_cond"] / max(1, n_articles)
+    keep = [i for i in range(len(sup)) if abs(sup[i]) > 0 or cond[i] > 0]
+    order = sorted(keep, key=lambda i: (-round(abs(float(sup[i])), 9), -float(cond[i]), part["sent_id"][i]))[:top]
+    return ";".join(part["sent_id"][i] for i in order), ";".join(f"{sup[i]:+.4f}" for i in order)
 
 
-def _row(outlet: str, target: str, group: pd.DataFrame, ev_of: Mapping[Any, pd.DataFrame], article_ids: list[str],
-         interval: tuple[float, float], *, min_sentences: int, top: int,
-         conditional_at: float) -> dict[str, Any]:
-    parts = [ev_of[(a, target)] for a in article_ids if (a, target) in ev_of]
-    ev = pd.concat(parts) if parts else pd.DataFrame(columns=["sent_id", "axis", "weight", "clause_weight"])
-    n_sent = int(ev["sent_id"].nunique())
+def _row(outlet: str, target: str, group: pd.DataFrame, part: Mapping[str, np.ndarray], n_cues: int,
+         interval: tuple[float, float], *, min_sentences: int, top: int, conditional_at: float) -> dict[str, Any]:
+    n_sent = len(part["sent_id"])
     score = float(group["support_score"].mean())
     cond = float(group["conditionality"].mean())
-    mass = float(ev.loc[ev["axis"] == "support", "clause_weight"].astype(float).abs().sum()) if n_sent else 0.0
+    mass = float(part["a"].sum()) if n_sent else 0.0
     if n_sent == 0:
         label = "unclear"
     elif n_sent < min_sentences:
         label = "too few"
     else:
         label = stance_label(score, cond, mass=mass, conditional_at=conditional_at)
-    drivers, shifts = _drivers(ev, len(article_ids), top)
+    drivers, shifts = _drivers(part, len(group), top)
     return dict(outlet=outlet, target=target, score=round(score, 6), ci_low=interval[0], ci_high=interval[1],
-                ci_unit="article+sentence" if len(article_ids) >= 2 else "sentence",
-                conditionality=round(cond, 6), n_sentences=n_sent, n_cues=int(len(ev)),
-                n_articles=len(article_ids), label=label, drivers=drivers, driver_shifts=shifts)
+                ci_unit="article+sentence" if len(group) >= 2 else "sentence",
+                conditionality=round(cond, 6), n_sentences=n_sent, n_cues=n_cues,
+                n_articles=len(group), label=label, drivers=drivers, driver_shifts=shifts)

@@ -132,7 +132,7 @@ DRIVER_COLUMNS = ["target", "outlet", "measure", "rank", "article_id", "sent_id"
                   "shift", "in_quote", "p_neg", "p_neu", "p_pos", "marks"]
 
 
-def _marks(cues: pd.DataFrame | None, mention: Any) -> str:
+def _marks(cues: list[tuple] | None, mention: Any) -> str:
     """JSON list of ``[start, end, kind, note]`` (offsets into ``clean_text``) for one sentence: the
     actor's mention (``target``) and each cue, by what it does (``support+``, ``support-``,
     ``condition``, ``modifier``, ``neutral``)."""
@@ -140,12 +140,12 @@ def _marks(cues: pd.DataFrame | None, mention: Any) -> str:
 
     marks: list[list[Any]] = []
     if mention is not None:
-        marks.append([int(mention.start), int(mention.end), "target", f"the mention read: {mention.mention}"])
-    for c in ([] if cues is None else cues.itertuples(index=False)):
-        w = float(c.weight)
-        kind = ("modifier" if c.axis == "modifier" else "condition" if c.axis == "conditionality"
+        marks.append([int(mention.start), int(mention.end), "target", f"mention of {mention.target}"])
+    for start, end, axis, weight, cue_class in cues or []:  # rows of stance_evidence
+        w = float(weight)
+        kind = ("modifier" if axis == "modifier" else "condition" if axis == "conditionality"
                 else "support+" if w > 0 else "support-" if w < 0 else "neutral")
-        marks.append([int(c.start), int(c.end), kind, f"{c.cue_class} ({w:+.2f})"])
+        marks.append([int(start), int(end), kind, f"{cue_class} ({w:+.2f})"])
     return json.dumps(sorted(marks, key=lambda m: (m[0], m[1])), ensure_ascii=False)
 
 
@@ -169,16 +169,25 @@ def driver_sentences(framing: pd.DataFrame, portrayal_outlets: pd.DataFrame, por
     ``clean_text`` (``offset - sentence_start`` indexes ``text``): the actor's mention (``target``)
     and the sentence's cue words about the target.
     """
-    text_of = sentences.assign(sent_id=sentences["sent_id"].astype(str)).set_index("sent_id")
-    cues_of = {k: g for k, g in evidence.assign(sent_id=evidence["sent_id"].astype(str))
-               .groupby(["target", "sent_id"], sort=False)} if len(evidence) else {}
-    ps = portrayal_sentences.assign(sent_id=portrayal_sentences["sent_id"].astype(str)) \
-        if len(portrayal_sentences) else None
-    mention_of = {(r.target, r.sent_id): r for r in ps.itertuples(index=False)} if ps is not None else {}
-    rows: list[dict[str, Any]] = []
     sources = [("framing", framing)]
     if len(portrayal_outlets):
         sources.append(("portrayal", portrayal_outlets[portrayal_outlets["voice"] == "narration"]))
+    # only the driver sentences are looked up: a large corpus has far more cue sentences than drivers
+    wanted = {s for _, table in sources for d in table["drivers"] if isinstance(d, str) for s in d.split(";") if s}
+    sents = sentences.assign(sent_id=sentences["sent_id"].astype(str))
+    text_of = sents[sents["sent_id"].isin(wanted)].set_index("sent_id")
+    ev = evidence.assign(sent_id=evidence["sent_id"].astype(str)) if len(evidence) else evidence
+    ev = ev[ev["sent_id"].isin(wanted)] if len(ev) else ev
+    cues_of: dict[tuple[str, str], list[tuple]] = {}
+    if len(ev):  # plain tuples: pandas row access per cue is what made this slow on large corpora
+        for key in zip(ev["target"], ev["sent_id"], ev["start"], ev["end"], ev["axis"], ev["weight"],
+                       ev["cue_class"]):
+            cues_of.setdefault((key[0], key[1]), []).append(key[2:])
+    ps = portrayal_sentences.assign(sent_id=portrayal_sentences["sent_id"].astype(str)) \
+        if len(portrayal_sentences) else None
+    ps = ps[ps["sent_id"].isin(wanted)] if ps is not None else None
+    mention_of = {(r.target, r.sent_id): r for r in ps.itertuples(index=False)} if ps is not None else {}
+    rows: list[dict[str, Any]] = []
     for measure, table in sources:
         for r in table.itertuples(index=False):
             ids = [s for s in str(r.drivers if isinstance(r.drivers, str) else "").split(";") if s]
