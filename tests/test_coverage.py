@@ -430,6 +430,18 @@ def test_average_linkage_keeps_a_claim_like_one_member_only_apart():
     assert average_linkage(3, {(0, 2): 0.9}, 0.5, same_as=[0, 0, 2]) == [[0, 1, 2]]
 
 
+def test_strong_pair_makes_a_claim_evidence_of_a_second_fact():
+    from analysis.coverage.grouping import strong_pair_links
+
+    # groups {0, 1} and {2, 3}; claim 1 (a lede stating both facts) is very likely the same fact as 2
+    probs = {(0, 1): 0.9, (2, 3): 0.8, (1, 2): 0.75, (0, 3): 0.3}
+    group_of = [0, 0, 2, 2]
+    assert strong_pair_links(probs, group_of, 0.7) == {2: {1: 0.75}, 0: {2: 0.75}}
+    assert strong_pair_links(probs, group_of, 0.8) == {}
+    # a refused join (a conflict with the group) is left out
+    assert strong_pair_links(probs, group_of, 0.7, allowed=lambda g, y: g == 2) == {2: {1: 0.75}}
+
+
 def test_seed_evidence_offsets_point_into_clean_text(seed_result):
     from analysis import clean, corpus
 

@@ -5,7 +5,9 @@ The steps, in order (each a function below, over one :class:`_Alignment` state):
 1. candidate pairs: each claim's nearest neighbours (:func:`~analysis.coverage.vectors.neighbour_pairs`);
 2. clustering. MiniLM vectors (:func:`_cluster_by_model`): the learned same-fact probability of each
    candidate pair (:mod:`analysis.coverage.pairs`), then average linkage over it
-   (:mod:`analysis.coverage.grouping`); conflicting groups never merge; steps 3-4 are skipped.
+   (:mod:`analysis.coverage.grouping`); conflicting groups never merge; a claim very likely the
+   same fact as a member of another fact is that fact's evidence too (a lede stating two facts);
+   steps 3-4 are skipped.
    TF-IDF vectors (:func:`_cluster_core`): strongest edges first, two groups merge while their
    average cosine stays above ``core`` and no member's signature disagrees;
 3. attachment (:func:`_attach_evidence`): an outlet not yet in a fact lends its closest
@@ -71,7 +73,8 @@ class _Alignment:
 def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
                 copies: pd.DataFrame | None = None, syndicated: pd.DataFrame | None = None,
                 method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None,
-                pair_model: pairs.PairModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                pair_model: pairs.PairModel | None = None,
+                strong_pair: float | None = grouping.STRONG_PAIR) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group claims that state the same fact; report look-alike claims that disagree.
 
     Parameters
@@ -110,7 +113,7 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
     if use_model:
         # the learned decision already joins restatements and looser matches (attaching them as
         # well lowered held-out precision on the labelled triplets without adding recall)
-        al = _cluster_by_model(space, claim_table, cand, params, pair_model or pairs.load_model())
+        al = _cluster_by_model(space, claim_table, cand, params, pair_model or pairs.load_model(), strong_pair)
     else:
         al = _cluster_core(space, cand, params)
         al.acts = _named_acts(claim_table)
@@ -156,10 +159,12 @@ def _cluster_core(space: ClaimSpace, cand: list[Edge], params: AlignParams) -> _
 
 
 def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[Edge], params: AlignParams,
-                      model: pairs.PairModel) -> _Alignment:
+                      model: pairs.PairModel, strong_pair: float | None = grouping.STRONG_PAIR) -> _Alignment:
     """Average linkage over the learned same-fact probability of candidate pairs
     (:mod:`analysis.coverage.pairs`, :mod:`analysis.coverage.grouping`); groups whose members
-    disagree on a number, date or person never merge. A group of sub-claims only founds no fact."""
+    disagree on a number, date or person never merge. A group of sub-claims only founds no fact.
+    A claim very likely the same fact as a member of another fact is that fact's evidence too
+    (``strong_pair``, :func:`~analysis.coverage.grouping.strong_pair_links`; None: off)."""
     cues = pairs.ClaimCues.build(claim_table, space.dense)
     probs = pairs.score_candidates(cues, cand, model)
     first: dict[str, int] = {}
@@ -177,8 +182,24 @@ def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[E
     groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict)
     facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
     root_of = {c: g[0] for g in groups for c in g}
+    if strong_pair is not None:
+        _join_strong_pairs(space, facts, root_of, probs, strong_pair, conflict)
     sig_reps = {g[0]: space.distinct_signatures(g) for g in groups}
     return _Alignment(space, cand, params, facts, root_of, sig_reps)
+
+
+def _join_strong_pairs(space: ClaimSpace, facts: dict[int, FactGroup], root_of: dict[int, int],
+                       probs: dict[tuple[int, int], float], bar: float,
+                       conflict: Any) -> None:
+    """Add claims strongly paired with a member of another fact as that fact's ``attached``
+    evidence (similarity: its mean cosine to the core), unless they conflict with the fact."""
+    def allowed(root: int, y: int) -> bool:
+        return root in facts and not conflict(facts[root].core, [y])
+
+    group_of = [root_of[c] for c in range(len(space.arts))]
+    for root, links in grouping.strong_pair_links(probs, group_of, bar, allowed=allowed).items():
+        for y in sorted(links):
+            facts[root].attached[y] = space.mean_sim([y], facts[root].core)
 
 
 def _named_acts(claim_table: pd.DataFrame) -> list[dict[str, frozenset[str]]]:

@@ -9,12 +9,23 @@ chain it in). Claims with the same text (wire copy, a repeated sentence) are one
 weight, so a sentence repeated by hundreds of outlets stays one fact although each copy has only
 ``k`` neighbours. Merges whose groups disagree on a number, date or person (``conflict``) are
 refused. The work is a heap over the candidate edges: O(E log E), never all pairs.
+
+A sentence often states more than one fact (a lede: "X resigned on Friday after allegations of
+Y"), while linkage puts each claim in one group only. :func:`strong_pair_links` then lets a claim
+also serve as evidence of another fact when it and one member of that fact are very likely the
+same fact (:data:`STRONG_PAIR`): on the hand-labelled BASIL triplets, held out by event, this
+raised pairwise F1 from 0.463 to 0.485 at cell accuracy 0.884-0.888, and every fold chose the same bar.
 """
 
 from __future__ import annotations
 
 import heapq
 from typing import Callable, Sequence
+
+#: same-fact probability of a claim with one member of another fact at which the claim also
+#: serves as that fact's evidence (:func:`strong_pair_links`); chosen inside leave-one-event-out
+#: on the BASIL triplets from 0.6 / 0.7 / 0.8 / 0.9 (each held-out fold chose 0.7)
+STRONG_PAIR = 0.7
 
 
 def average_linkage(n: int, probabilities: dict[tuple[int, int], float], threshold: float, *,
@@ -90,3 +101,41 @@ def _merge(a: int, b: int, members: dict[int, list[int]], weight: dict[int, int]
         adj[a][c] = adj[a].get(c, 0.0) + total
         adj[c][a] = adj[a][c]
     adj[a].pop(b, None)
+
+
+def strong_pair_links(probabilities: dict[tuple[int, int], float], group_of: Sequence[int], bar: float, *,
+                      allowed: Callable[[int, int], bool] | None = None) -> dict[int, dict[int, float]]:
+    """Claims that also serve as evidence of another group: ``{group: {claim: probability}}``.
+
+    Claim ``y`` joins the group of claim ``x`` when the pair ``(x, y)`` has same-fact probability
+    ``>= bar`` and ``y`` is not in that group already; ``allowed(group, y)`` may refuse it (a
+    conflict with the group). Each claim keeps its own group too: a lede sentence stating two
+    facts is evidence of both. Linear in the scored pairs.
+
+    Parameters
+    ----------
+    probabilities : dict
+        ``(i, j) -> p`` for the scored candidate pairs.
+    group_of : sequence of int
+        Each claim's group key (e.g. its group's smallest member).
+    bar : float
+        The probability a pair needs.
+    allowed : callable, optional
+        ``allowed(group_key, claim) -> bool``.
+
+    Returns
+    -------
+    dict
+        For each group that gains evidence, the joining claims and their best pair probability.
+    """
+    out: dict[int, dict[int, float]] = {}
+    for (i, j), p in sorted(probabilities.items()):
+        if p < bar:
+            continue
+        for x, y in ((i, j), (j, i)):
+            g = group_of[x]
+            if group_of[y] == g or (allowed is not None and not allowed(g, y)):
+                continue
+            if p > out.setdefault(g, {}).get(y, -1.0):
+                out[g][y] = p
+    return {g: links for g, links in out.items() if links}
