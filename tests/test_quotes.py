@@ -482,3 +482,13 @@ def test_voices_group_quotes_by_resolved_person_and_skip_places() -> None:
                                 "to buy time.")])
     _, _, voices = quotes.run(arts)
     assert voices[["speaker", "n_quotes"]].values.tolist() == [["Ivan Petrov", 2]]
+
+
+def test_a_description_unresolved_in_its_article_takes_the_person_the_corpus_gives_it() -> None:
+    arts = _corpus([("a", "A", "Finnish President Aino Virtanen met reporters. “We are ready,” the Finnish leader said."),
+                    ("b", "B", "Talks resumed on Monday.\n\n“The door is open,” the Finnish leader said."),
+                    ("c", "C", "“We will wait,” the French president said.")])
+    q = quotes.extract_corpus(arts)
+    assert q.set_index("article_id")["speaker"].to_dict() == {
+        "a": "Aino Virtanen", "b": "Aino Virtanen", "c": "the French president"}
+    assert q.set_index("article_id").loc["b", "resolution"] == "title"

@@ -313,6 +313,35 @@ def canonical_speakers(names: Sequence[str]) -> list[str]:
     return out
 
 
+def description_key(mention: str) -> str:
+    """A role description as a key: "The Finnish leader’s" -> "finnish leader" ("" if not a description)."""
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", re.sub(r"(’s|'s)$", "", mention.strip()))]
+    if len(words) < 2 or words[0] not in ("the", "this", "that") or words[-1] not in ROLE_NOUNS:
+        return ""
+    return " ".join(words[1:])
+
+
+def resolve_descriptions(mentions: Sequence[str], speakers: Sequence[str], resolutions: Sequence[str]) -> list[str]:
+    """Speakers of role descriptions left unresolved in their article, resolved from the corpus.
+
+    An article may only say "the Finnish leader said" while others name the person that very
+    description stood for there ("Finnish President Aino Virtanen ... the Finnish leader said").
+    When every article that resolved a description resolved it to one and the same person, the
+    unresolved uses take that name; a description resolved to two people (two presidents) stays
+    as it is. Returns the speakers, changed only for unresolved (``nominal``) descriptions.
+    """
+    seen: dict[str, set[str]] = defaultdict(set)
+    for m, spk, how in zip(mentions, speakers, resolutions):
+        key = description_key(m)
+        if key and how == "title" and spk:
+            seen[key].add(spk)
+    out = []
+    for m, spk, how in zip(mentions, speakers, resolutions):
+        names = seen.get(description_key(m), set()) if how == "nominal" else set()
+        out.append(next(iter(names)) if len(names) == 1 else spk)
+    return out
+
+
 def same_person(a: str, b: str, *, a_is_person: bool = True, b_is_person: bool = True) -> bool:
     """Could speakers ``a`` and ``b`` be the same person? False only for two people's names with
     different surnames ("Mike Thibodeau" / "Michael Thibodeau" may be one person; an unnamed

@@ -18,7 +18,7 @@ from .clusters import cluster_variants
 from .fidelity import score_fidelity
 from .lexicon import norm_words
 from .model import QUOTE_COLUMNS, ClusterThresholds, Quote, QuotesResult
-from .speakers import canonical_speakers
+from .speakers import canonical_speakers, resolve_descriptions
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
@@ -83,6 +83,13 @@ def _quote_rows(aid: str, outlet: str, found: list[Quote]) -> list[dict[str, Any
 
 def _merge_person_names(df: pd.DataFrame) -> None:
     """Replace person speakers by their canonical name across the corpus, in place."""
+    if not df.empty:  # "the Finnish leader" unresolved here, resolved to one person in another article
+        resolved = pd.Series(resolve_descriptions(df["speaker_mention"].tolist(), df["speaker"].tolist(),
+                                                  df["resolution"].tolist()), index=df.index)
+        changed = resolved.ne(df["speaker"])
+        df.loc[changed, "speaker"] = resolved[changed]
+        df.loc[changed, "resolution"] = "title"
+        df.loc[changed, "speaker_type"] = "person"
     # only person names are merged: "the US president" and "the French president" are different people
     # (a lone capitalised word is a surname the model may have tagged as a place or organisation:
     # canonical_speakers maps it only when exactly one person in the corpus carries that surname)
