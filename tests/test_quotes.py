@@ -492,3 +492,10 @@ def test_a_description_unresolved_in_its_article_takes_the_person_the_corpus_giv
     assert q.set_index("article_id")["speaker"].to_dict() == {
         "a": "Aino Virtanen", "b": "Aino Virtanen", "c": "the French president"}
     assert q.set_index("article_id").loc["b", "resolution"] == "title"
+
+
+def test_a_hyphenated_surname_is_not_cut_at_the_hyphen() -> None:
+    text = ("Jody Wilson-Raybould testified on Wednesday. \"We're not considering changing something in the "
+            "legislation,\" Wilson-Raybould said.")
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [(q.speaker_mention, q.speaker) for q in direct] == [("Wilson-Raybould", "Jody Wilson-Raybould")]

@@ -71,8 +71,22 @@ def mention_of(parse: ArticleParse, tok: Any, *, full: bool = False) -> tuple[st
         kind = "person"  # the small model often tags a foreign surname as a place
     if kind == "person":
         words = _name_words(words)
+    words = _hyphen_joined(doc, words)
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     return doc.text[start:end], start, end, kind
+
+
+def _hyphen_joined(doc: Any, words: list[Any]) -> list[Any]:
+    """Words grown over hyphens written without spaces, so "Wilson-Raybould" is not cut to "Wilson"
+    (the parser sometimes makes each half a subject of its own)."""
+    first, last = words[0].i, words[-1].i
+    while last + 2 < len(doc) and doc[last + 1].text == "-" and not doc[last].whitespace_ \
+            and not doc[last + 1].whitespace_ and doc[last + 2].text[:1].isupper():
+        last += 2
+    while first - 2 >= 0 and doc[first - 1].text == "-" and not doc[first - 2].whitespace_ \
+            and not doc[first - 1].whitespace_ and doc[first - 2].text[:1].isupper():
+        first -= 2
+    return list(doc[first:last + 1]) if (first, last) != (words[0].i, words[-1].i) else words
 
 
 def _name_words(words: list[Any]) -> list[Any]:
