@@ -12,7 +12,8 @@ Modules, in the order data flows through them:
 * :mod:`.findings` — plain-English sentences from the digests
 * :mod:`.html` — escaping and HTML building blocks (tables, evidence blocks, embedded figures)
 * :mod:`.sections`, :mod:`.coverage_section`, :mod:`.stance_section`, :mod:`.quotes_section` — the
-  reader's sections as escaped HTML
+  reader's sections as escaped HTML; :mod:`.stance_measures` the per-actor part of the stance section
+  (both measures per outlet with intervals, the trust sentence, the sentences that move each score)
 * :mod:`.overview`, :mod:`.side_by_side`, :mod:`.trust` — outlets at a glance, any two articles aligned, how far to trust each section
 * :mod:`.pdf` — the printed version (which evidence is opened, page numbers)
 * :mod:`.figures` — the report's matplotlib figures and the stages' saved ones
