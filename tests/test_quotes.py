@@ -41,6 +41,9 @@ def spans(text: str) -> list[str]:
     ("It's the '90s again, isn't it?", []),
     # a stray closing mark is ignored
     ("The vote was close” and nobody noticed.", []),
+    # two apostrophes typed for a double mark (plain-text archives)
+    ("''We are here,'' Mr. Hale said. ''Yes.''", ["''We are here,''", "''Yes.''"]),
+    ("The players'' union met.", []),
 ])
 def test_quote_marks(text: str, expected: list[str]) -> None:
     assert spans(text) == expected

@@ -3,7 +3,8 @@
 :func:`find_quote_marks` pairs “ ” " " ‘ ’ « », follows multi-paragraph quotes that reopen each
 paragraph with a mark, tells apostrophes from closing single quotes, keeps nested single quotes
 inside their double quote, and never fails on unbalanced marks (an unclosed quote ends at its
-paragraph end and is flagged). Offsets index the text given, which is an article's ``clean_text``.
+paragraph end and is flagged). Two apostrophes ('') count as one double mark, as in archives typed
+on plain keyboards. Offsets index the text given, which is an article's ``clean_text``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ def _mark_role(text: str, i: int) -> tuple[str, str] | None:
     c = text[i]
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
+    if c == "'" and nxt == "'":  # two apostrophes for a double mark (some archives' plain-text typing)
+        c, nxt = '"', text[i + 2] if i + 2 < len(text) else " "
+    elif c == "'" and prev == "'":
+        return None  # the second half of a '' mark
     if c in "“«„":
         return ("double", "open")
     if c in "”»":
@@ -93,7 +98,7 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
                 open_at, level = i, mark_level
         elif mark_level == level:
             if kind in ("close", "either"):
-                spans.append(MarkSpan(open_at, i + 1, level))
+                spans.append(MarkSpan(open_at, i + _mark_width(text, i), level))
                 open_at = None
             elif level == "double":
                 # a second opening mark before a close: the first quote was never closed
@@ -103,6 +108,11 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
     if open_at is not None and level == "double":
         spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, len(text)), level, True))
     return [s for s in spans if _inner(text, s).strip(" ,.;:!?…—–-")]
+
+
+def _mark_width(text: str, i: int) -> int:
+    """Characters of the mark at ``text[i]``: 2 for a double mark typed as two apostrophes ('')."""
+    return 2 if text[i:i + 2] == "''" else 1
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:
