@@ -306,6 +306,13 @@ def test_no_targets_gives_empty_tables_with_contract_columns(tmp_path):
     assert "<mark" not in viz.evidence_html(arts, sents, res.stance, res.evidence, target=main)
     fig = viz.stance_figure(res.stance, arts, target=main)
     assert fig.axes[0].get_legend() is None
+    framing = stance.framing_outlets(res.stance, res.evidence, arts)
+    assert framing.empty and list(framing.columns) == stance.FRAMING_OUTLET_COLUMNS
+    none = stance.Portrayal(
+        pd.DataFrame(columns=stance.PORTRAYAL_COLUMNS), pd.DataFrame(columns=stance.OUTLET_COLUMNS), "off")
+    drivers = stance.driver_sentences(framing, none.outlets, none.sentences, sents, res.evidence)
+    assert drivers.empty and list(drivers.columns) == stance.DRIVER_COLUMNS
+    assert stance.outlet_measures(framing, none.outlets).empty
 
 
 @pytest.mark.parametrize("outlets", [["", ""], ["Outlet 0", ""]])

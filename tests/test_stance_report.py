@@ -251,3 +251,14 @@ def test_measures_figure_renders_any_outlet_name_and_hollows_thin_scores(outlet)
     assert tuple(faces[0][0][:3]) == (1.0, 1.0, 1.0)  # B rests on one sentence: hollow
     assert tuple(faces[1][0][:3]) != (1.0, 1.0, 1.0)
     assert report.measures_figure(measures, "Y") is None
+
+
+def test_driver_sentences_without_portrayal_are_the_framing_ones(both):
+    _, sents, scored, _, framing, _ = both
+    off = stance.driver_sentences(framing, pd.DataFrame(columns=stance.OUTLET_COLUMNS),
+                                  pd.DataFrame(columns=stance.PORTRAYAL_COLUMNS), sents, scored.evidence)
+    assert set(off["measure"]) == {"framing"}
+    n = sum(len([d for d in str(x).split(";") if d]) for x in framing["drivers"].fillna(""))
+    assert len(off) == n
+    # without the portrayal table no mention is known: only cue words are marked
+    assert all(kind != "target" for m in off["marks"] for _, _, kind, _ in json.loads(m))
