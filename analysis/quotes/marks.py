@@ -21,10 +21,10 @@ def _mark_role(text: str, i: int) -> tuple[str, str] | None:
     c = text[i]
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
+    if c == "'" and prev == "'":
+        return None  # the second half of a '' mark (or a third apostrophe)
     if c == "'" and nxt == "'":  # two apostrophes for a double mark (some archives' plain-text typing)
         c, nxt = '"', text[i + 2] if i + 2 < len(text) else " "
-    elif c == "'" and prev == "'":
-        return None  # the second half of a '' mark
     if c in "“«„":
         return ("double", "open")
     if c in "”»":
