@@ -502,3 +502,10 @@ def test_a_hyphenated_surname_is_not_cut_at_the_hyphen() -> None:
             "legislation,\" Wilson-Raybould said.")
     direct = [q for q in extract(text) if q.kind == "direct"]
     assert [(q.speaker_mention, q.speaker) for q in direct] == [("Wilson-Raybould", "Jody Wilson-Raybould")]
+
+
+def test_he_or_she_never_resolves_to_an_organisation_or_a_document() -> None:
+    text = ("Senator Ana Ruiz spoke first at the hearing. A report from the ministry said the plan was sound.\n\n"
+            "“We disagree with every word of it,” she said.")
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [q.speaker for q in direct] == ["Ana Ruiz"]

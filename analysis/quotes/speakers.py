@@ -116,6 +116,7 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
     persons = parse.persons
     by_start = {f"{q.article_id}:{q.start}": q for q in quotes if q.kind == "indirect"}
     # (position, name, gender) of earlier speakers: antecedents for "he said" and floating quotes
+    # (gender m / f / "-" unknown / "n" not a person)
     voices: list[tuple[int, str, str]] = []
     surnames = {p.name.split()[-1].lower() for p in persons}
     # a gender named once by a title ("Mr.", "Ms.") holds for every mention of that person
@@ -149,6 +150,8 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
                 gender = strip_titles(q.speaker_mention)[1] if q.speaker_mention else "-"
             if gender == "-":
                 gender = gender_of.get(q.speaker, "-")
+            if q.speaker_type in ("nominal", "group") and q.resolution not in ("pronoun", "title"):
+                gender = "n"  # a body or a document ("the ministry", "data from ..."): never "he" or "she"
             voices.append((q.speaker_start if q.speaker_start >= 0 else q.start, q.speaker, gender))
         final.append(q)
     return final
