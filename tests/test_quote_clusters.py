@@ -125,6 +125,9 @@ def _edits(reference: str, variant: str, **kw) -> list[tuple[str, str, str]]:
      [("intensity", "", "absolutely")]),
     ("We will leave the pact", "If the money is late, we will leave the pact",
      [("condition-added", "", "If the money is late,")]),
+    ("We will buy twelve new patrol boats", "We will buy fifteen new patrol boats", [("number", "twelve", "fifteen")]),
+    ("We must discuss this with our partners", "We should discuss this with our partners",
+     [("intensity", "must", "should")]),
 ])
 def test_meaning_changing_edits_carry_the_words_on_both_sides(reference, variant, expected) -> None:
     assert _edits(reference, variant) == expected
@@ -135,6 +138,9 @@ def test_meaning_changing_edits_carry_the_words_on_both_sides(reference, variant
     ("Nobody in this government is looking for a fight", "No one in my government wants a fight"),
     ("Maybe we need to call him", "Perhaps we need to call him"),  # one meaning class
     ("We need to discuss this with our partners", "we need to discuss this with our partners"),
+    ("We will buy twelve new patrol boats this year", "We will buy 12 new patrol boats this year"),  # one number
+    ("a 30-day ceasefire", "a thirty-day ceasefire"),
+    ("We must discuss this with our partners", "We have to discuss this with our partners"),  # one strength
 ])
 def test_harmless_rewording_and_translation_variants_change_no_meaning(reference, variant) -> None:
     assert _edits(reference, variant) == []

@@ -38,9 +38,16 @@ SAME_CLASS = {"maybe": "perhaps", "possibly": "perhaps", "probably": "likely", "
               "although": "but", "though": "but", "we think": "i think", "i believe": "i think",
               "we believe": "i think", "might": "may", "could": "may", "in theory": "in principle",
               "unless": "if", "provided": "if", "as long as": "if", "on condition": "if"}
-NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                          "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
-                          "billion", "half", "dozen", "first", "second", "third"})
+# number words by value, so "twelve" and "12" are one number (a translation writes either)
+NUMBER_VALUES = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_VALUES.update({w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
+NUMBER_VALUES.update({"hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+                      "dozen": "12", "half": "0.5", "first": "1st", "second": "2nd", "third": "3rd"})
+NUMBER_WORDS = frozenset(NUMBER_VALUES)
+# how binding a modal is: "must" -> "should" weakens an obligation; "must" / "have to" are one strength
+OBLIGATION = {"must": "strong", "have to": "strong", "has to": "strong", "should": "weak", "ought to": "weak"}
 DATE_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                         "february", "march", "april", "may", "june", "july", "august", "september", "october",
                         "november", "december", "today", "tomorrow", "yesterday", "week", "month", "year"})
@@ -53,7 +60,7 @@ EDIT_KINDS = {
     "negation": "a negation flipped: one side says not / never / no, the other does not",
     "number": "a number or date differs",
     "name": "a name differs",
-    "intensity": "stronger or weaker words (very, absolutely, certainly ...)",
+    "intensity": "stronger or weaker words (very, absolutely, certainly ...; must -> should)",
     "stated-as-fact": "reported speech states as fact what the speaker hedged",
     "speaker": "the words are credited to a different speaker",
 }
@@ -92,7 +99,19 @@ def _negations(text: str) -> int:
 
 
 def _numbers(tokens: list[str]) -> set[str]:
-    return {t.lower() for t in tokens if t[0].isdigit() or t.lower() in NUMBER_WORDS or t.lower() in DATE_WORDS}
+    """Numbers and dates of the tokens by value ("twelve" and "12" are one number)."""
+    out = set()
+    for t in tokens:
+        low = t.lower().rstrip("-")
+        if low[:1].isdigit():
+            out.add(low.replace(",", ""))
+        elif low in NUMBER_VALUES or low in DATE_WORDS:
+            out.add(NUMBER_VALUES.get(low, low))
+    return out
+
+
+def _obligations(text: str) -> set[str]:
+    return {OBLIGATION[p] for p in OBLIGATION if f" {p} " in text}
 
 
 def _names(words: Sequence[str]) -> set[str]:
@@ -146,6 +165,8 @@ def meaning_edits(ops: Sequence[Edit], *, reported: bool = False, loose: bool = 
     ref_int, var_int = {t for t in ref_tok if t in INTENSIFIERS}, {t for t in var_tok if t in INTENSIFIERS}
     if not loose and ref_int != var_int:
         out += _first_op(changed, lambda r, v: any(t in ref_int ^ var_int for t in (r + v).split()), "intensity")
+    if not loose and _obligations(ref_all) != _obligations(var_all):
+        out += _first_op(changed, lambda r, v: _obligations(r) != _obligations(v), "intensity")
     out += _trimmed_qualifiers(ops, reported)
     if not same_speaker:
         out.append(MeaningEdit("speaker", reference_speaker, variant_speaker))
