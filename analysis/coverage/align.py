@@ -179,7 +179,8 @@ def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[E
             return True
         return any(space.conflict(x, y) for x in space.distinct_signatures(a) for y in space.distinct_signatures(b))
 
-    groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict)
+    groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict,
+                                      join_best=grouping.JOIN_BEST)
     facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
     root_of = {c: g[0] for g in groups for c in g}
     if strong_pair is not None:
