@@ -233,6 +233,8 @@ def outlet_measures(framing: pd.DataFrame, portrayal_outlets: pd.DataFrame) -> p
     for col in MEASURE_COLUMNS:
         if col not in out.columns:
             out[col] = "" if col.endswith("_label") else float("nan")
+    for col in ("framing_sentences", "portrayal_sentences"):  # counts stay whole numbers after the outer merge
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["framing_label"] = out["framing_label"].fillna("")
     out["portrayal_label"] = out["portrayal_label"].fillna("")
     out = out.sort_values(["target", "framing", "outlet"], ascending=[True, False, True], kind="stable")
