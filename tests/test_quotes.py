@@ -509,3 +509,11 @@ def test_he_or_she_never_resolves_to_an_organisation_or_a_document() -> None:
             "“We disagree with every word of it,” she said.")
     direct = [q for q in extract(text) if q.kind == "direct"]
     assert [q.speaker for q in direct] == ["Ana Ruiz"]
+
+
+def test_a_headline_naming_its_source_is_an_attribution_with_cognition() -> None:
+    text = ("Ana Ruiz: Talks Will Resume After the Holiday\n\nThe Latest: Markets Fall Again on Monday\n\n"
+            "Senator Ana Ruiz spoke to reporters on Monday.")
+    found = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True) if q.verb == ":"]
+    assert [(q.quote, q.speaker) for q in found] == [("Talks Will Resume After the Holiday", "Ana Ruiz")]
+    assert not [q for q in extract(text) if q.verb == ":"]  # speech only: headlines are not counted

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from ..errors import QuotesError
-from .lexicon import GROUP_LABELS, speech_verbs
+from .lexicon import GROUP_LABELS, PERSON_LABELS, speech_verbs
 from .marks import find_quote_marks
 from .model import MarkSpan, Quote
 from .parse import ArticleParse, mark_share, parse_article, quote_frame, trim_tokens
@@ -157,6 +157,8 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
     for span in marks:
         found.append(_direct_quote(parse, span, article_id))
     found.extend(_indirect_quotes(parse, article_id, indirect_cats, min_indirect_words, broad=include_cognition))
+    if include_cognition:
+        found.extend(_label_quotes(parse, article_id))
     found.sort(key=lambda q: (q.start, -q.end))
     found = _nest(found, text)
     found = resolve_speakers(parse, found)
@@ -203,6 +205,44 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
         return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, verb="",
                        attribution="signature", speaker_type=stype)
     return replace(base, attribution="floating")
+
+
+# "Ana Ruiz: Talks Will Resume" as a line of its own: a headline (or caption) that names its source
+_LABEL_LINE = re.compile(r"^[ \t]*((?:[A-Z][\w.’'-]*)(?:[ \t]+[A-Z][\w.’'-]*){0,3}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
+# labels that announce a kind of text, not a source ("Update: ...", "Photo: ...")
+_NOT_SOURCES = frozenset({"update", "updated", "watch", "photo", "photos", "video", "related", "read", "note",
+                          "editor's", "editor’s", "correction", "breaking", "credit", "caption", "image", "warning",
+                          "disclaimer", "transcript", "partial", "q", "a", "live", "exclusive", "opinion",
+                          "analysis", "listen", "see", "also", "more", "source", "sources", "by", "via"})
+
+
+# nouns that may head a headline as its source ("Poll: ...")
+_SOURCE_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "audit", "review", "probe", "data"})
+
+
+def _label_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
+    """``Source: what they said`` lines outside quotation marks (headline attributions), as reported
+    speech of the source. Only with include_cognition: GGT does not count headlines."""
+    out: list[Quote] = []
+    text = parse.text
+    for m in _LABEL_LINE.finditer(text):
+        label, start, end = m.group(1), m.start(2), m.end(2)
+        if set(w.lower().rstrip(".") for w in label.split()) & _NOT_SOURCES or len(m.group(2).split()) < 3:
+            continue
+        if parse.in_mark(m.start(1)) is not None or mark_share(parse, start, end) > 0.5:
+            continue
+        toks = [parse.doc[i] for i in range(parse.tok_at(m.start(1)), parse.tok_at(m.end(1) - 1) + 1)]
+        if any(t.pos_ in ("VERB", "AUX") for t in toks):
+            continue  # "Senator Hammers Bank Chief: ..." is a headline about someone, not by them
+        labels = {parse.ent_of[t.i].label_ for t in toks if t.i in parse.ent_of}
+        named = label.split()[-1].lower() in {p.name.split()[-1].lower() for p in parse.persons}
+        stype = "person" if labels & PERSON_LABELS or named else "group" if labels & GROUP_LABELS else "nominal"
+        if stype == "nominal" and label.lower() not in _SOURCE_NOUNS:
+            continue  # "The Latest: ...", "Stealth Over Health: ...": a rubric or a pun, not a source
+        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=label,
+                         speaker_start=m.start(1), speaker_end=m.end(1), verb=":", attribution="verb",
+                         speaker_type=stype))
+    return out
 
 
 # "” ― Ana Ruiz" to the end of the line: a dash, then up to six capitalised words (initials allowed)
