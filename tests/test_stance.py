@@ -397,8 +397,7 @@ def test_an_institution_is_no_actor_of_its_own_when_its_leader_is_one(seeds_resu
     ("The French foreign ministry said it opposes the plan.", True),
     ("The French government opposes the plan.", True),
     ("The French presidency opposes the plan.", True),
-    pytest.param("The Elysee opposes the plan.", True, marks=pytest.mark.xfail(
-        strict=True, reason="spaCy's small model tags 'Elysee' as a PERSON here; a name mention is never a seat")),
+    ("The Elysee opposes the plan.", True),  # spaCy's small model tags this seat PERSON
     ("Paris opposes the plan.", True),
     ("France opposes the plan.", True),
     pytest.param("France's defence ministry opposes the plan.", True, marks=pytest.mark.xfail(

@@ -17,7 +17,7 @@ import pandas as pd
 from .clauses import SUBJECT_DEPS
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import ACTOR_LABELS, SECTION_WEIGHTS, EntityIndex, Mention
-from .sides import assign_sides, institution_country, leader_by_country, side_mentions
+from .sides import assign_sides, institution_country, leader_by_country, seats, side_mentions
 
 # generic role nouns that stand for "the one who leads" a country/body: "the French leader" may
 # refer back to "French President X"; written by us, any English news corpus
@@ -323,8 +323,10 @@ def _proposition_rows(proposition: str | None, docs: Mapping[str, Any], sentence
 def _stands_for_side(canonical: str, index: EntityIndex) -> bool:
     """An organisation name that is a seat, state or executive body of a country on an actor's side:
     left to :func:`.sides.side_mentions`, which names it for the actor."""
-    return bool(index.sides) and index.label.get(canonical) != "PERSON" \
-        and institution_country(index.display.get(canonical, canonical)) in index.sides
+    name = index.display.get(canonical, canonical)
+    if index.label.get(canonical) == "PERSON":  # a person named like a country stays a person, but the
+        return seats().get(name) in index.sides  # small model also tags seats ("the <seat> said") PERSON
+    return bool(index.sides) and institution_country(name) in index.sides
 
 
 def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) -> list[Mention]:
