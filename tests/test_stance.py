@@ -400,8 +400,9 @@ def test_an_institution_is_no_actor_of_its_own_when_its_leader_is_one(seeds_resu
     ("The Elysee opposes the plan.", True),  # spaCy's small model tags this seat PERSON
     ("Paris opposes the plan.", True),
     ("France opposes the plan.", True),
-    pytest.param("France's defence ministry opposes the plan.", True, marks=pytest.mark.xfail(
-        strict=True, reason="spaCy tags 'defence ministry' as an ORG entity, which sides.py does not read as a body")),
+    ("France's defence ministry opposes the plan.", True),  # spaCy tags "defence ministry" ORG
+    ("The French defence ministry opposes the plan.", True),
+    ("Germany's defence ministry opposes the plan.", False),
     ("Germany's foreign ministry opposes the plan.", False),  # another country's body
     ("Berlin opposes the plan.", False),  # another country's capital
     ("The French parliament opposes the plan.", False),  # parliaments often speak against the government

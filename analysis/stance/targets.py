@@ -17,7 +17,8 @@ import pandas as pd
 from .clauses import SUBJECT_DEPS
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import ACTOR_LABELS, SECTION_WEIGHTS, EntityIndex, Mention
-from .sides import assign_sides, institution_country, leader_by_country, seats, side_mentions
+from .sides import (INSTITUTION_NOUNS, assign_sides, country_of, institution_country, leader_by_country, seats,
+                    side_mentions)
 
 # generic role nouns that stand for "the one who leads" a country/body: "the French leader" may
 # refer back to "French President X"; written by us, any English news corpus
@@ -329,6 +330,15 @@ def _stands_for_side(canonical: str, index: EntityIndex) -> bool:
     return bool(index.sides) and institution_country(name) in index.sides
 
 
+def _country_body(ent: Any, index: EntityIndex) -> bool:
+    """An entity such as "defence ministry" in "<country>'s defence ministry": an executive body whose
+    country stands outside the entity; left to :func:`.sides.side_mentions` like "<country>'s ministry"."""
+    root = ent.root
+    return bool(index.sides) and root.lower_ in INSTITUTION_NOUNS and any(
+        c.dep_ in ("poss", "amod", "compound") and c.i < ent.start and country_of(c.text) in index.sides
+        for c in root.children)
+
+
 def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) -> list[Mention]:
     """Target-able mentions in one sentence: names, resolvable titles and, given ``prev``, pronouns.
 
@@ -340,7 +350,7 @@ def find_mentions(doc: Any, index: EntityIndex, prev: Mapping[str, str] | None) 
     for ent in doc.ents:
         key = name_key(ent.text)
         canonical = index.key_to_canonical.get(key)
-        if canonical is None or _stands_for_side(canonical, index):
+        if canonical is None or _stands_for_side(canonical, index) or _country_body(ent, index):
             continue
         out.append(Mention(canonical, ent.start, ent.end, "ner"))
         covered.update(range(ent.start, ent.end))
