@@ -184,6 +184,27 @@ def test_descriptions_resolve_to_the_named_person_and_non_agents_never_speak(tex
     assert found and {q.speaker for q in found} == {speaker}
 
 
+def _mutations(lines: list[str]) -> dict[str, str]:
+    arts = pd.DataFrame([{"article_id": f"a{k}", "outlet": f"O{k}", "clean_text": t} for k, t in enumerate(lines)])
+    q = quotes.run(arts).quotes
+    assert q["cluster_id"].nunique() == 1 and q["cluster_id"].iloc[0] != ""
+    return dict(zip(q["article_id"], q["mutation"]))
+
+
+def test_a_remark_every_outlet_words_its_own_way_is_a_translation_variant() -> None:
+    m = _mutations(["“We support this agreement, and we will sign it very soon,” Marco Bellandi said.",
+                    "“We support this agreement, and we shall sign it very soon,” Marco Bellandi said.",
+                    "“We support the agreement, and we will sign it very soon,” Marco Bellandi said."])
+    assert sorted(m.values()).count("translation-variant") == 2
+
+
+def test_one_outlet_changing_a_word_others_copy_is_reworded() -> None:
+    m = _mutations(["“We will not raise taxes this year, and we will cut spending,” Ana Ruiz said.",
+                    "“We will not raise taxes this year, and we will cut spending,” Ana Ruiz said.",
+                    "“We will not raise taxes this year, and we will reduce spending,” Ana Ruiz said."])
+    assert m["a2"] == "reworded" and m["a1"] == "verbatim"
+
+
 def test_outlet_table_counts_mutations_and_meaning_changes() -> None:
     from analysis.viz import quotes as viz_quotes
 

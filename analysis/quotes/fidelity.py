@@ -238,19 +238,20 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
         speakers = Counter(r[4] for r in group if r[4])
         main_speaker = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if speakers else ""
         ref_clean = strip_marks(ref_text)
-        for idx, _qid, _n, quote, speaker in group:
-            al = align_to_best_segment(ref_clean, strip_marks(quote))
+        aligned = [(row, align_to_best_segment(ref_clean, strip_marks(row[3]))) for row in group]
+        translated = _translated(aligned, reported, ref[0] if ref_id != "transcript" else None)
+        for (idx, _qid, _n, quote, speaker), al in aligned:
             same = same_person(speaker, main_speaker, a_is_person=is_person.get(speaker, True),
                                b_is_person=is_person.get(main_speaker, True))
             mutation = mutation_type(al, same_speaker=same, reworded_floor=reworded_floor)
             if same and idx in reported:
                 mutation = "reported"  # reported speech makes no claim to the speaker's words
-            elif mutation == "paraphrase-in-quotes" and idx in by_meaning:
-                mutation = "translation-variant"  # joined by meaning only: other words, same remark
+            elif mutation in ("reworded", "paraphrase-in-quotes") and (idx in by_meaning or translated):
+                mutation = "translation-variant"  # other words for the same remark: another translation
             is_ref = idx == ref[0] and ref_id != "transcript"
             edits = [] if is_ref else meaning_edits(al.ops, reported=idx in reported, same_speaker=same,
                                                     loose=al.fidelity < reworded_floor,
-                                                           reference_speaker=main_speaker, variant_speaker=speaker)
+                                                    reference_speaker=main_speaker, variant_speaker=speaker)
             results[idx] = (al.fidelity, al.coverage, mutation, ref_id, ref_text, _diff_text(al),
                             json.dumps([e._asdict() for e in edits], ensure_ascii=False), bool(edits))
     if results:
@@ -262,6 +263,18 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     return df
 
 
+def _translated(aligned: list[tuple[tuple[Any, str, int, str, str], Alignment]], reported: set[Any],
+                reference: Any) -> bool:
+    """Is the remark quoted in several translations? At least two quotations besides the reference,
+    and none of them the reference's own words (verbatim or trimmed).
+
+    Outlets quoting a remark made in English copy its words, so one outlet's substitutions are a
+    rewording; when every outlet's quotation differs from every other, the words are translations.
+    """
+    quoted = [al for (row, al) in aligned if row[0] not in reported and row[0] != reference]
+    return len(quoted) >= 2 and all(al.fidelity < 0.999 for al in quoted)
+
+
 # what each mutation label means, for legends and glossaries
 MUTATION_HELP = {
     "verbatim": "the same words as the reference",
@@ -269,7 +282,8 @@ MUTATION_HELP = {
     "expanded": "the reference's words plus added ones",
     "reworded": "some words substituted or dropped",
     "paraphrase-in-quotes": "mostly different words inside quotation marks",
-    "translation-variant": "other words with the same meaning (joined by sentence meaning): likely another translation",
+    "translation-variant": "other words for the same remark (joined by sentence meaning, or every outlet quotes it "
+                           "in its own words): likely another translation",
     "reported": "the remark in reported speech, without quotation marks of its own",
     "misattributed": "the same words credited to a different speaker",
 }
