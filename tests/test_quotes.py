@@ -355,6 +355,8 @@ def test_seed_idea_itself_renderings_share_one_cluster(seed_quotes) -> None:
     ("Moscow was awaiting further", "Dmitry Peskov"),
     ("absolutely unacceptable to deploy units", "Maria Zakharova"),
     ("different ways to construct a deterrent", "Marco Rubio"),
+    # "He said" after "Trump, who said ...", where the model tags "Trump" as an organisation
+    ("special envoy, Steve Witkoff, was in Moscow", "Donald Trump"),
 ])
 def test_seed_other_speakers(seed_quotes, needle: str, speaker: str) -> None:
     _, q, _, _ = seed_quotes
@@ -458,6 +460,12 @@ def test_a_role_description_resolves_to_the_named_person(text: str, speaker: str
 def test_a_non_agent_is_never_a_speaker() -> None:
     found = extract("The conclave ended at dusk. “We have a pope,” the white smoke said to the crowd.")
     assert [(q.speaker, q.speaker_mention) for q in found] == [("", "the white smoke")]
+
+
+def test_seed_city_speaker_is_left_unattributed(seed_quotes) -> None:
+    _, q, _, _ = seed_quotes
+    rows = q[q["quote"].str.contains("unacceptable for troops from NATO countries", regex=False)]
+    assert rows[["speaker", "speaker_mention", "speaker_type"]].values.tolist() == [["", "Moscow", "place"]]
 
 
 @pytest.mark.parametrize("text, mention", [

@@ -150,8 +150,11 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
                 gender = strip_titles(q.speaker_mention)[1] if q.speaker_mention else "-"
             if gender == "-":
                 gender = gender_of.get(q.speaker, "-")
-            if q.speaker_type in ("nominal", "group") and q.resolution not in ("pronoun", "title"):
-                gender = "n"  # a body or a document ("the ministry", "data from ..."): never "he" or "she"
+            if q.resolution not in ("pronoun", "title") and (q.speaker_type == "nominal" or (
+                    q.speaker_type == "group" and len(q.speaker_mention.split()) > 1)):
+                # a body or a document ("the ministry", "data from ..."): never "he" or "she"; a lone
+                # capitalised word tagged as an organisation may be a surname the model mistook
+                gender = "n"
             voices.append((q.speaker_start if q.speaker_start >= 0 else q.start, q.speaker, gender))
         final.append(q)
     return final
