@@ -74,7 +74,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
                 copies: pd.DataFrame | None = None, syndicated: pd.DataFrame | None = None,
                 method: str = "minilm", theme_vectors: dict[str, np.ndarray] | None = None,
                 pair_model: pairs.PairModel | None = None,
-                strong_pair: float | None = grouping.STRONG_PAIR) -> tuple[pd.DataFrame, pd.DataFrame]:
+                grouping_params: grouping.GroupingParams = grouping.GroupingParams()
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Group claims that state the same fact; report look-alike claims that disagree.
 
     Parameters
@@ -113,7 +114,8 @@ def align_facts(claim_table: pd.DataFrame, vectors: Any, params: AlignParams, *,
     if use_model:
         # the learned decision already joins restatements and looser matches (attaching them as
         # well lowered held-out precision on the labelled triplets without adding recall)
-        al = _cluster_by_model(space, claim_table, cand, params, pair_model or pairs.load_model(), strong_pair)
+        al = _cluster_by_model(space, claim_table, cand, params, pair_model or pairs.load_model(),
+                               grouping_params)
     else:
         al = _cluster_core(space, cand, params)
         al.acts = _named_acts(claim_table)
@@ -159,12 +161,13 @@ def _cluster_core(space: ClaimSpace, cand: list[Edge], params: AlignParams) -> _
 
 
 def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[Edge], params: AlignParams,
-                      model: pairs.PairModel, strong_pair: float | None = grouping.STRONG_PAIR) -> _Alignment:
+                      model: pairs.PairModel, gp: grouping.GroupingParams = grouping.GroupingParams()) -> _Alignment:
     """Average linkage over the learned same-fact probability of candidate pairs
     (:mod:`analysis.coverage.pairs`, :mod:`analysis.coverage.grouping`); groups whose members
     disagree on a number, date or person never merge. A group of sub-claims only founds no fact.
     A claim very likely the same fact as a member of another fact is that fact's evidence too
-    (``strong_pair``, :func:`~analysis.coverage.grouping.strong_pair_links`; None: off)."""
+    (``gp.strong_pair``, :func:`~analysis.coverage.grouping.strong_pair_links`); a lone claim joins a
+    big group only through one strong pair (``gp.join_best``)."""
     cues = pairs.ClaimCues.build(claim_table, space.dense)
     probs = pairs.score_candidates(cues, cand, model)
     first: dict[str, int] = {}
@@ -180,11 +183,11 @@ def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[E
         return any(space.conflict(x, y) for x in space.distinct_signatures(a) for y in space.distinct_signatures(b))
 
     groups = grouping.average_linkage(len(space.arts), probs, model.threshold, same_as=same_as, conflict=conflict,
-                                      join_best=grouping.JOIN_BEST)
+                                      join_best=gp.join_best, join_group=gp.join_group)
     facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
     root_of = {c: g[0] for g in groups for c in g}
-    if strong_pair is not None:
-        _join_strong_pairs(space, facts, root_of, probs, strong_pair, conflict)
+    if gp.strong_pair is not None:
+        _join_strong_pairs(space, facts, root_of, probs, gp.strong_pair, conflict)
     sig_reps = {g[0]: space.distinct_signatures(g) for g in groups}
     return _Alignment(space, cand, params, facts, root_of, sig_reps)
 

@@ -28,6 +28,9 @@ _CLAUSE_SPLIT = re.compile(r"\s*;\s+|,?\s+(?=but\s)|,\s+(?=(?:while|whereas|alth
 # ", and I think ..." starts a new clause with its own subject; needs longer parts to split
 _AND_SPLIT = re.compile(r",\s+and\s+(?=(?:I|we|he|she|they)\s)")
 
+#: an embedded clause longer than this share of its sentence's words repeats the sentence: no sub-claim
+_SUB_MAX_SHARE = 0.7
+
 _CLAIM_COLS = ["claim_id", "article_id", "outlet", "sent_id", "start", "end", "text", "section", "kind",
                "numbers", "dates", "persons", "frames", "_sig", "_frames"]
 
@@ -153,7 +156,7 @@ def _sentence_spans(s: Any, article_text: str, subs: list[tuple[int, int]], *, m
     inside = [(a, b) for a, b in subs if a >= int(s.start) and b <= int(s.end)]
     for k, (a, b) in enumerate(sorted(set(inside))):
         # only a genuine part of a clause is new evidence; near-whole-sentence spans repeat it
-        if (a, b) in spans or len(_WORD.findall(article_text[a:b])) > 0.7 * sent_words:
+        if (a, b) in spans or len(_WORD.findall(article_text[a:b])) > _SUB_MAX_SHARE * sent_words:
             continue
         out.append((f"{s.sent_id}:r{k}", a, b, "sub"))
     return out

@@ -20,6 +20,7 @@ raised pairwise F1 from 0.463 to 0.485 at cell accuracy 0.884-0.888, and every f
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 #: same-fact probability of a claim with one member of another fact at which the claim also
@@ -34,6 +35,25 @@ STRONG_PAIR = 0.7
 #: (F1 0.485 -> 0.488, cell 0.884 -> 0.887); it keeps such sentences out of the seeds' facts
 JOIN_BEST = 0.5
 JOIN_GROUP = 4
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    """The grouping knobs beyond the pair model's linkage threshold (None switches a rule off).
+
+    Attributes
+    ----------
+    strong_pair : float or None
+        :data:`STRONG_PAIR`: pair probability at which a claim also evidences another fact.
+    join_best : float or None
+        :data:`JOIN_BEST`: best pair a lone claim needs to join a group of ``join_group`` or more.
+    join_group : int
+        :data:`JOIN_GROUP`.
+    """
+
+    strong_pair: float | None = STRONG_PAIR
+    join_best: float | None = JOIN_BEST
+    join_group: int = JOIN_GROUP
 
 
 def average_linkage(n: int, probabilities: dict[tuple[int, int], float], threshold: float, *,
