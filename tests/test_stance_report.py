@@ -262,3 +262,16 @@ def test_driver_sentences_without_portrayal_are_the_framing_ones(both):
     assert len(off) == n
     # without the portrayal table no mention is known: only cue words are marked
     assert all(kind != "target" for m in off["marks"] for _, _, kind, _ in json.loads(m))
+
+
+def test_measures_finding_says_which_intervals_exclude_zero():
+    rows = [("A", 0.5, 0.2, 0.7, 6, "supportive", -0.3, -0.5, -0.1, 8, "negative"),
+            ("B", 0.1, -0.2, 0.4, 5, "skeptical", 0.05, -0.2, 0.3, 7, "neutral"),
+            ("C", 0.9, np.nan, np.nan, 1, "too few", 0.6, 0.1, 0.9, 2, "too few")]
+    m = pd.DataFrame([("X", *r) for r in rows], columns=stance.MEASURE_COLUMNS)
+    text = report.measures_finding(m, "X")
+    # C rests on too few sentences: it is neither the extreme nor counted
+    assert "runs from -0.30 (A) to +0.05 (B); 1 of 2 intervals lies wholly on one side of 0: A (-0.30)" in text
+    assert "Position framing (X) runs from +0.10 (B) to +0.50 (A); 1 of 2 intervals lies" in text
+    flat = m.assign(portrayal_low=-1.0, portrayal_high=1.0)
+    assert "no outlet's interval lies wholly on one side of 0" in report.measures_finding(flat, "X")

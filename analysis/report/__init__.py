@@ -44,7 +44,8 @@ from .render import (REVIEWER_ONLY_TAG, STAGE_TITLES, TEMPLATE_DIR, chromium_fla
                      merged_notebook, print_pdf, print_version, render_html, render_run)
 from .sections import articles_section, header_html, methods_html, provenance_section, summary_section
 from .stance_section import STANCE_LEGEND, stance_evidence_html, stance_section
-from .stance_measures import actor_measures_html, drivers_html, measures_trust_sentence, stance_measures
+from .stance_measures import (actor_measures_html, drivers_html, measures_finding, measures_trust_sentence,
+                              stance_measures)
 from .style import OKABE_ITO, READER_CSS, READER_JS, STANCE_COLOURS, STANCE_ORDER
 
 __all__ = [
@@ -62,6 +63,6 @@ __all__ = [
     "quote_findings", "quotes_figure", "quotes_section", "render_html", "render_run", "section_heading",
     "stage_figures", "stage_figures_block", "stage_figures_html", "stance_evidence_html", "stance_figure",
     "stance_findings", "stance_ranking", "stance_section", "summary_section", "table_html", "toc_html",
-    "word_diff_html", "measures_figure", "actor_measures_html", "drivers_html", "measures_trust_sentence",
+    "word_diff_html", "measures_figure", "actor_measures_html", "drivers_html", "measures_finding", "measures_trust_sentence",
     "stance_measures",
 ]

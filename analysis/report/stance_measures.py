@@ -71,12 +71,12 @@ def measures_table_html(measures: pd.DataFrame, target: str, table_id: str, *, m
     has_portrayal = m["portrayal"].notna().any()
     rows = {"outlet": m["outlet"].map(_text),
             "framing [95 % interval]": [_interval(*v) for v in zip(m["framing"], m["framing_low"], m["framing_high"])],
-            "framing sentences": m["framing_sentences"].map(_count), "framing label": m["framing_label"].map(_text)}
+            "framing: sentences": m["framing_sentences"].map(_count), "framing: label": m["framing_label"].map(_text)}
     if has_portrayal:
         rows |= {"portrayal [95 % interval]": [_interval(*v) for v in zip(m["portrayal"], m["portrayal_low"],
                                                                          m["portrayal_high"])],
-                 "portrayal sentences": m["portrayal_sentences"].map(_count),
-                 "portrayal label": m["portrayal_label"].map(_text)}
+                 "portrayal: sentences": m["portrayal_sentences"].map(_count),
+                 "portrayal: label": m["portrayal_label"].map(_text)}
     return interactive_table(pd.DataFrame(rows), table_id, max_rows=max_rows,
                              source="data/stance_framing_outlets.csv, data/stance_portrayal_outlets.csv")
 
@@ -127,6 +127,31 @@ def measures_trust_sentence(measures: pd.DataFrame, target: str, benchmarks: Map
         text += (f"; {thin} of {len(label)} rest on fewer than {mins[name]} and are marked “too few” (hollow "
                  "in the chart): read them as no evidence." if thin else ".")
     return text
+
+
+def measures_finding(measures: pd.DataFrame, target: str) -> str:
+    """One sentence per measure on how far apart the outlets are: the lowest and highest score among
+    outlets with enough sentences, and how many intervals lie wholly on one side of 0 (else that the
+    outlets' wording does not differ measurably)."""
+    m = measures[measures["target"] == target]
+    out = []
+    for col, what in (("portrayal", f"Portrayal of {target} by the outlets' own sentences"),
+                      ("framing", f"Position framing ({target})")):
+        r = m[m[col].notna() & ~m[f"{col}_label"].isin(["too few", "unclear", ""])]
+        if r.empty:
+            continue
+        lo, hi = r.loc[r[col].idxmin()], r.loc[r[col].idxmax()]
+        sided = r[(r[f"{col}_low"] > 0) | (r[f"{col}_high"] < 0)]
+        text = (f"{what} runs from {lo[col]:+.2f} ({_text(lo['outlet'])}) to {hi[col]:+.2f} ({_text(hi['outlet'])})"
+                if len(r) > 1 else f"{what} is {lo[col]:+.2f} ({_text(lo['outlet'])})")
+        if sided.empty:
+            text += "; no outlet's interval lies wholly on one side of 0"
+        else:
+            names = ", ".join(f"{_text(o)} ({v:+.2f})" for o, v in zip(sided["outlet"], sided[col]))
+            verb = "lies" if len(sided) == 1 else "lie"
+            text += f"; {len(sided)} of {len(r)} intervals {verb} wholly on one side of 0: {names}"
+        out.append(text + ".")
+    return " ".join(out)
 
 
 def _marks(row: Any) -> list[tuple[int, int, str, str]]:
@@ -183,7 +208,9 @@ def actor_measures_html(measures: pd.DataFrame | None, drivers: pd.DataFrame | N
     if measures is None or measures[measures["target"] == target].empty:
         return ""
     trust = measures_trust_sentence(measures, target, benchmarks, min_sentences=min_sentences)
+    finding = measures_finding(measures, target)
     return (f'<p class="nr-trust"><strong>How far to trust this chart:</strong> {esc(trust)}</p>'
+            + (f"<p>{esc(finding)}</p>" if finding else "")
             + measures_table_html(measures, target, f"stance-measures-{index}", max_rows=max_rows)
             + MEASURES_LEGEND + drivers_html(drivers, measures, target, labels))
 
