@@ -3,16 +3,19 @@
 What it does, in order (fixed seeds, 2 torch threads, CPU, offline):
 
 1. reads ``newsmtsc_train.jsonl`` and ``newsmtsc_dev.jsonl`` from ``../shared/eval/`` at run time
-   (the data is never copied into the repository);
+   (the data is never copied into the repository) and holds out a seeded part of TRAIN, whole
+   sentences at a time (a sentence with several targets stays on one side), for model selection;
 2. encodes every sentence with its target marked (:func:`analysis.portrayal.encode`);
 3. runs the frozen bottom of MiniLM once over all of them and keeps the hidden states, so an epoch
    only costs the trained top layers;
-4. trains the top layers + head with AdamW, linear warm-up and decay, for a fixed number of epochs
-   (the dev figures per epoch are printed for information; the last epoch is what is shipped);
-5. stores the trained tensors as float16 in ``analysis/resources/portrayal/`` with ``training.json``,
-   then reloads them through the shipped code path and prints the dev figures of what was written.
+4. trains the top layers + head with AdamW, linear warm-up and decay, for a fixed number of epochs,
+   keeping each epoch's weights; the held-out part of TRAIN then chooses between each epoch and
+   the average of the last epochs' weights (dev is never looked at while choosing);
+5. stores the chosen tensors as float16 in ``analysis/resources/portrayal/`` with ``training.json``,
+   then reloads them through the shipped code path and scores dev once (``--no-dev`` skips it,
+   for candidate runs written elsewhere with ``--out-dir``).
 
-Run: ``.venv/bin/python benchmarks/train_portrayal.py`` (~25 min on 2 shared cores);
+Run: ``.venv/bin/python benchmarks/train_portrayal.py`` (see ``training.json`` for the time it took);
 ``--subset 512 --epochs 1 --dry-run`` measures the cost of an epoch without writing anything.
 """
 
@@ -48,10 +51,18 @@ def scores(gold: list[int], pred: list[int]) -> dict[str, float]:
             "accuracy": round(float(accuracy_score(gold, pred)), 4)}
 
 
+def holdout_split(rows: list[dict], fraction: float) -> tuple[list[dict], list[dict]]:
+    """Seeded (fit, held-out) split of TRAIN by sentence, so no sentence is on both sides."""
+    sentences = sorted({r["sentence"] for r in rows})
+    random.Random(SEED).shuffle(sentences)
+    held = set(sentences[:round(fraction * len(sentences))])
+    return [r for r in rows if r["sentence"] not in held], [r for r in rows if r["sentence"] in held]
+
+
 def by_set(rows: list[dict], probs: np.ndarray) -> dict[str, dict[str, float]]:
     pred = [pm.LABELS[i] for i in probs.argmax(1)]
     out = {}
-    for name in ("rw", "mt"):
+    for name in sorted({r["set"] for r in rows}, reverse=True):
         idx = [i for i, r in enumerate(rows) if r["set"] == name]
         out[name] = scores([rows[i]["polarity"] for i in idx], [pred[i] for i in idx])
     return out
@@ -112,42 +123,79 @@ def evaluate_cached(net, hidden, encoded, rows, idx) -> dict:
     return by_set([rows[i] for i in idx], probs)
 
 
+def class_weights(labels, mode: str):
+    """None, or inverse-frequency weights (``balanced``) so macro F1 is not led by the commonest class."""
+    import torch
+
+    if mode == "none":
+        return None
+    counts = torch.bincount(labels, minlength=len(pm.LABELS)).double()
+    return (counts.sum() / (len(pm.LABELS) * counts)).float()
+
+
+def optimiser(net, args: argparse.Namespace, n_steps: int) -> tuple:
+    """AdamW with layer-wise decay of the learning rate (top layer ``lr``, each lower one x ``lr_decay``)."""
+    import torch
+
+    n = len(net.layers)
+    groups = [{"params": list(layer.parameters()), "lr": args.lr * args.lr_decay ** (n - 1 - k)}
+              for k, layer in enumerate(net.layers)]
+    groups.append({"params": list(net.head.parameters()), "lr": args.head_lr})
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
+    warm = max(1, int(0.06 * n_steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (n_steps - s) / max(1, n_steps - warm))))
+    return opt, sched, [p for g in groups for p in g["params"]]
+
+
+def snapshot(net) -> dict:
+    return {k: v.detach().clone() for k, v in net.shipped_state().items()}
+
+
+def choose(net, snapshots: list[dict], score, n_average: int) -> dict:
+    """Pick, by the held-out score, one epoch's weights or the mean of the last ``n_average`` epochs'."""
+    import torch
+
+    candidates = {f"epoch {k + 1}": snap for k, snap in enumerate(snapshots)}
+    if n_average > 1 and len(snapshots) >= n_average:
+        last = snapshots[-n_average:]
+        candidates[f"mean of last {n_average} epochs"] = {
+            k: torch.stack([s[k].float() for s in last]).mean(0) for k in last[0]}
+    scored = {}
+    for name, state in candidates.items():
+        net.load_state_dict(state, strict=False)
+        scored[name] = score()
+    best = max(scored, key=lambda n: (scored[n]["train"]["f1m"], -list(scored).index(n)))
+    net.load_state_dict(candidates[best], strict=False)
+    return {"candidates": scored, "chosen": best}
+
+
 def train(args: argparse.Namespace) -> dict:
     import torch
 
     torch.set_num_threads(2)
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
-    train_rows, dev_rows = load(args.data / "newsmtsc_train.jsonl"), load(args.data / "newsmtsc_dev.jsonl")
+    all_train = load(args.data / "newsmtsc_train.jsonl")
     if args.subset:
-        train_rows = random.Random(SEED).sample(train_rows, args.subset)
-    rows = train_rows + dev_rows
+        all_train = random.Random(SEED).sample(all_train, args.subset)
+    fit_rows, held_rows = holdout_split(all_train, args.holdout)
+    rows = fit_rows + held_rows
     encoded = [pm.encode(r["sentence"], r["target_from"], r["target_to"]) for r in rows]
     net = pm.build_network(trained_layers=args.trained_layers)
     t0 = time.perf_counter()
-    key = f"{args.trained_layers}-{args.subset}-{len(rows)}"
-    if args.cache and args.cache.is_file() and torch.load(args.cache)["key"] == key:
-        hidden = torch.load(args.cache)["hidden"]
-    else:
-        hidden = cache_bottom(net, encoded)
-        if args.cache:
-            torch.save({"key": key, "hidden": hidden}, args.cache)
+    hidden = cached_bottom(net, encoded, args, key=f"{args.trained_layers}-{args.subset}-{args.holdout}-{len(rows)}")
     t_cache = time.perf_counter() - t0
     print(f"bottom layers cached for {len(rows)} inputs in {t_cache:.0f} s", flush=True)
-    tr_idx = list(range(len(train_rows)))
-    dev_idx = list(range(len(train_rows), len(rows)))
+    tr_idx = list(range(len(fit_rows)))
+    held_idx = list(range(len(fit_rows), len(rows)))
     labels = torch.tensor([pm.LABELS.index(r["polarity"]) for r in rows])
     lengths = [len(e.input_ids) for e in encoded]
-    groups = [{"params": [p for p in net.layers.parameters()], "lr": args.lr},
-              {"params": [p for p in net.head.parameters()], "lr": args.head_lr}]
-    opt = torch.optim.AdamW(groups, weight_decay=0.01)
-    steps = args.epochs * -(-len(tr_idx) // args.batch_size)
-    warm = max(1, int(0.06 * steps))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
-    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+    opt, sched, params = optimiser(net, args, args.epochs * -(-len(tr_idx) // args.batch_size))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=class_weights(labels[tr_idx], args.class_weights),
+                                        label_smoothing=args.label_smoothing)
     net.train()
-    history = []
+    history, snapshots = [], []
     t1 = time.perf_counter()
     for epoch in range(args.epochs):
         te = time.perf_counter()
@@ -156,21 +204,39 @@ def train(args: argparse.Namespace) -> dict:
             h, mask, target = batch_of(hidden, encoded, idx)
             loss = loss_fn(net.top(h, mask, target), labels[idx])
             loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             sched.step()
             opt.zero_grad()
             total += float(loss.detach()) * len(idx)
-        dev = evaluate_cached(net, hidden, encoded, rows, dev_idx)
-        history.append({"epoch": epoch + 1, "loss": round(total / len(tr_idx), 4), "dev": dev,
+        snapshots.append(snapshot(net))
+        held = evaluate_cached(net, hidden, encoded, rows, held_idx)
+        history.append({"epoch": epoch + 1, "loss": round(total / len(tr_idx), 4), "held_out": held,
                         "seconds": round(time.perf_counter() - te, 1)})
         print(json.dumps(history[-1]), flush=True)
-    return {"net": net, "history": history, "dev_rows": dev_rows, "n_train": len(train_rows),
-            "seconds_cache": round(t_cache, 1), "seconds_train": round(time.perf_counter() - t1, 1)}
+    choice = choose(net, snapshots, lambda: evaluate_cached(net, hidden, encoded, rows, held_idx), args.average)
+    print(json.dumps(choice), flush=True)
+    return {"net": net, "history": history, "choice": choice, "n_train": len(fit_rows),
+            "n_held_out": len(held_rows), "seconds_cache": round(t_cache, 1),
+            "seconds_train": round(time.perf_counter() - t1, 1)}
+
+
+def cached_bottom(net, encoded: list[pm.Encoded], args: argparse.Namespace, key: str) -> list:
+    """The frozen layers' outputs, from ``--cache`` when it was made for the same inputs."""
+    import torch
+
+    if args.cache and args.cache.is_file():
+        stored = torch.load(args.cache)
+        if stored["key"] == key:
+            return stored["hidden"]
+    hidden = cache_bottom(net, encoded)
+    if args.cache:
+        torch.save({"key": key, "hidden": hidden}, args.cache)
+    return hidden
 
 
 def save_and_check(result: dict, args: argparse.Namespace) -> dict:
-    """Write float16 weights + card, reload through the shipped path, score dev with it."""
+    """Write float16 weights + card; unless ``--no-dev``, reload through the shipped path and score dev once."""
     import torch
     from safetensors.torch import save_file
 
@@ -183,16 +249,25 @@ def save_and_check(result: dict, args: argparse.Namespace) -> dict:
         "trained_layers": args.trained_layers, "max_tokens": pm.MAX_TOKENS,
         "target_marking": f"'{pm.OPEN_MARK}' target '{pm.CLOSE_MARK}' tokens + token type 1 on marks and target",
         "pooling": "[CLS] ++ mean(target pieces) ++ mean(all pieces) -> Linear-GELU-Linear",
-        "data": "NewsMTSC (Hamborg & Donnay, EACL 2021) train split, read at run time; dev for figures",
-        "n_train": result["n_train"], "epochs": args.epochs, "batch_size": args.batch_size,
-        "lr_layers": args.lr, "lr_head": args.head_lr, "label_smoothing": args.label_smoothing,
+        "data": "NewsMTSC (Hamborg & Donnay, EACL 2021) train split read at run time, minus a held-out "
+                "part (whole sentences) that chose the epoch / checkpoint average; dev scored once at the end",
+        "n_train": result["n_train"], "n_held_out": result["n_held_out"], "holdout_fraction": args.holdout,
+        "epochs": args.epochs, "batch_size": args.batch_size, "lr_layers": args.lr, "lr_layer_decay": args.lr_decay,
+        "lr_head": args.head_lr, "label_smoothing": args.label_smoothing, "class_weights": args.class_weights,
         "seed": SEED, "torch_threads": 2, "storage": "float16 safetensors",
         "seconds_bottom_cache": result["seconds_cache"], "seconds_training": result["seconds_train"],
-        "history": result["history"],
+        "history": result["history"], "selection": result["choice"],
     }
     pm.TRAINING_CARD.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return card if args.no_dev else score_dev(args)
+
+
+def score_dev(args: argparse.Namespace) -> dict:
+    """Score the weights in the output folder on dev once, through the shipped code path; add it to the card."""
+    card = json.loads(pm.TRAINING_CARD.read_text(encoding="utf-8"))
     pm.load_network.cache_clear()
-    rows = result["dev_rows"]
+    pm.load_network()  # outside the clock
+    rows = load(args.data / "newsmtsc_dev.jsonl")
     t = time.perf_counter()
     probs = pm.predict_proba([pm.encode(r["sentence"], r["target_from"], r["target_to"]) for r in rows])
     card["dev_shipped"] = by_set(rows, probs)
@@ -201,33 +276,50 @@ def save_and_check(result: dict, args: argparse.Namespace) -> dict:
     return card
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--lr", type=float, default=8e-5, help="learning rate of the top trained layer")
+    ap.add_argument("--lr-decay", type=float, default=1.0, help="each lower trained layer's rate is this x the one above")
     ap.add_argument("--head-lr", type=float, default=5e-4)
     ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--class-weights", choices=("none", "balanced"), default="none")
     ap.add_argument("--trained-layers", type=int, default=pm.TRAINED_LAYERS)
+    ap.add_argument("--holdout", type=float, default=0.1, help="share of TRAIN sentences held out for selection")
+    ap.add_argument("--average", type=int, default=2, help="also try the mean of the last N epochs' weights")
     ap.add_argument("--subset", type=int, default=0, help="train on this many random training rows (timing)")
     ap.add_argument("--cache", type=Path, help="keep the frozen layers' outputs in this file (outside the repo) for reruns")
     ap.add_argument("--out-dir", type=Path, default=pm.RESOURCES,
                     help="where to write the weights and training.json (default: the shipped resources)")
+    ap.add_argument("--no-dev", action="store_true", help="write the weights but do not score dev (candidate runs)")
+    ap.add_argument("--score-dev", action="store_true",
+                    help="train nothing: score the weights already in --out-dir on dev once and add that to its card")
     ap.add_argument("--dry-run", action="store_true", help="train and print, write nothing")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     pm.RESOURCES, pm.WEIGHTS, pm.TRAINING_CARD = \
         args.out_dir, args.out_dir / pm.WEIGHTS.name, args.out_dir / pm.TRAINING_CARD.name
+    if args.score_dev:
+        return report(score_dev(args))
     result = train(args)
     print(f"bottom cache {result['seconds_cache']} s, training {result['seconds_train']} s", flush=True)
     if args.dry_run:
         return 0
     card = save_and_check(result, args)
-    size = pm.WEIGHTS.stat().st_size / 1e6
-    print(f"wrote {pm.WEIGHTS} ({size:.1f} MB)")
-    for name, s in card["dev_shipped"].items():
+    print(f"wrote {pm.WEIGHTS} ({pm.WEIGHTS.stat().st_size / 1e6:.1f} MB)")
+    return report(card)
+
+
+def report(card: dict) -> int:
+    for name, s in card.get("dev_shipped", {}).items():
         print(f"NewsMTSC dev {name}: F1m {s['f1m']:.3f}  accuracy {s['accuracy']:.3f}")
-    print(f"{card['dev_sentences_per_second']} sentences/s (shipped weights, 2 threads)")
+    if "dev_sentences_per_second" in card:
+        print(f"{card['dev_sentences_per_second']} sentences/s (shipped weights, 2 threads)")
     return 0
 
 
