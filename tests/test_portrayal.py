@@ -177,3 +177,26 @@ def test_shipped_weights_are_small_and_carry_their_dev_figures() -> None:
     card = json.loads(pm.TRAINING_CARD.read_text(encoding="utf-8"))
     assert set(card["dev_shipped"]) == {"rw", "mt"}
     assert card["trained_layers"] == pm.TRAINED_LAYERS
+
+
+def _training_script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "train_portrayal.py"
+    spec = importlib.util.spec_from_file_location("train_portrayal", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_holds_out_whole_sentences_for_model_selection() -> None:
+    script = _training_script()
+    # two targets in one sentence must land on the same side, or selection would see half-trained sentences
+    rows = [{"sentence": s, "target": t} for s in (POSITIVE, NEGATIVE, NEUTRAL, BOTH) for t in ("a", "b")]
+    rows += [{"sentence": f"Mayor number {i} opened the bridge.", "target": "Mayor"} for i in range(36)]
+    fit, held = script.holdout_split(rows, 0.25)
+    assert len(fit) + len(held) == len(rows)
+    assert not {r["sentence"] for r in fit} & {r["sentence"] for r in held}
+    assert len({r["sentence"] for r in held}) == 10  # a quarter of the 40 distinct sentences
+    assert script.holdout_split(rows, 0.25) == (fit, held)  # seeded
+    assert script.holdout_split(rows, 0.0) == (rows, [])
