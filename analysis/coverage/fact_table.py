@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from .kinds import claim_kind, fact_kind
+from .kinds import kind_of_texts
 
 
 @dataclass
@@ -116,7 +116,7 @@ def fact_rows(ct: pd.DataFrame, facts: dict[int, FactGroup],
     rows = []
     texts = ct["text"].astype(str).tolist()
     for k, (_, _, _, _, evidence, rep, n_out, n_ind, copy_of, f) in enumerate(prepared):
-        kind = fact_kind([claim_kind(texts[c]) for c in f.core])
+        kind = kind_of_texts([texts[c] for c in f.core])
         for c, role in evidence:
             rows.append(_row(cl, f"f{k + 1:04d}", c, role, f, core_sim, rep=rep, n_out=n_out, n_ind=n_ind,
                              copy_of=copy_of, method=method) | {"kind": kind})
