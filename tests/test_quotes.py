@@ -277,7 +277,8 @@ def test_clusters_across_articles_and_scores_against_the_longest() -> None:
     ref = petrov[petrov["quote_id"] == clusters.iloc[0]["reference_quote_id"]]
     assert ref["article_id"].tolist() == ["a2"]  # the longest rendering
     assert ref["mutation"].tolist() == ["verbatim"]
-    assert set(petrov.loc[petrov["article_id"] != "a2", "mutation"]) == {"reworded"}
+    # every other outlet words it differently from the reference: another translation, not a rewording
+    assert set(petrov.loc[petrov["article_id"] != "a2", "mutation"]) == {"translation-variant"}
     ruiz = q[q["speaker"] == "Ana Ruiz"]
     assert (ruiz["mutation"] == "").all()
     assert set(voices["speaker"]) == {"Ivan Petrov", "Ana Ruiz"}
@@ -406,8 +407,9 @@ def test_seed_translation_variants_join_by_meaning_when_embeddings_exist(seeds_d
         pytest.skip("embeddings extra not installed")
     cleaned = clean.clean_corpus(corpus.read_corpus(seeds_dir))
     q, clusters, _ = quotes.run(cleaned.articles, use_embeddings=True)
-    a = q[q["quote"].str.contains("We support the idea of ending this conflict", regex=False)]
-    b = q[q["quote"].str.contains("stop this conflict in a peaceful way", regex=False)]
+    # (a quotation rendering two remarks joins its first one: "I think we need to discuss ..." here)
+    a = q[q["quote"].str.contains("we need to discuss it with our American colleagues", regex=False)]
+    b = q[q["quote"].str.contains("I think we need to discuss this with our American partners", regex=False)]
     assert a["cluster_id"].iloc[0] == b["cluster_id"].iloc[0] != ""
     assert a["cluster_method"].iloc[0] == "semantic"
     assert "semantic" in clusters.loc[clusters["cluster_id"] == a["cluster_id"].iloc[0], "method"].iloc[0]
@@ -450,6 +452,10 @@ def test_canonical_names_fold_accents() -> None:
      "Robert Prevost"),
     ("President Anna Kowalski visited the plant. The president said the factory would reopen next year.",
      "Anna Kowalski"),
+    # a possessive opens the description, and a nationality does not contradict a non-national title
+    ("Cardinal Robert Prevost was elected on Thursday. “Peace be with you,” said history’s first American pope.",
+     "Robert Prevost"),
+    ("Anna Kowalski won the vote on Sunday. “We will rebuild,” the president-elect said.", "Anna Kowalski"),
 ])
 def test_a_role_description_resolves_to_the_named_person(text: str, speaker: str) -> None:
     found = extract(text)

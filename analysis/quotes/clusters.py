@@ -3,19 +3,26 @@
 :func:`cluster_variants` takes candidate pairs from an inverted index of rare content words (no
 all-pairs loop), verifies each by fuzzy word alignment (:func:`quote_similarity`, rapidfuzz;
 fragments of a longer quote included) and joins them with the shared union-find. With embeddings,
-translation variants by the same named speaker are joined by sentence meaning too.
+renderings by one named speaker (:func:`speaker_key`; candidate pairs only inside that block) are
+joined by meaning too: another translation, a trimmed fragment, reported speech
+(:func:`analysis.quotes.meaning.pair_evidence`), with a group-level check so one close pair does not
+chain two remarks; renderings whose speakers differ or are unnamed are joined by close sentence
+windows only. One article's separate quotations never share a cluster (a quotation interrupted by
+its attribution is one passage).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from typing import Any, Callable, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from .lexicon import norm_words, stop_words
+from .lexicon import fold, norm_words, stop_words
 from .model import ClusterThresholds
 from .speakers import same_person
 
@@ -88,11 +95,13 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     embed : callable, optional
         Texts -> unit-normalised sentence vectors (:func:`analysis.nlp.embed`, bound to its cache
         and engine by the caller). When given, renderings that say the same in other words
-        (another translation, a trimmed fragment, reported speech) are linked too, through
-        :func:`analysis.quotes.meaning.meaning_links`: best-matching windows (clauses, sentences)
-        at or above ``thresholds.semantic_threshold`` (``semantic_reported_threshold`` when both
-        are reported speech, whose summaries resemble each other), for the same speaker or when
-        one side is unknown. None: word alignment only.
+        (another translation, a trimmed fragment, reported speech) are linked too. By one named
+        speaker: :func:`analysis.quotes.meaning.pair_evidence` at or above
+        ``thresholds.attach_score`` (or two quotations with windows at ``semantic_threshold``),
+        the merged groups' mean evidence at ``attach_group``. Otherwise (one side unnamed or a
+        description): :func:`analysis.quotes.meaning.meaning_links`, best-matching windows at
+        ``semantic_threshold`` (``semantic_reported_threshold`` when both are reported speech).
+        None: word alignment only.
 
     Returns
     -------
@@ -109,13 +118,14 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     eligible = df.index[(df["n_words"] >= thresholds.min_words) | contained].tolist()
     if not eligible:
         return df
-    found = _renderings(df, eligible)
+    found = _renderings(df, eligible, max_gap=thresholds.max_passage_gap)
     groups = _Groups(found)
     lexical = _link_lexical(found, thresholds, groups)
     inside = _link_contained(df, found, groups)
     semantic: set[int] = set()
     if embed is not None:
         semantic = _link_semantic(found, thresholds, groups, embed)
+        semantic |= _link_by_speaker(found, thresholds, groups, embed)
     _assign_cluster_ids(df, found, groups, lexical, semantic, inside)
     return df
 
@@ -130,11 +140,13 @@ class _Renderings(NamedTuple):
     articles: list[str]
     words: list[list[str]]
     reported: list[bool]  # indirect speech (no quotation marks of its own)
-    quoted_in: list[str]  # the article of a quotation standing on its own ("" for reported speech, fragments)
+    quoted_in: list[str]  # the passage of a quotation standing on its own ("" for reported speech, fragments)
 
 
-def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
+def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int) -> _Renderings:
     texts = [str(df.at[i, "quote"]) for i in eligible]
+    standing = [str(df.at[i, "kind"]) != "indirect" and not str(df.at[i, "contained_in"] if "contained_in" in df else "")
+                for i in eligible]
     return _Renderings(
         index=eligible, texts=texts,
         speakers=[str(df.at[i, "speaker"]) for i in eligible],
@@ -142,37 +154,69 @@ def _renderings(df: pd.DataFrame, eligible: list[Any]) -> _Renderings:
         articles=[str(df.at[i, "article_id"]) for i in eligible],
         words=[norm_words(t) for t in texts],
         reported=[str(df.at[i, "kind"]) == "indirect" for i in eligible],
-        quoted_in=[str(df.at[i, "article_id"]) if str(df.at[i, "kind"]) != "indirect"
-                   and not str(df.at[i, "contained_in"] if "contained_in" in df else "") else "" for i in eligible])
+        quoted_in=_passages(df, eligible, standing, max_gap=max_gap))
+
+
+def _passages(df: pd.DataFrame, eligible: list[Any], standing: list[bool], *, max_gap: int) -> list[str]:
+    """The passage of each quotation standing on its own (``""`` for the others).
+
+    A quotation interrupted by its attribution (“Would it ...?” Mr. Hale asked. “Should we ...?”) is
+    one passage: the second part has no attribution of its own (``floating``), and the first part's
+    speaker mention sits between the two, at most ``max_gap`` characters before the second part.
+    Its parts may join one utterance; two separate quotations of one article may not.
+    """
+    needed = {"start", "end", "speaker_start", "speaker_end", "attribution"}
+    out = [f"{df.at[i, 'article_id']}#{k}" if standing[k] else "" for k, i in enumerate(eligible)]
+    if not needed <= set(df.columns):
+        return out
+    order = sorted((k for k in range(len(eligible)) if standing[k]),
+                   key=lambda k: (str(df.at[eligible[k], "article_id"]), int(df.at[eligible[k], "start"])))
+    for prev, k in zip(order, order[1:]):
+        a, b = eligible[prev], eligible[k]
+        mention_between = int(df.at[a, "end"]) <= int(df.at[a, "speaker_start"]) < int(df.at[b, "start"])
+        if (str(df.at[a, "article_id"]) == str(df.at[b, "article_id"]) and str(df.at[b, "attribution"]) == "floating"
+                and mention_between and int(df.at[b, "start"]) - int(df.at[a, "speaker_end"]) <= max_gap):
+            out[k] = out[prev]
+    return out
 
 
 class _Groups(UnionFind):
     """Union-find that keeps two quotations of one article apart.
 
-    An article quotes each remark once, so a group holding two of its quotations (outside reported
-    clauses) would be two remarks chained through their neighbours; :meth:`join` refuses such a
-    merge. Links are offered strongest first, so the better neighbour wins.
+    An article quotes each remark once (a quotation interrupted by its attribution is one passage),
+    so a group holding two passages of one article (outside reported clauses) would be two remarks
+    chained through their neighbours; :meth:`join` refuses such a merge. Links are offered strongest
+    first, so the better neighbour wins.
     """
 
     def __init__(self, found: _Renderings) -> None:
         super().__init__(len(found.texts))
-        self.quoted: dict[int, set[str]] = {k: {a} if a else set() for k, a in enumerate(found.quoted_in)}
+        # root -> {article: passage} of the quotations standing on their own in the group
+        self.quoted: dict[int, dict[str, str]] = {
+            k: {a: p} if p else {} for k, (a, p) in enumerate(zip(found.articles, found.quoted_in))}
 
     def join(self, x: int, y: int) -> bool:
-        """Merge the groups of ``x`` and ``y`` unless both quote from one article; True if merged."""
+        """Merge the groups of ``x`` and ``y`` unless both quote one article in two passages; True if merged."""
         rx, ry = self.find(x), self.find(y)
         if rx == ry:
             return True
-        if self.quoted[rx] & self.quoted[ry]:
+        qx, qy = self.quoted[rx], self.quoted[ry]
+        if any(qy.get(a, p) != p for a, p in qx.items()):
             return False
         root = self.union_min(rx, ry)
-        self.quoted[root] = self.quoted.pop(rx if root == ry else ry) | self.quoted[root]
+        self.quoted[root] = {**self.quoted.pop(rx if root == ry else ry), **self.quoted[root]}
         return True
+
+
+def _separate_quotations(found: _Renderings, x: int, y: int) -> bool:
+    """Are ``x`` and ``y`` two quotations of one article (not reported speech, not one interrupted passage)?"""
+    return (found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y])
+            and found.quoted_in[x] != found.quoted_in[y])
 
 
 def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds) -> float | None:
     """The similarity renderings ``x`` and ``y`` must reach to be one utterance; None: never compared."""
-    if found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y]):
+    if _separate_quotations(found, x, y):
         return None  # one article's quotations are distinct remarks (its reported speech may announce one)
     shorter = min(len(found.words[x]), len(found.words[y]))
     known = bool(found.speakers[x]) and bool(found.speakers[y])
@@ -229,15 +273,85 @@ def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: _Groups,
         needed = t.semantic_reported_threshold if found.reported[x] and found.reported[y] else t.semantic_threshold
         if cos < needed or groups.connected(x, y):
             continue
-        if found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y]):
+        if _separate_quotations(found, x, y):
             continue
         if not (found.speakers[x] or found.speakers[y]):
             continue  # meaning alone never joins two renderings with no speaker
+        if speaker_key(found.speakers[x]) and speaker_key(found.speakers[x]) == speaker_key(found.speakers[y]):
+            continue  # one named speaker: left to the finer evidence of _link_by_speaker
         if not same_person(found.speakers[x], found.speakers[y], a_is_person=found.persons[x],
                            b_is_person=found.persons[y]):
             continue
         if groups.join(x, y):
             linked.update((x, y))
+    return linked
+
+
+_REGNAL = re.compile(r"^(?:[ivxlc]+|jr|sr|junior|senior)$")
+
+
+def speaker_key(name: str) -> str:
+    """The block a speaker's renderings are compared in: the folded surname, a regnal number or
+    generational suffix dropped ("Leo XIV" and "Leo" -> "leo"; "Hale Jr." -> "hale"); ``""`` for none."""
+    words = [fold(w).strip(".,’'") for w in name.split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and _REGNAL.match(words[-1]):
+        words.pop()
+    return words[-1] if words else ""
+
+
+def _speaker_pairs(found: _Renderings, t: ClusterThresholds, embed: Embedder) -> set[tuple[int, int]]:
+    """Rendering pairs by one named speaker worth scoring: all of a small block, nearest ones in a large one."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for k, name in enumerate(found.speakers):
+        if speaker_key(name):
+            blocks[speaker_key(name)].append(k)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) <= t.block_all_pairs:
+            cand = [(members[a], members[b]) for a in range(len(members)) for b in range(a + 1, len(members))]
+        else:
+            from ..coverage.vectors import neighbour_pairs
+
+            vecs = np.asarray(embed([found.texts[k] for k in members]), dtype=np.float32)
+            cand = [(members[a], members[b]) for a, b, _ in neighbour_pairs(vecs, k=t.neighbours)]
+        pairs.update((x, y) for x, y in cand if not _separate_quotations(found, x, y))
+    return pairs
+
+
+def _link_by_speaker(found: _Renderings, t: ClusterThresholds, groups: _Groups, embed: Embedder) -> set[int]:
+    """Join renderings by one speaker that say the same thing: best match first, checked against the group.
+
+    Within one speaker's renderings each pair gets :func:`analysis.quotes.meaning.pair_evidence`
+    (best windows in one person and tense, soft content-word overlap). Pairs at or above
+    ``t.attach_score`` are offered strongest first; two groups merge only when the mean score over
+    all their cross pairs reaches ``t.attach_group`` (pairs not scored count as 0), so one close
+    pair does not chain two remarks of the same speaker on the same topic.
+    """
+    from .meaning import pair_evidence
+
+    evidence = pair_evidence(found.texts, _speaker_pairs(found, t, embed), embed=embed)
+    # one very close window of two quotations (a sentence rendered twice) is evidence enough on its own;
+    # not for reported speech, whose summaries of one event all read alike
+    score = {(x, y): max(e.score, t.attach_score if e.window >= t.semantic_threshold
+                         and not (found.reported[x] or found.reported[y]) else 0.0)
+             for (x, y), e in evidence.items()}
+    linked: set[int] = set()
+    members = {k: [k] for k in range(len(found.texts))}
+    for k, ks in groups.groups().items():
+        members[k] = ks
+    for (x, y), s in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if s < t.attach_score:
+            break
+        rx, ry = groups.find(x), groups.find(y)
+        if rx == ry:
+            continue
+        cross = [score.get((min(a, b), max(a, b)), 0.0) for a in members[rx] for b in members[ry]]
+        if sum(cross) / len(cross) < t.attach_group or not groups.join(x, y):
+            continue
+        root = groups.find(x)
+        members[root] = sorted(members.pop(rx, [rx]) + members.pop(ry, [ry]))
+        linked.update((x, y))
     return linked
 
 

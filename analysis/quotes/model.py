@@ -121,12 +121,25 @@ class ClusterThresholds:
         needs ``min_shared`` rare words in common to be compared.
     semantic_threshold : float, default=0.76
         MiniLM cosine of the best-matching windows (clauses, sentences) at which two renderings
-        are the same utterance in different words.
+        are the same utterance in different words (for one named speaker: two quotations, their
+        windows put in one person and tense; reported speech needs ``attach_score``).
     semantic_reported_threshold : float, default=0.86
         The same when both renderings are reported speech: summaries of one event resemble each
         other more than quotations do.
     neighbours : int, default=8
         Nearest windows in embedding space taken as candidate pairs (besides the word index).
+    max_passage_gap : int, default=30
+        A quotation interrupted by its attribution ("Would it ...?" he asked. "Should we ...?") is
+        one passage when its second part follows within this many characters of the speaker's name.
+    attach_score : float, default=0.55
+        :func:`analysis.quotes.meaning.evidence_score` at or above which a rendering by one speaker
+        joins the utterance of its best-matching rendering by the same speaker (embeddings only).
+    attach_group : float, default=0.15
+        ... provided its mean score against every rendering of that utterance reaches this, so a
+        rendering close to one member only does not chain two remarks.
+    block_all_pairs : int, default=300
+        A speaker with up to this many renderings has all their pairs scored; above, only each
+        rendering's ``neighbours`` nearest ones.
     """
 
     threshold: float = 0.75
@@ -139,6 +152,10 @@ class ClusterThresholds:
     semantic_threshold: float = 0.76
     semantic_reported_threshold: float = 0.86
     neighbours: int = 8
+    max_passage_gap: int = 30
+    attach_score: float = 0.55
+    attach_group: float = 0.15
+    block_all_pairs: int = 300
 
 
 class QuotesResult(NamedTuple):
