@@ -77,14 +77,14 @@ def mention_of(parse: ArticleParse, tok: Any, *, full: bool = False) -> tuple[st
 
 
 def _hyphen_joined(doc: Any, words: list[Any]) -> list[Any]:
-    """Words grown over hyphens written without spaces, so "Wilson-Raybould" is not cut to "Wilson"
-    (the parser sometimes makes each half a subject of its own)."""
+    """Words grown over hyphens written without spaces, so "Wilson-Raybould" is not cut to "Wilson" nor
+    "the president-elect" to "elect" (the parser sometimes makes each half a word of its own)."""
     first, last = words[0].i, words[-1].i
     while last + 2 < len(doc) and doc[last + 1].text == "-" and not doc[last].whitespace_ \
-            and not doc[last + 1].whitespace_ and doc[last + 2].text[:1].isupper():
+            and not doc[last + 1].whitespace_ and doc[last + 2].is_alpha:
         last += 2
     while first - 2 >= 0 and doc[first - 1].text == "-" and not doc[first - 2].whitespace_ \
-            and not doc[first - 1].whitespace_ and doc[first - 2].text[:1].isupper():
+            and not doc[first - 1].whitespace_ and doc[first - 2].is_alpha:
         first -= 2
     return list(doc[first:last + 1]) if (first, last) != (words[0].i, words[-1].i) else words
 
@@ -223,8 +223,12 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
         name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[owner],
                            subjects_only=True) if owner else ""
         return (name, "pronoun") if name else ("", "none")
-    if words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower()):
-        head, mods = words[-1], set(words[1:-1]) if words[0] in ("the", "this", "that") else set(words[:-1])
+    # "history’s first American pope", "the country’s president": a possessive opens a description too
+    possessive = bool(words) and len(words) >= 2 and re.search(r"[’']s$", words[0]) is not None \
+        and not mention[:1].isupper() or (bool(words) and words[0] in _POSSESSIVE_OPENERS)
+    if words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower() or possessive):
+        head, mods = _role_head(words[-1]), set(words[1:-1]) if words[0] in ("the", "this", "that") or possessive \
+            else set(words[:-1])
         prior = [p for p in persons if p.end <= q.speaker_start]
         titled = [p for p in prior if head in p.titles]
         if titled:
@@ -273,13 +277,30 @@ def _role_holder(prior: list[Person], voices: list[tuple[int, str, str]], head: 
         full = _full_name(prior, p)
         if not (p.is_subject or full in spoken):
             continue
-        mine, theirs = mods - _GENERIC_MODS, p.titles - _GENERIC_MODS - ROLE_NOUNS
+        mine, theirs = _countries(mods - _GENERIC_MODS), _countries(p.titles - _GENERIC_MODS - ROLE_NOUNS)
         if mine and theirs and not (mine & theirs):
             continue  # "the French president" is not the person titled "US president"
         cands.append((p.start, full))
     return max(cands)[1] if cands else ""
 
 
+def _countries(words: set[str]) -> set[str]:
+    """Country codes of the nationality words among a description's modifiers ("finnish" -> FI):
+    only a nationality can contradict ("the French president" is not the US one); "cardinal" or
+    "new" cannot."""
+    from ..coverage.frames import place_key
+
+    return {code for w in words if (code := place_key(w.title())) is not None}
+
+
+def _role_head(word: str) -> str:
+    """The role in a hyphenated head: "president-elect" -> "president" (else the word itself)."""
+    first = word.split("-")[0]
+    return first if "-" in word and first in ROLE_NOUNS else word
+
+
+# capitalised words that open a description like a possessive ("History’s first pope")
+_POSSESSIVE_OPENERS = frozenset({"history’s", "history's"})
 # heads of descriptions that stand for a person in office ("the Finnish leader", "the new pope")
 ROLE_NOUNS = frozenset({"leader", "president", "minister", "premier", "chancellor", "pope", "pontiff", "king",
                         "queen", "monarch"})
