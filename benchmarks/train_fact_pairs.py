@@ -17,7 +17,8 @@ cross-validation (:func:`mrpc_cv`); the committed event model is also applied as
 
 The script also prints the held-out quality of the pair probabilities themselves (average
 precision and ROC AUC of the candidate pairs, each event scored by the model fitted on the other
-seven): a steadier signal than the facts' pairwise F1 when comparing features; and the facts a
+seven): a steadier signal than the facts' pairwise F1, though not a sufficient one (see the sentence
+features below, which raise it while the facts get worse); and the facts a
 perfect pair decision would give (every candidate pair decided as labelled): pairwise F1 0.652, cell
 accuracy 0.919 with 20 neighbours (0.611 / 0.904 with 40), so the decision, not the candidate search
 nor the grouping, is what keeps the held-out F1 near 0.49.
@@ -39,8 +40,13 @@ Tried and not kept (session of 2026-11-29, measured this way; the committed mode
 * soft word overlap (IDF-weighted best MiniLM cosine of each content word with the other claim's
   words, embedded one word at a time): held-out AP 0.553, facts F1 0.483; on MRPC, with the
   word-difference features, accuracy 0.767;
+* the best claim-pair cosine between the two claims' sentences and the number of candidate links
+  between them (the labels are by sentence): held-out AP 0.552 -> 0.573, ROC AUC 0.823 -> 0.837, yet
+  facts F1 0.476 at best, as unrelated parts of two linked sentences are pulled together;
 * labeller c's second labelling of events 0-2 added to the training pairs: facts F1 at most 0.475;
 * regularisation C = 0.1 or 10 instead of 1: facts F1 at most 0.489 / 0.485;
+* the element-wise product of the two claims' (and sentences') vectors as 384 more features, C from
+  0.003 to 0.03: held-out AP 0.417-0.484 (a per-dimension metric does not carry across events);
 * on MRPC only, BERTScore-style greedy matching of MiniLM token vectors (a second forward pass per
   claim) with the word-difference features: accuracy 0.772; the MiniLM input (word-piece) embedding
   table instead, no extra pass: 0.762-0.764; u*v and |u-v| of the sentence vectors: 0.731. None
