@@ -531,3 +531,21 @@ def test_a_headline_naming_its_source_is_an_attribution_with_cognition() -> None
     found = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True) if q.verb == ":"]
     assert [(q.quote, q.speaker) for q in found] == [("Talks Will Resume After the Holiday", "Ana Ruiz")]
     assert not [q for q in extract(text) if q.verb == ":"]  # speech only: headlines are not counted
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("Governor Tom Baker's decision to close the mine angered the town.", "to close the mine", "Tom Baker"),
+    ("Maria Lopez's claim that the budget was balanced was false.",
+     "that the budget was balanced", "Maria Lopez"),
+])
+def test_a_possessed_noun_of_saying_or_intending_is_an_attribution_with_cognition(
+        text: str, content: str, speaker: str) -> None:
+    ind = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True)
+           if q.kind == "indirect" and q.quote == content]
+    assert [q.speaker for q in ind] == [speaker]
+
+
+def test_a_possessed_noun_with_a_date_is_not_an_attribution() -> None:
+    text = "Mayor Ines Duarte's remarks on Saturday drew a crowd."
+    assert [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True)
+            if q.verb == "remarks"] == []

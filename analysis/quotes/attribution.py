@@ -159,6 +159,7 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
     found.extend(_indirect_quotes(parse, article_id, indirect_cats, min_indirect_words, broad=include_cognition))
     if include_cognition:
         found.extend(_label_quotes(parse, article_id))
+        found.extend(_noun_quotes(parse, article_id))
     found.sort(key=lambda q: (q.start, -q.end))
     found = _nest(found, text)
     found = resolve_speakers(parse, found)
@@ -344,6 +345,42 @@ def _object_quote(parse: ArticleParse, tok: Any, article_id: str, *, min_words: 
 
 # entity types of a prepositional object that place a remark in time or space, not say what it is
 _CIRCUMSTANCE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "CARDINAL", "ORDINAL"})
+# nouns of saying, believing and intending whose possessor is the source ("her decision to ...")
+_ATTRIBUTION_NOUNS = frozenset({"claim", "claims", "plan", "plans", "promise", "promises", "warning", "warnings",
+                                "call", "calls", "demand", "demands", "threat", "threats", "decision", "belief",
+                                "view", "views", "argument", "arguments", "assertion", "suggestion", "proposal",
+                                "pledge", "pledges", "statement", "remarks", "comments", "accusation", "accusations",
+                                "allegation", "allegations", "insistence", "refusal", "determination", "reluctance",
+                                "commitment", "commitments", "desire", "intention", "hope", "hopes", "fear", "fears",
+                                "vow", "criticism", "support", "opposition", "denial", "admission", "announcement"})
+
+
+def _noun_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
+    """"X's decision to ...", "X's claims about ...": what a possessed noun of saying or intending
+    holds, attributed to the possessor (only with include_cognition, PolNeAR's scope)."""
+    doc, text = parse.doc, parse.text
+    out: list[Quote] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lower_ not in _ATTRIBUTION_NOUNS or parse.in_mark(tok.idx) is not None:
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        content = next((c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
+                        c.left_edge.lower_ in ("to", "that") or c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS)), None)
+        if owner is None or content is None or owner.lower_ in ("its", "their", "whose") or any(
+                c.dep_ == "pobj" and c.ent_type_ in _CIRCUMSTANCE for c in content.children):
+            continue  # "his remarks on Saturday": when, not what
+        toks = trim_tokens(list(doc[content.left_edge.i:content.right_edge.i + 1]))
+        if len([t for t in toks if not t.is_punct]) < 2:
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5:
+            continue
+        mention, s, e, stype = mention_of(parse, owner)
+        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
+                         speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype))
+    return out
+
+
 # prepositions that introduce what an attitude or a remark is about ("spoke of", "called for")
 _ABOUT_PREPS = frozenset({"of", "about", "on", "for", "against", "to", "with", "as", "over"})
 
