@@ -14,7 +14,12 @@ memory is the highest resident set size of the notebook kernel (plus its childre
 1,000 characters: a many-topic corpus (unrelated events), which stresses the cross-article steps
 differently from recombined copies of a few stories.
 
-Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask] [--real]
+``--add 10`` then adds ten new articles to each corpus and runs again without ``--force``: every
+stage reruns (the corpus changed) but the run folder's parse and embedding caches hold the first
+n articles, so only the new ones are parsed and embedded (the issue's "rerun adding 10 articles
+to a cached 1,000").
+
+Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask] [--real] [--add 10]
 """
 
 from __future__ import annotations
@@ -62,7 +67,10 @@ def eval_texts(eval_dir: Path) -> list[tuple[str, str, str]]:
 
 
 def build_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path, *, seed: int = 11) -> Path:
+    import shutil
+
     rng = random.Random(seed)
+    shutil.rmtree(out_dir, ignore_errors=True)  # no articles left from an earlier --add
     out_dir.mkdir(parents=True, exist_ok=True)
     paragraphs = [p for _, _, t in texts for p in t.split("\n\n") if len(p.split()) >= 15]
     rows = ["file,outlet,url,date,title"]
@@ -107,6 +115,27 @@ def build_real_corpus(texts: list[tuple[str, str, str]], n: int, out_dir: Path) 
     return build_corpus(picked, len(picked), out_dir)
 
 
+def add_articles(texts: list[tuple[str, str, str]], corpus_dir: Path, k: int, *, real: bool) -> None:
+    """Add ``k`` articles the corpus does not hold yet (files and manifest rows)."""
+    manifest = corpus_dir / "manifest.csv"
+    rows = manifest.read_text(encoding="utf-8").splitlines()
+    n = len(rows) - 1
+    have = {p.read_text(encoding="utf-8") for p in corpus_dir.glob("*.txt")}
+    rng = random.Random(1000 + n)
+    paragraphs = [p for _, _, t in texts for p in t.split("\n\n") if len(p.split()) >= 15]
+    fresh = [(o, short_article(t) if real else t) for _, o, t in texts]
+    fresh = [(o, t) for o, t in fresh if t not in have]
+    for i in range(n, n + k):
+        if fresh:
+            outlet, text = fresh.pop(0)
+        else:
+            outlet, text = f"Mixed {i % 23:02d}", "\n\n".join(rng.sample(paragraphs, k=rng.randint(5, 14)))
+        name = f"a{i:05d}.txt"
+        (corpus_dir / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},\"{outlet}\",,2024-01-{1 + i % 28:02d},")
+    manifest.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 class PeakRSS:
     """Highest RSS (MB) of this process's children while the context is open."""
 
@@ -140,13 +169,14 @@ class PeakRSS:
         self._thread.join()
 
 
-def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | None) -> list[dict]:
-    """Time one cold run: the run folder, with its parse and embedding caches, is removed first."""
+def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | None, *, cold: bool = True) -> list[dict]:
+    """Time one run, cold by default: the run folder, with its parse and embedding caches, is removed first."""
     import shutil
 
     from analysis import pipeline
 
-    shutil.rmtree(run_dir, ignore_errors=True)
+    if cold:
+        shutil.rmtree(run_dir, ignore_errors=True)
     rows = []
     original = pipeline._execute
 
@@ -159,7 +189,7 @@ def run_size(corpus_dir: Path, run_dir: Path, overrides: dict, engine: str | Non
 
     pipeline._execute = timed
     try:
-        pipeline.run(corpus_dir, run_dir, overrides=overrides, force=True, engine=engine, log=None)
+        pipeline.run(corpus_dir, run_dir, overrides=overrides, force=cold, engine=engine, log=None)
     finally:
         pipeline._execute = original
     return rows
@@ -179,6 +209,8 @@ def main() -> int:
     parser.add_argument("--eval-dir", default=str(HERE.parents[1] / "shared" / "eval"))
     parser.add_argument("--no-embeddings", action="store_true", help="switch embeddings off in every stage")
     parser.add_argument("--engine", choices=("local", "dask"), default=None)
+    parser.add_argument("--add", type=int, default=0, metavar="K",
+                        help="after each cold run, add K new articles and rerun with the caches (not recorded)")
     parser.add_argument("--real", action="store_true",
                         help="distinct real articles on many topics, each cut to ~1,000 characters "
                              "(at most as many as the eval data holds), instead of recombined copies")
@@ -209,6 +241,13 @@ def main() -> int:
             print(f"real corpus: {len(list(corpus_dir.glob('*.txt')))} articles, {len(sentences)} sentences")
         print(f"n={n:>5}  total {total:7.1f} s  peak {max(r['peak_mb'] for r in rows):6.0f} MB  " +
               "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in rows), flush=True)
+        if args.add:
+            add_articles(texts, corpus_dir, args.add, real=args.real)
+            t0 = time.perf_counter()
+            more = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine, cold=False)
+            print(f"n={n:>5} +{args.add}  wall {time.perf_counter() - t0:7.1f} s  stages "
+                  f"{sum(r['seconds'] for r in more):7.1f} s  peak {max(r['peak_mb'] for r in more):6.0f} MB  " +
+                  "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in more), flush=True)
     stages = [r["stage"] for r in results[args.sizes[0]]]
     figures: dict[str, float] = {}
     print(f"\nscale ({label}, engine {args.engine or 'local'})  sizes {args.sizes}")
