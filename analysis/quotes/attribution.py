@@ -4,94 +4,25 @@
 a reporting verb in the same sentence ("X said", "said X", "X, who ..., said", "X asked:",
 "according to X"), else, for a floating quote, the nearest preceding attributed speaker.
 Reported speech ("X said that ...", "..., X said.", "according to X, ...") is found from the
-parse and flagged ``kind="indirect"``. Turning the words that name a speaker into a name is
-:mod:`analysis.quotes.speakers`' job.
+parse and flagged ``kind="indirect"``; with ``include_cognition``, beliefs, intentions and stances
+too (:mod:`analysis.quotes.attitudes`). Turning the words that name a speaker into a name is
+:mod:`analysis.quotes.speakers`' job; the clause helpers are in :mod:`analysis.quotes.clauses`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..errors import QuotesError
-from .lexicon import GROUP_LABELS, PERSON_LABELS, speech_verbs
+from .attitudes import label_quotes, noun_quotes, object_quote
+from .clauses import according_to, positional_speaker, subject_of, verb_info
+from .lexicon import GROUP_LABELS
 from .marks import find_quote_marks
 from .model import MarkSpan, Quote
 from .parse import ArticleParse, mark_share, parse_article, quote_frame, trim_tokens
 from .speakers import mention_of, resolve_speakers
-
-
-def verb_info(tok: Any, categories: Iterable[str]) -> tuple[str, str] | None:
-    """(lemma, category) when ``tok`` is a reporting verb of one of ``categories``, else None."""
-    if not tok.tag_.startswith("VB"):
-        return None
-    entry = speech_verbs().get(tok.lower_)
-    if entry is None:
-        return None
-    lemma, category = entry.split("|")
-    return (lemma, category) if category in categories else None
-
-
-def _subject_of(verb: Any, *, parse: ArticleParse | None = None,
-                outside: tuple[int, int] | None = None) -> Any | None:
-    """Grammatical subject of a reporting verb, climbing conjunctions and participles."""
-    v = verb
-    for _ in range(4):
-        for c in v.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not (outside and outside[0] <= c.idx < outside[1]):
-                if parse is not None and parse.in_mark(c.idx) is not None:
-                    continue  # a subject inside quotation marks belongs to the quoted words
-                if c.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
-                    return v.head  # "X, who said ..." -> X
-                if (v is not verb and c.pos_ == "NOUN" and v.dep_ == "ccomp" and v.head is not v
-                        and verb.tag_ == "VBG"):
-                    # "X offered support ..., adding that": a participle's clause misparsed as a
-                    # complement; the named subject one level up is the one adding
-                    up = [d for d in v.head.children if d.dep_ in ("nsubj", "nsubjpass")
-                          and d.pos_ in ("PROPN", "PRON")]
-                    if up:
-                        return up[0]
-                return c
-        if v.dep_ in ("conj", "xcomp", "advcl") and v.head is not v:
-            v = v.head
-        else:
-            break
-    return None
-
-
-def _according_to(tokens: Sequence[Any]) -> Any | None:
-    """The source token of the first "according to X" among ``tokens``, or None."""
-    for t in tokens:
-        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            to = t.doc[t.i + 1]
-            for c in to.children:
-                if c.dep_ == "pobj":
-                    return c
-            if t.i + 2 < len(t.doc):
-                return t.doc[t.i + 2]
-    return None
-
-
-def _positional_speaker(tokens: Sequence[Any], verb: Any) -> Any | None:
-    """Fallback when the parse gives the verb no subject: "..., X said" / "said X"."""
-    before = [t for t in tokens if t.i < verb.i]
-    after = [t for t in tokens if t.i > verb.i]
-    for t in reversed(before):
-        if t.pos_ in ("PROPN", "PRON", "NOUN"):
-            return t
-        if t.is_punct:
-            break
-    for t in after:
-        if t.pos_ in ("PROPN", "PRON", "NOUN"):
-            # "said Cindy Secord": take the last word of the name
-            j = t.i
-            while j + 1 < len(t.doc) and t.doc[j + 1].pos_ == "PROPN" and t.doc[j + 1].idx < tokens[-1].idx + 1:
-                j += 1
-            return t.doc[j]
-        if t.pos_ not in ("DET", "ADJ", "ADV", "PUNCT") or t.text in {".", "!", "?"}:
-            break
-    return None
 
 
 # verb categories of quotes_speech_verbs.tsv: only speech reports a statement; all attribute a quote
@@ -100,7 +31,7 @@ ALL_CATEGORIES = ("speech", "cognition", "characterise")
 # with include_cognition: beliefs, intentions and stances are attributions too, and a verb's object
 # or infinitive ("endorsed the plan", "wants to leave") is what is attributed (PolNeAR's scope)
 ATTRIBUTION_ONLY = ("cognition", "attitude", "characterise")
-_OBJECT_DEPS = ("xcomp", "dobj", "prep", "oprd", "dative")
+
 
 
 def _classify_kind(head: list[Any]) -> str:
@@ -158,8 +89,8 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
         found.append(_direct_quote(parse, span, article_id))
     found.extend(_indirect_quotes(parse, article_id, indirect_cats, min_indirect_words, broad=include_cognition))
     if include_cognition:
-        found.extend(_label_quotes(parse, article_id))
-        found.extend(_noun_quotes(parse, article_id))
+        found.extend(label_quotes(parse, article_id))
+        found.extend(noun_quotes(parse, article_id))
     found.sort(key=lambda q: (q.start, -q.end))
     found = _nest(found, text)
     found = resolve_speakers(parse, found)
@@ -187,15 +118,15 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
     else:
         ordered = tail_first + head_last
     for verb, _info, region in ordered:
-        subj = _subject_of(verb, parse=parse, outside=(span.start, span.end))
+        subj = subject_of(verb, parse=parse, outside=(span.start, span.end))
         if subj is None or not any(subj.i == t.i for t in region):
-            subj = _positional_speaker(region, verb)
+            subj = positional_speaker(region, verb)
         if subj is None:
             continue
         mention, s, e, stype = mention_of(parse, subj)
         return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb=verb.text,
                        attribution="verb", speaker_type=stype)
-    acc = _according_to(head + tail)
+    acc = according_to(head + tail)
     if acc is not None:
         mention, s, e, stype = mention_of(parse, acc, full=True)
         return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb="according to",
@@ -206,44 +137,6 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
         return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, verb="",
                        attribution="signature", speaker_type=stype)
     return replace(base, attribution="floating")
-
-
-# "Ana Ruiz: Talks Will Resume" as a line of its own: a headline (or caption) that names its source
-_LABEL_LINE = re.compile(r"^[ \t]*((?:[A-Z][\w.’'-]*)(?:[ \t]+[A-Z][\w.’'-]*){0,3}):[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
-# labels that announce a kind of text, not a source ("Update: ...", "Photo: ...")
-_NOT_SOURCES = frozenset({"update", "updated", "watch", "photo", "photos", "video", "related", "read", "note",
-                          "editor's", "editor’s", "correction", "breaking", "credit", "caption", "image", "warning",
-                          "disclaimer", "transcript", "partial", "q", "a", "live", "exclusive", "opinion",
-                          "analysis", "listen", "see", "also", "more", "source", "sources", "by", "via"})
-
-
-# nouns that may head a headline as its source ("Poll: ...")
-_SOURCE_NOUNS = frozenset({"poll", "survey", "study", "report", "analysis", "audit", "review", "probe", "data"})
-
-
-def _label_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
-    """``Source: what they said`` lines outside quotation marks (headline attributions), as reported
-    speech of the source. Only with include_cognition: GGT does not count headlines."""
-    out: list[Quote] = []
-    text = parse.text
-    for m in _LABEL_LINE.finditer(text):
-        label, start, end = m.group(1), m.start(2), m.end(2)
-        if set(w.lower().rstrip(".") for w in label.split()) & _NOT_SOURCES or len(m.group(2).split()) < 3:
-            continue
-        if parse.in_mark(m.start(1)) is not None or mark_share(parse, start, end) > 0.5:
-            continue
-        toks = [parse.doc[i] for i in range(parse.tok_at(m.start(1)), parse.tok_at(m.end(1) - 1) + 1)]
-        if any(t.pos_ in ("VERB", "AUX") for t in toks):
-            continue  # "Senator Hammers Bank Chief: ..." is a headline about someone, not by them
-        labels = {parse.ent_of[t.i].label_ for t in toks if t.i in parse.ent_of}
-        named = label.split()[-1].lower() in {p.name.split()[-1].lower() for p in parse.persons}
-        stype = "person" if labels & PERSON_LABELS or named else "group" if labels & GROUP_LABELS else "nominal"
-        if stype == "nominal" and label.lower() not in _SOURCE_NOUNS:
-            continue  # "The Latest: ...", "Stealth Over Health: ...": a rubric or a pun, not a source
-        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=label,
-                         speaker_start=m.start(1), speaker_end=m.end(1), verb=":", attribution="verb",
-                         speaker_type=stype))
-    return out
 
 
 # "” ― Ana Ruiz" to the end of the line: a dash, then up to six capitalised words (initials allowed)
@@ -275,7 +168,7 @@ def _partial_speaker(parse: ArticleParse, span: MarkSpan, base: Quote) -> Quote:
     node = roots[0] if roots else (inside[0] if inside else doc[first])
     for _ in range(10):
         if not (span.start <= node.idx < span.end) and verb_info(node, ALL_CATEGORIES):
-            subj = _subject_of(node, parse=parse, outside=(span.start, span.end))
+            subj = subject_of(node, parse=parse, outside=(span.start, span.end))
             if subj is not None:
                 mention, s, e, stype = mention_of(parse, subj)
                 return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb=node.text,
@@ -285,7 +178,7 @@ def _partial_speaker(parse: ArticleParse, span: MarkSpan, base: Quote) -> Quote:
         node = node.head
     head, _tail = quote_frame(parse, span)
     for verb in reversed([t for t in head if verb_info(t, ALL_CATEGORIES)]):
-        subj = _subject_of(verb, parse=parse, outside=(span.start, span.end)) or _positional_speaker(head, verb)
+        subj = subject_of(verb, parse=parse, outside=(span.start, span.end)) or positional_speaker(head, verb)
         if subj is not None:
             mention, s, e, stype = mention_of(parse, subj)
             return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb=verb.text,
@@ -312,85 +205,9 @@ def _indirect_quotes(parse: ArticleParse, article_id: str, categories: tuple[str
             if comp.dep_ == "ccomp":
                 out.extend(_complement_quote(parse, tok, info[0], comp, article_id, min_words))
         if broad and not any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
-            out.extend(_object_quote(parse, tok, article_id, min_words=2))
+            out.extend(object_quote(parse, tok, article_id, min_words=2))
     out.extend(_according_quotes(parse, article_id, min_words))
     return out
-
-
-def _object_quote(parse: ArticleParse, tok: Any, article_id: str, *, min_words: int) -> list[Quote]:
-    """What an attitude is about: the verb's right side from its object or infinitive on
-    ("X endorsed the plan to ...", "X refuses to release ...", "X spoke of the legacy ...")."""
-    doc, text = parse.doc, parse.text
-    objs = [c for c in tok.children if c.i > tok.i and c.dep_ in _OBJECT_DEPS]
-    if not objs:
-        return []
-    first = objs[0]
-    if first.dep_ == "prep" and (first.lower_ not in _ABOUT_PREPS or any(
-            c.dep_ == "pobj" and c.ent_type_ in _CIRCUMSTANCE for c in first.children)):
-        return []  # "spoke on Monday", "spoke in Ohio": a time or place, not what was said
-    toks = trim_tokens([t for t in doc[first.left_edge.i:tok.right_edge.i + 1] if t.i >= first.left_edge.i])
-    toks = _cut_at_frame(toks)
-    if len([t for t in toks if not t.is_punct]) < min_words:
-        return []
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5:
-        return []
-    subj = _subject_of(tok, parse=parse)
-    if subj is None or start <= subj.idx < end or subj.lower_ in ("it", "that", "this", "which", "what"):
-        return []
-    mention, s, e, stype = mention_of(parse, subj)
-    return [Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
-                  speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype)]
-
-
-# entity types of a prepositional object that place a remark in time or space, not say what it is
-_CIRCUMSTANCE = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "CARDINAL", "ORDINAL"})
-# nouns of saying, believing and intending whose possessor is the source ("her decision to ...")
-_ATTRIBUTION_NOUNS = frozenset({"claim", "claims", "plan", "plans", "promise", "promises", "warning", "warnings",
-                                "call", "calls", "demand", "demands", "threat", "threats", "decision", "belief",
-                                "view", "views", "argument", "arguments", "assertion", "suggestion", "proposal",
-                                "pledge", "pledges", "statement", "remarks", "comments", "accusation", "accusations",
-                                "allegation", "allegations", "insistence", "refusal", "determination", "reluctance",
-                                "commitment", "commitments", "desire", "intention", "hope", "hopes", "fear", "fears",
-                                "vow", "criticism", "support", "opposition", "denial", "admission", "announcement"})
-
-
-def _noun_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
-    """"X's decision to ...", "X's claims about ...": what a possessed noun of saying or intending
-    holds, attributed to the possessor (only with include_cognition, PolNeAR's scope)."""
-    doc, text = parse.doc, parse.text
-    out: list[Quote] = []
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lower_ not in _ATTRIBUTION_NOUNS or parse.in_mark(tok.idx) is not None:
-            continue
-        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-        content = next((c for c in tok.children if c.i > tok.i and (c.dep_ in ("acl", "ccomp", "relcl") and
-                        c.left_edge.lower_ in ("to", "that") or c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS)), None)
-        if owner is None or content is None or owner.lower_ in ("its", "their", "whose") or any(
-                c.dep_ == "pobj" and c.ent_type_ in _CIRCUMSTANCE for c in content.children):
-            continue  # "his remarks on Saturday": when, not what
-        toks = trim_tokens(list(doc[content.left_edge.i:content.right_edge.i + 1]))
-        if len([t for t in toks if not t.is_punct]) < 2:
-            continue
-        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-        if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5:
-            continue
-        mention, s, e, stype = mention_of(parse, owner)
-        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
-                         speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype))
-    return out
-
-
-# prepositions that introduce what an attitude or a remark is about ("spoke of", "called for")
-_ABOUT_PREPS = frozenset({"of", "about", "on", "for", "against", "to", "with", "as", "over"})
-
-
-def _cut_at_frame(toks: list[Any]) -> list[Any]:
-    """Stop a content span before a comma-fenced frame of its own (", he said") or a semicolon."""
-    for k, t in enumerate(toks):
-        if t.text == ";":
-            return trim_tokens(toks[:k])
-    return toks
 
 
 def _complement_quote(parse: ArticleParse, tok: Any, lemma: str, comp: Any, article_id: str,
@@ -420,7 +237,7 @@ def _complement_quote(parse: ArticleParse, tok: Any, lemma: str, comp: Any, arti
         return []
     if mark_share(parse, start, end) > 0.5:
         return []  # the clause is a direct quotation, attributed from its own frame
-    subj = _subject_of(tok, parse=parse)
+    subj = subject_of(tok, parse=parse)
     if subj is None or start <= subj.idx < end:
         return []
     mention, s, e, stype = mention_of(parse, subj)
@@ -437,7 +254,7 @@ def _according_quotes(parse: ArticleParse, article_id: str, min_words: int) -> l
             continue
         if parse.in_mark(tok.idx) is not None:
             continue
-        src = _according_to([tok])
+        src = according_to([tok])
         if src is None:
             continue
         sent = tok.sent
@@ -465,7 +282,7 @@ def _parenthetical(parse: ArticleParse, verb: Any, article_id: str, min_words: i
     writer's sentence around a comma-fenced "X said" / "said X" (parsers often leave it unattached)."""
     doc, text = parse.doc, parse.text
     sent = verb.sent
-    subj = _subject_of(verb, parse=parse)
+    subj = subject_of(verb, parse=parse)
     if subj is None:
         return []
     lo = min(subj.left_edge.i, verb.i)
