@@ -132,11 +132,13 @@ def speaker_neutral(text: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that carry its meaning: no stop words (negation kept), no 1-2 letter words."""
+    """The words of ``text`` that carry its meaning: no stop words (negation kept), no 1-2 letter words,
+    no contracted stop words ("we're", "it's": a pronoun and a verb, shared by any two remarks)."""
     from .lexicon import stop_words
 
     stop = stop_words() - _KEPT
-    return sorted({w for w in norm_words(text) if (w not in stop and len(w) > 2) or w in _KEPT})
+    return sorted({w for w in norm_words(text)
+                   if w in _KEPT or (w not in stop and len(w) > 2 and w.split("'")[0] not in stop)})
 
 
 class PairEvidence(NamedTuple):
