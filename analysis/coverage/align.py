@@ -187,18 +187,31 @@ def _cluster_by_model(space: ClaimSpace, claim_table: pd.DataFrame, cand: list[E
     facts = {g[0]: FactGroup(core=g) for g in groups if not all(space.is_sub[c] for c in g)}
     root_of = {c: g[0] for g in groups for c in g}
     if gp.strong_pair is not None:
-        _join_strong_pairs(space, facts, root_of, probs, gp.strong_pair, conflict)
+        # what the conflict test reads of a claim: a fact's claims with one such key stand for all of them
+        def key(c: int) -> tuple:
+            return space.sigs[c], signs[c], tuple(sorted(acts[c].items()))
+
+        _join_strong_pairs(space, facts, root_of, probs, gp.strong_pair, conflict, key)
     sig_reps = {g[0]: space.distinct_signatures(g) for g in groups}
     return _Alignment(space, cand, params, facts, root_of, sig_reps)
 
 
 def _join_strong_pairs(space: ClaimSpace, facts: dict[int, FactGroup], root_of: dict[int, int],
                        probs: dict[tuple[int, int], float], bar: float,
-                       conflict: Any) -> None:
+                       conflict: Any, key: Any) -> None:
     """Add claims strongly paired with a member of another fact as that fact's ``attached``
-    evidence (similarity: its mean cosine to the core), unless they conflict with the fact."""
+    evidence (similarity: its mean cosine to the core), unless they conflict with the fact.
+
+    A fact is tested through one claim per distinct ``key`` (what the conflict test reads), so a
+    fact of hundreds of wire copies costs one test per distinct claim, not per copy."""
+    reps: dict[int, list[int]] = {}
+
     def allowed(root: int, y: int) -> bool:
-        return root in facts and not conflict(facts[root].core, [y])
+        if root not in facts:
+            return False
+        if root not in reps:
+            reps[root] = list({key(c): c for c in reversed(facts[root].core)}.values())
+        return not conflict(reps[root], [y])
 
     group_of = [root_of[c] for c in range(len(space.arts))]
     for root, links in grouping.strong_pair_links(probs, group_of, bar, allowed=allowed).items():
