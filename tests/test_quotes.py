@@ -549,3 +549,12 @@ def test_a_possessed_noun_with_a_date_is_not_an_attribution() -> None:
     text = "Mayor Ines Duarte's remarks on Saturday drew a crowd."
     assert [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True)
             if q.verb == "remarks"] == []
+
+
+def test_a_role_named_only_later_resolves_to_the_one_person_holding_it() -> None:
+    one = ("The president said on Monday that the factory would reopen next year.\n\n"
+           "President Anna Kowalski, 54, visited the plant with her ministers.")
+    two = ("The president said on Monday that the factory would reopen.\n\n"
+           "President Anna Kowalski met President Jan Nowak.")
+    assert [q.speaker for q in extract(one)] == ["Anna Kowalski"]
+    assert [q.speaker for q in extract(two)] == ["The president"]  # two presidents: not guessed

@@ -248,6 +248,11 @@ def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tu
         role = _role_holder(prior, voices, head, mods, q.speaker_start)
         if role:
             return role, "title"
+        # named only later ("The president said on Monday ... President Anna Kowalski, 54, ..."):
+        # one person in the rest of the article carrying the title
+        later = {_full_name(persons, p) for p in persons if p.start > q.speaker_start and head in p.titles}
+        if head in ROLE_NOUNS and len(later) == 1:
+            return later.pop(), "title"
     return mention, "nominal"
 
 
