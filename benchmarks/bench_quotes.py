@@ -191,11 +191,20 @@ def score(rows: list[dict], pred: pd.DataFrame, *, threshold: float, direct_only
             "speaker_ref_acc": ref_ok / ref_n if ref_n else 0.0, "speaker_ref_n": ref_n}
 
 
+def _labels():
+    """``tests/quote_cluster_labels.py``, the hand-made utterance labels (a test helper, not a package)."""
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
+    import quote_cluster_labels
+
+    return quote_cluster_labels
+
+
 def _cluster_sets() -> list[tuple[str, pd.DataFrame, list]]:
     """(name, articles, labelled groups) of the three hand-labelled clustering sets."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    import quote_cluster_labels as labels
     from analysis import clean, corpus
+
+    labels = _labels()
 
     seeds = clean.clean_corpus(corpus.read_corpus(ROOT / "seeds"), today="2026-01-01").articles
     return [("seeds", seeds, labels.SEED_GROUPS), ("invented", labels.invented_articles(), labels.INVENTED_GROUPS),
@@ -212,9 +221,9 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
     quote with no ``cluster_id`` is its own cluster), with the shipped settings; with embeddings,
     :func:`cluster_held_out` adds the figures of settings fitted without the set scored.
     """
-    import quote_cluster_labels as labels  # noqa: F401  (path set by _cluster_sets)
     from analysis import nlp
 
+    labels = _labels()
     emb = use_embeddings and nlp.embedder_status().available
     figures: dict[str, float] = {}
     for name, arts, groups in _cluster_sets():
@@ -235,9 +244,9 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
 
 def _speaker_pair_table(q: pd.DataFrame, groups: list, embed) -> pd.DataFrame:
     """Scored rendering pairs by one named speaker (the pairs the speaker step sees), labelled same/other remark."""
-    import quote_cluster_labels as labels
     from analysis.quotes import clusters, meaning
 
+    labels = _labels()
     t = quotes.ClusterThresholds()
     contained = q["contained_in"].astype(str).ne("")
     eligible = q.index[(q["n_words"] >= t.min_words) | contained].tolist()
@@ -261,12 +270,12 @@ def cluster_held_out(grid: tuple[float, ...] = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
     """
     from functools import partial
 
-    import quote_cluster_labels as labels
     from sklearn.linear_model import LogisticRegression
 
     from analysis import nlp
     from analysis.quotes import meaning
 
+    labels = _labels()
     cache: dict = {}
     embed = partial(nlp.embed, cache=cache)
     sets = {name: (quotes.extract_corpus(arts), groups) for name, arts, groups in _cluster_sets()}
