@@ -87,6 +87,25 @@ def test_speaker_key_drops_regnal_numbers_and_suffixes() -> None:
     assert key("Raúl Castro") == key("Raul Castro")
 
 
+def test_a_large_speaker_block_scores_nearest_pairs_only() -> None:
+    import numpy as np
+
+    texts = [f"“We will build {n} new bridges across the river this year,” Ana Ruiz said." for n in range(2, 9)]
+    q = quotes.extract_corpus(pd.DataFrame([{"article_id": f"a{k}", "outlet": "A", "clean_text": t}
+                                            for k, t in enumerate(texts)]))
+    found = quotes.clusters._renderings(q, q.index.tolist(), max_gap=30)
+    rng = np.random.default_rng(0)
+
+    def embed(batch: list[str]) -> np.ndarray:
+        v = rng.normal(size=(len(batch), 8))
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    t = quotes.ClusterThresholds(block_all_pairs=3, neighbours=1)
+    pairs = quotes.clusters._speaker_pairs(found, t, embed)
+    assert 0 < len(pairs) <= len(texts) < len(texts) * (len(texts) - 1) // 2
+    assert len(quotes.clusters._speaker_pairs(found, quotes.ClusterThresholds(), embed)) == 21  # all pairs
+
+
 def test_speaker_neutral_puts_reported_speech_in_one_person_and_tense() -> None:
     assert quotes.meaning.speaker_neutral("he would leave") == quotes.meaning.speaker_neutral("I will leave")
     assert "not" in quotes.meaning.content_words("We will not sign it")  # negation is content
