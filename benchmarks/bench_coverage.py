@@ -14,6 +14,11 @@ Datasets (read at run time, never copied into the repository):
   (:mod:`semeval_corpus`): all 177 must be there.
 * ``seeds/`` — 28 hand-labelled claim pairs (same fact or not; :data:`SEED_PAIRS`) score the
   claim similarity at the default threshold; and the wall time of the stage on the five articles.
+* ``../shared/eval/basil_dev.jsonl`` — 8 triplets with our fact labels (``labels/coverage/``, indices
+  only) and ``labels/coverage/seeds_a.json``: pairwise P/R/F1 over cross-outlet sentence pairs, fact-cell
+  accuracy and count error (:mod:`fact_scoring`), held out by event (pair model refitted without the
+  scored event; the grouping rules chosen on the other seven, :func:`grouping_heldout`); fact kinds
+  (:func:`kinds_heldout`: cue weights refitted without the event).
 * a synthetic 200-article corpus built at run time from the SemEval texts: 160 articles plus 40
   wire copies (a copy with light edits and its own headline under another outlet). Score: share
   of planted copies found by the MinHash/LSH syndication step, and wall time.
@@ -389,10 +394,13 @@ def seed_fact_scores(articles: pd.DataFrame, sentences: pd.DataFrame, cache: dic
     pred, pred_kinds = _facting(facts, lambda r: [(str(r.article_id), str(r.sent_id))])
     outlets = sorted(articles["article_id"].astype(str))
     s = fs.score(gold, pred, outlets)
-    h, t = kind_accuracy(gold, [f["kind"] for f in labels["facts"] if any(f["evidence"].values())], pred, pred_kinds)
+    gold_kinds = [f["kind"] for f in labels["facts"] if any(f["evidence"].values())]
+    h, t = kind_accuracy(gold, gold_kinds, pred, pred_kinds)
     unique = int((facts.groupby("fact_id")["n_outlets"].first() == 1).sum())
-    print(f"coverage  seeds/ vs seeds_a.json  {fs.fmt(s)}; {unique} unique facts (hand count 12 of ~30); "
-          f"kinds {h}/{t} (most frequent kind {max(Counter(f['kind'] for f in labels['facts'] if any(f['evidence'].values())).values())}/{len(gold)})")
+    gold_unique = sum(len({a for a, _ in g}) == 1 for g in gold)
+    print(f"coverage  seeds/ vs seeds_a.json  {fs.fmt(s)}; {unique} unique facts before the recheck (labels: "
+          f"{gold_unique} of {len(gold)}; the issue's rough count 12 of ~30); kinds {h}/{t} (most frequent kind "
+          f"{max(Counter(gold_kinds).values())}/{len(gold_kinds)})")
     return {"seeds_f1": s.f1, "seeds_cell_accuracy": s.cell_accuracy, "seeds_facts": len(pred),
             "seeds_unique_facts": unique, "seeds_kind_accuracy": h / max(1, t)}
 
