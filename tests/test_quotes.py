@@ -558,3 +558,11 @@ def test_a_role_named_only_later_resolves_to_the_one_person_holding_it() -> None
            "President Anna Kowalski met President Jan Nowak.")
     assert [q.speaker for q in extract(one)] == ["Anna Kowalski"]
     assert [q.speaker for q in extract(two)] == ["The president"]  # two presidents: not guessed
+
+
+def test_a_reported_clause_with_quoted_fragments_is_one_attribution_with_cognition() -> None:
+    text = "Senator Ana Ruiz said the new law was “a disgrace to the whole country” and “a gift to the banks.”"
+    clause = "the new law was “a disgrace to the whole country” and “a gift to the banks.”"
+    broad = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True) if q.kind == "indirect"]
+    assert [(q.quote, q.speaker) for q in broad] == [(clause, "Ana Ruiz")]
+    assert [q for q in extract(text) if q.kind == "indirect"] == []  # default: the fragments are the quotes

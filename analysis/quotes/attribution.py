@@ -203,7 +203,7 @@ def _indirect_quotes(parse: ArticleParse, article_id: str, categories: tuple[str
             out.extend(_parenthetical(parse, tok, article_id, min_words))
         for comp in tok.children:
             if comp.dep_ == "ccomp":
-                out.extend(_complement_quote(parse, tok, info[0], comp, article_id, min_words))
+                out.extend(_complement_quote(parse, tok, info[0], comp, article_id, min_words, quoted_ok=broad))
         if broad and not any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
             out.extend(object_quote(parse, tok, article_id, min_words=2))
     out.extend(_according_quotes(parse, article_id, min_words))
@@ -211,8 +211,14 @@ def _indirect_quotes(parse: ArticleParse, article_id: str, categories: tuple[str
 
 
 def _complement_quote(parse: ArticleParse, tok: Any, lemma: str, comp: Any, article_id: str,
-                      min_words: int) -> list[Quote]:
-    """The clausal complement ``comp`` of reporting verb ``tok`` as reported speech ([] or one quote)."""
+                      min_words: int, *, quoted_ok: bool = False) -> list[Quote]:
+    """The clausal complement ``comp`` of reporting verb ``tok`` as reported speech ([] or one quote).
+
+    A clause mostly in quotation marks is left to the direct quote, unless ``quoted_ok`` and the
+    clause opens with the writer's words after the verb ("said she wanted to speak “directly to
+    ...” and ..."): one reported clause with quoted fragments, as PolNeAR and GGT annotate it. Off
+    in the default mode for now: the seeds' utterance labels count the fragments, not the clause.
+    """
     doc, text = parse.doc, parse.text
     if lemma in ("ask", "wonder", "question") and comp.left_edge.lower_ in (
             "whether", "if", "what", "why", "how", "when", "who", "where", "which"):
@@ -235,7 +241,7 @@ def _complement_quote(parse: ArticleParse, tok: Any, lemma: str, comp: Any, arti
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     if "\n" in text[start:end]:
         return []
-    if mark_share(parse, start, end) > 0.5:
+    if mark_share(parse, start, end) > 0.5 and (not quoted_ok or parse.in_mark(start) is not None or comp.i < tok.i):
         return []  # the clause is a direct quotation, attributed from its own frame
     subj = subject_of(tok, parse=parse)
     if subj is None or start <= subj.idx < end:
