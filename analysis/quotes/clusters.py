@@ -325,8 +325,9 @@ def _link_by_speaker(found: _Renderings, t: ClusterThresholds, groups: _Groups, 
     Within one speaker's renderings each pair gets :func:`analysis.quotes.meaning.pair_evidence`
     (best windows in one person and tense, soft content-word overlap). Pairs at or above
     ``t.attach_score`` are offered strongest first; two groups merge only when the mean score over
-    all their cross pairs reaches ``t.attach_group`` (pairs not scored count as 0), so one close
-    pair does not chain two remarks of the same speaker on the same topic.
+    all their cross pairs reaches ``t.attach_group`` (pairs not scored count as 0; the sums are
+    kept per pair of groups, so a check costs nothing), and one close pair does not chain two
+    remarks of the same speaker on the same topic.
     """
     from .meaning import pair_evidence
 
@@ -336,23 +337,34 @@ def _link_by_speaker(found: _Renderings, t: ClusterThresholds, groups: _Groups, 
     score = {(x, y): max(e.score, t.attach_score if e.window >= t.semantic_threshold
                          and not (found.reported[x] or found.reported[y]) else 0.0)
              for (x, y), e in evidence.items()}
+    size = Counter(groups.find(k) for k in range(len(found.texts)))
+    link: dict[int, dict[int, float]] = defaultdict(dict)  # root -> root -> summed score of their cross pairs
+    for (x, y), s in score.items():
+        rx, ry = groups.find(x), groups.find(y)
+        if rx != ry:
+            link[rx][ry] = link[rx].get(ry, 0.0) + s
+            link[ry][rx] = link[ry].get(rx, 0.0) + s
     linked: set[int] = set()
-    members = {k: [k] for k in range(len(found.texts))}
-    for k, ks in groups.groups().items():
-        members[k] = ks
     for (x, y), s in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
         if s < t.attach_score:
             break
         rx, ry = groups.find(x), groups.find(y)
-        if rx == ry:
+        if rx == ry or link[rx].get(ry, 0.0) / (size[rx] * size[ry]) < t.attach_group or not groups.join(x, y):
             continue
-        cross = [score.get((min(a, b), max(a, b)), 0.0) for a in members[rx] for b in members[ry]]
-        if sum(cross) / len(cross) < t.attach_group or not groups.join(x, y):
-            continue
-        root = groups.find(x)
-        members[root] = sorted(members.pop(rx, [rx]) + members.pop(ry, [ry]))
+        _merge_links(link, size, groups.find(x), ry if groups.find(x) == rx else rx)
         linked.update((x, y))
     return linked
+
+
+def _merge_links(link: dict[int, dict[int, float]], size: Counter[int], root: int, other: int) -> None:
+    """Fold group ``other`` into ``root`` in the summed cross scores and sizes (average linkage, kept
+    incrementally: a merge costs the number of groups ``other`` has scored pairs with)."""
+    size[root] += size.pop(other)
+    for c, v in link.pop(other, {}).items():
+        link[c].pop(other, None)
+        if c != root:
+            link[root][c] = link[root].get(c, 0.0) + v
+            link[c][root] = link[c].get(root, 0.0) + v
 
 
 def _assign_cluster_ids(df: pd.DataFrame, found: _Renderings, groups: _Groups, lexical: set[int],
