@@ -566,3 +566,15 @@ def test_a_reported_clause_with_quoted_fragments_is_one_attribution_with_cogniti
     broad = [q for q in quotes.extract_quotes(text, article_id="t", include_cognition=True) if q.kind == "indirect"]
     assert [(q.quote, q.speaker) for q in broad] == [(clause, "Ana Ruiz")]
     assert [q for q in extract(text) if q.kind == "indirect"] == []  # default: the fragments are the quotes
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Many Democrats are afraid that the young voters will stay home in November.",
+     [("that the young voters will stay home in November", "Many Democrats")]),
+    ("Governor Tom Baker was determined to close the old mine.", [("to close the old mine", "Tom Baker")]),
+    ("It is certain that the bridge will open.", []),  # nobody holds the belief
+])
+def test_an_attitude_adjective_attributes_its_complement_with_cognition(text: str, expected: list) -> None:
+    found = quotes.extract_quotes(text, article_id="t", include_cognition=True)
+    assert [(q.quote, q.speaker) for q in found] == expected
+    assert extract(text) == []  # not speech

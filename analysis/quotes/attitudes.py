@@ -2,7 +2,8 @@
 
 PolNeAR counts what a source wants, plans, backs or claims as an attribution, not only what it
 said: the object or infinitive of an attitude verb ("X refused to release his returns"), the
-complement of a possessed noun of saying or intending ("her decision to meet him") and a headline
+complement of a possessed noun of saying or intending ("her decision to meet him") or of an attitude
+adjective ("Democrats are afraid that ..."), and a headline
 that names its source ("Ana Ruiz: Talks Will Resume"). The Gender Gap Tracker and the report's
 default count speech only, so :func:`analysis.quotes.extract_quotes` calls these only when asked.
 """
@@ -81,6 +82,38 @@ def noun_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
         if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5:
             continue
         mention, s, e, stype = mention_of(parse, owner)
+        out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
+                         speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype))
+    return out
+
+
+# adjectives of belief and feeling whose subject holds the attitude ("Democrats are afraid that ...")
+_ATTITUDE_ADJECTIVES = frozenset({"afraid", "worried", "concerned", "sure", "convinced", "confident", "aware",
+                                  "optimistic", "hopeful", "skeptical", "sceptical", "certain", "unsure",
+                                  "determined", "eager", "reluctant", "adamant", "fearful", "doubtful"})
+
+
+def adjective_quotes(parse: ArticleParse, article_id: str) -> list[Quote]:
+    """"X is afraid that ...", "X was determined to ...": an attitude adjective's complement,
+    attributed to the subject of its clause (only with include_cognition)."""
+    doc, text = parse.doc, parse.text
+    out: list[Quote] = []
+    for tok in doc:
+        if tok.lower_ not in _ATTITUDE_ADJECTIVES or tok.pos_ not in ("ADJ", "VERB") or parse.in_mark(tok.idx):
+            continue
+        content = next((c for c in tok.children if c.i > tok.i and (c.dep_ in ("ccomp", "xcomp") or
+                        c.dep_ == "prep" and c.lower_ in ("about", "of", "over"))), None)
+        verb = tok.head if tok.dep_ in ("acomp", "amod", "advcl") else tok
+        subj = subject_of(verb, parse=parse) or subject_of(tok, parse=parse)
+        if content is None or subj is None or subj.lower_ in ("it", "that", "this", "which", "what", "there"):
+            continue
+        toks = trim_tokens(list(doc[content.left_edge.i:content.right_edge.i + 1]))
+        if len([t for t in toks if not t.is_punct]) < 2:
+            continue
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        if "\n" in text[start:end] or mark_share(parse, start, end) > 0.5 or start <= subj.idx < end:
+            continue
+        mention, s, e, stype = mention_of(parse, subj)
         out.append(Quote(article_id, start, end, text[start:end], "indirect", speaker_mention=mention,
                          speaker_start=s, speaker_end=e, verb=tok.text, attribution="verb", speaker_type=stype))
     return out

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import QuotesError
-from .attitudes import label_quotes, noun_quotes, object_quote
+from .attitudes import adjective_quotes, label_quotes, noun_quotes, object_quote
 from .clauses import according_to, positional_speaker, subject_of, verb_info
 from .lexicon import GROUP_LABELS
 from .marks import find_quote_marks
@@ -91,6 +91,7 @@ def extract_quotes(text: str, *, article_id: str = "", nlp: Any = None, doc: Any
     if include_cognition:
         found.extend(label_quotes(parse, article_id))
         found.extend(noun_quotes(parse, article_id))
+        found.extend(adjective_quotes(parse, article_id))
     found.sort(key=lambda q: (q.start, -q.end))
     found = _nest(found, text)
     found = resolve_speakers(parse, found)
