@@ -578,3 +578,11 @@ def test_an_attitude_adjective_attributes_its_complement_with_cognition(text: st
     found = quotes.extract_quotes(text, article_id="t", include_cognition=True)
     assert [(q.quote, q.speaker) for q in found] == expected
     assert extract(text) == []  # not speech
+
+
+def test_transcript_paragraphs_are_quotes_of_their_labelled_speakers() -> None:
+    text = ("Chris Wallace interviewed Governor Mike Pence on Sunday. Transcript follows:\n\n"
+            "\"WALLACE: Will she be there tomorrow?\n\n\"PENCE: No, she will not be there.\n\n\"WALLACE: Thank you.\"")
+    found = extract(text)
+    assert [(q.quote.split(":")[0], q.speaker) for q in found] == [
+        ('"WALLACE', "Chris Wallace"), ('"PENCE', "Mike Pence"), ('"WALLACE', "Chris Wallace")]

@@ -34,8 +34,8 @@ quotes : DataFrame, one row per quote
     ``speaker_mention, speaker_start, speaker_end`` (the words that name the speaker, -1 when
     none), ``verb`` (reporting verb as printed), ``attribution`` (``verb / according / floating
     / containing / signature / none``: how the speaker was found; ``signature`` = a dash and a name
-    ending the quote's line), ``resolution`` (``name / pronoun / title /
-    nominal / none``), ``contained_in`` (quote_id of an enclosing reported-speech span),
+    ending the quote's line, or a transcript's speaker label opening it), ``resolution``
+    (``name / pronoun / title / nominal / none``), ``contained_in`` (quote_id of an enclosing reported-speech span),
     ``unbalanced`` (bool), ``n_words``, ``reference_quote_id`` (``transcript`` when the reference is
     a transcript passage), ``reference_text``, ``coverage`` (share of the reference this rendering
     covers), ``diff`` (plain-text word diff), ``speaker_type`` (person / group / nominal / pronoun),

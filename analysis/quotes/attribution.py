@@ -19,7 +19,7 @@ from ..errors import QuotesError
 from .attitudes import adjective_quotes, label_quotes, noun_quotes, object_quote
 from .clauses import according_to, positional_speaker, subject_of, verb_info
 from .lexicon import GROUP_LABELS
-from .marks import find_quote_marks
+from .marks import TRANSCRIPT_LABEL, find_quote_marks
 from .model import MarkSpan, Quote
 from .parse import ArticleParse, mark_share, parse_article, quote_frame, trim_tokens
 from .speakers import mention_of, resolve_speakers
@@ -106,6 +106,11 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
     base = Quote(article_id, span.start, span.end, text[span.start:span.end], kind, unbalanced=span.unbalanced)
     if kind == "partial":
         return _partial_speaker(parse, span, base)
+    label = TRANSCRIPT_LABEL.match(text, span.start + (2 if text.startswith("''", span.start) else 1))
+    if label is not None:  # '"PENCE: ...': a transcript paragraph signed by its speaker label
+        s, e = label.start(1), label.end(1)
+        return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, attribution="signature",
+                       speaker_type="person")
     head_verbs = [(t, info) for t in head if (info := verb_info(t, ALL_CATEGORIES))]
     tail_verbs = [(t, info) for t in tail if (info := verb_info(t, ALL_CATEGORIES))]
     inner = text[span.start:span.end].rstrip("”\"’'»").rstrip()

@@ -4,10 +4,13 @@
 paragraph with a mark, tells apostrophes from closing single quotes, keeps nested single quotes
 inside their double quote, and never fails on unbalanced marks (an unclosed quote ends at its
 paragraph end and is flagged). Two apostrophes ('') count as one double mark, as in archives typed
-on plain keyboards. Offsets index the text given, which is an article's ``clean_text``.
+on plain keyboards. A quoted paragraph that opens with a transcript's speaker label ("PENCE: ...")
+starts a quote of its own. Offsets index the text given, which is an article's ``clean_text``.
 """
 
 from __future__ import annotations
+
+import re
 
 from .model import MarkSpan
 
@@ -77,7 +80,11 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
         if c == "\n":
             if open_at is not None:
                 again = _reopening_mark(text, i, level)
-                if again is not None:
+                if again is not None and TRANSCRIPT_LABEL.match(text, again + _mark_width(text, again)):
+                    # '"PENCE: ...' after '"WALLACE: ...': a transcript's next speaker, a quote of its own
+                    spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, i), level, True))
+                    open_at = None
+                elif again is not None:
                     skip = again  # the reopening mark continues the same quotation
                 elif level == "double" and _closes_later(text, i):
                     pass  # paragraphs quoted without reopening marks: the quote ends at its closing mark
@@ -108,6 +115,10 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
     if open_at is not None and level == "double":
         spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, len(text)), level, True))
     return [s for s in spans if _inner(text, s).strip(" ,.;:!?…—–-")]
+
+
+# a transcript's speaker label opening a quoted paragraph: "WALLACE: ...", "MR. SMITH: ..."
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):[ \t]")
 
 
 def _mark_width(text: str, i: int) -> int:
