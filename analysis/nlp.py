@@ -170,6 +170,23 @@ def embedder_status(*, use_embeddings: bool = True) -> EmbedderStatus:
     return EmbedderStatus(True, "minilm", f"Sentence embeddings: {EMBEDDING_MODEL}, run offline on CPU.")
 
 
+def release_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc ``malloc_trim``; a no-op elsewhere).
+
+    Parsing and embedding free hundreds of MB of small C allocations (spaCy's token arrays, the
+    tokenizer's buffers) that glibc otherwise keeps mapped: after parsing the 351-article corpus
+    90 MB stayed resident for nothing, under every later step's peak.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+        pass
+
+
 def text_key(text: str) -> str:
     """Stable cache key of a text (sha1 of its UTF-8 bytes)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -206,6 +223,7 @@ def embed(texts: Sequence[str], *, cache: dict[str, np.ndarray] | None = None,
                             engine=replace(engine or Engine(), chunk_size=1))
         for (k, _), v in zip(todo, np.vstack(arrays)):
             cache[k] = np.asarray(v, dtype=np.float32)
+        release_memory()
     if not keys:
         return np.zeros((0, 384), dtype=np.float32)
     return np.vstack([cache[k] for k in keys])
@@ -339,6 +357,8 @@ def parse_cached(texts: Sequence[str], *, nlp: Any, cache_dir: str | os.PathLike
         # hand back the stored form of every doc, fresh or cached, so all carry the same
         # annotation layers (Doc.from_docs refuses to join docs that differ)
         known = {text_key(doc.text): doc for doc in DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab)}
+        del parsed, out, data
+        release_memory()
     return [fresh[k] if k in fresh else known[k] for k in keys]
 
 

@@ -37,7 +37,7 @@ EXPORT_VERSION = 1
 #: largest |ONNX - torch| difference of any vector component accepted by the check after export
 EXPORT_TOLERANCE = 1e-4
 #: padded tokens per inference batch (see :meth:`OnnxEmbedder.encode`)
-BATCH_TOKENS = 4096
+BATCH_TOKENS = 2048
 _CHECK_TEXTS = ("The mayor said on Monday that the budget would pass.", "Critics disagreed.",
                 "Officials in the capital declined to comment on the talks, which are expected to resume next week.")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -50,13 +50,15 @@ class OnnxEmbedder(NamedTuple):
     session: Any
     tokenizer: Any
     path: Path
+    run_options: Any = None
 
     def encode(self, texts: list[str], *, batch_size: int = 64, **_: Any) -> np.ndarray:
         """Unit-normalised mean-pooled vectors (float32) of ``texts``, in order.
 
         Texts are batched longest first by tokens, each batch holding at most :data:`BATCH_TOKENS`
         padded tokens (and ``batch_size`` texts when the texts are short): memory for attention
-        grows with texts x tokens^2, and 64 texts of 256 tokens took 500 MB more than the model.
+        grows with texts x tokens^2: 64 texts of 256 tokens took 500 MB beside the model, batches of
+        2,048 tokens (with ONNX Runtime's arena given back after each batch) about 160 MB.
         The batches depend only on the texts given, so the vectors are the same in every process.
         """
         encoded = self.tokenizer.encode_batch(list(texts))
@@ -79,7 +81,7 @@ class OnnxEmbedder(NamedTuple):
             ids[row, :len(enc.ids)] = enc.ids
             mask[row, :len(enc.ids)] = 1
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
+                                         "token_type_ids": np.zeros_like(ids)}, self.run_options)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -130,8 +132,13 @@ def load(model_dir: str) -> OnnxEmbedder | None:
     options.intra_op_num_threads = min(2, os.cpu_count() or 1)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # memory: no pre-planned block per input shape, and the arena shrinks back after every batch
+    # (peak +160 MB instead of +390 MB on 351 article leads; same vectors, same speed)
+    options.enable_mem_pattern = False
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return OnnxEmbedder(session, _tokenizer(folder, Tokenizer), path)
+    run_options = ort.RunOptions()
+    run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return OnnxEmbedder(session, _tokenizer(folder, Tokenizer), path, run_options)
 
 
 def _tokenizer(folder: Path, tokenizer_class: Any) -> Any:
