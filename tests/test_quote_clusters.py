@@ -135,6 +135,23 @@ def test_reported_speech_joins_the_quotation_it_summarises_by_the_same_speaker()
 
 
 @needs_embeddings
+def test_a_summary_joins_the_quoted_remark_it_matches_best_among_the_speakers_remarks() -> None:
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“If the money does not arrive by June, we will leave the pact,” "
+                                                          "Marco Bellandi said."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "“Our ports will remain open for humanitarian vessels,” "
+                                                          "Marco Bellandi said."},
+        {"article_id": "a3", "outlet": "C", "clean_text": "Marco Bellandi said Italy would pull out of the pact unless "
+                                                          "the funding arrived by June."},
+    ])
+    q = quotes.extract_corpus(arts)
+    on = quotes.cluster_variants(q, quotes.ClusterThresholds(), embed=nlp.embed).set_index("article_id")
+    off = quotes.cluster_variants(q, quotes.ClusterThresholds(report_attach=1.0), embed=nlp.embed).set_index("article_id")
+    assert on.at["a3", "cluster_id"] == on.at["a1", "cluster_id"] != on.at["a2", "cluster_id"]
+    assert off.at["a3", "cluster_id"] != off.at["a1", "cluster_id"]  # pair score alone is below attach_score
+
+
+@needs_embeddings
 def test_seed_two_remarks_on_one_topic_stay_apart(seed_clusters) -> None:
     assert _cluster_of(seed_clusters, "The idea itself is correct, and we support it") != \
         _cluster_of(seed_clusters, "But there are issues that we need to discuss")

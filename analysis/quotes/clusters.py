@@ -353,6 +353,34 @@ def _link_by_speaker(found: _Renderings, t: ClusterThresholds, groups: _Groups, 
             continue
         _merge_links(link, size, groups.find(x), ry if groups.find(x) == rx else rx)
         linked.update((x, y))
+    if t.report_attach < 1.0:
+        linked |= _attach_reported(found, t, groups, score)
+    return linked
+
+
+def _attach_reported(found: _Renderings, t: ClusterThresholds, groups: _Groups,
+                     score: dict[tuple[int, int], float]) -> set[int]:
+    """Reported speech left apart from every quotation joins the quoted remark it matches best.
+
+    A group with no quotation of its own (summaries, reported clauses) takes the group holding a
+    quotation with the highest single pair score, when that reaches ``t.report_attach`` and beats the
+    next such group by ``t.report_margin``: a summary shares fewer words with the remark it reports
+    than two quotations do, so it is placed by comparison with the speaker's other remarks.
+    """
+    members = groups.groups()
+    quoted = {r for r, ks in members.items() if any(found.quoted_in[k] for k in ks)}
+    best: dict[int, dict[int, float]] = defaultdict(dict)  # reported-only group -> quoted group -> best pair
+    for (x, y), s in score.items():
+        rx, ry = groups.find(x), groups.find(y)
+        for a, b in ((rx, ry), (ry, rx)):
+            if a not in quoted and b in quoted and s > best[a].get(b, -1.0):
+                best[a][b] = s
+    linked: set[int] = set()
+    for r in sorted(best, key=lambda g: (-max(best[g].values()), g)):
+        ranked = sorted(best[r].items(), key=lambda kv: (-kv[1], kv[0]))
+        top, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= t.report_attach and top - second >= t.report_margin and groups.join(r, ranked[0][0]):
+            linked.update(members[r])
     return linked
 
 

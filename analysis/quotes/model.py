@@ -137,6 +137,12 @@ class ClusterThresholds:
     attach_group : float, default=0.15
         ... provided its mean score against every rendering of that utterance reaches this, so a
         rendering close to one member only does not chain two remarks.
+    report_attach, report_margin : float, default=0.4, 0.1
+        Reported speech still apart from every quotation of its speaker joins the quoted remark
+        with the best pair score when that reaches ``report_attach`` and beats the next remark by
+        ``report_margin`` (report_attach 1.0: off). ``attach_score`` 0.55 is the median of the
+        leave-one-set-out choices in benchmarks/bench_quotes.py, ``report_attach`` 0.4 the most
+        cautious of them (0.2 / 0.3 / 0.4; lower ones cost precision on the seeds).
     block_all_pairs : int, default=300
         A speaker with up to this many renderings has all their pairs scored; above, only each
         rendering's ``neighbours`` nearest ones.
@@ -156,6 +162,8 @@ class ClusterThresholds:
     attach_score: float = 0.55
     attach_group: float = 0.15
     block_all_pairs: int = 300
+    report_attach: float = 0.4
+    report_margin: float = 0.1
 
 
 class QuotesResult(NamedTuple):
