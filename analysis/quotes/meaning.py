@@ -9,6 +9,11 @@ being diluted by the rest of it. Two renderings are compared by their best pair 
 Candidate pairs are linear in the corpus: the pairs the caller found through its word index, plus
 each window's ``k`` nearest windows in embedding space (:func:`analysis.coverage.vectors.neighbour_pairs`);
 never all pairs.
+
+For renderings by one named speaker, :func:`pair_evidence` scores the pairs the caller chose on
+three scales (best windows with both sides in one person and tense, :func:`speaker_neutral`; soft
+overlap of content words through MiniLM word vectors, so "backs" meets "support") and combines
+them (:func:`evidence_score`).
 """
 
 from __future__ import annotations
