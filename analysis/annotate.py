@@ -118,9 +118,12 @@ class Annotator:
 
         ``cached`` reuses and fills this object's vectors (read from the run folder's cache on first
         use); ``False`` embeds every text afresh, the way a caller that must not depend on what
-        other stages embedded before wants it (which texts share a batch moves the last bits).
+        other stages embedded before wants it: in torch, which texts share a batch moves the last
+        bits. On ONNX Runtime a text's vector is the same in any batch (``tests/test_nlp.py``), so
+        the cache is used either way: a rerun adding ten articles embeds only their texts.
         """
-        return nlp.embed(list(texts), cache=self._embeddings() if cached else None, engine=self.engine)
+        reuse = cached or nlp.embedding_backend() == "onnx"
+        return nlp.embed(list(texts), cache=self._embeddings() if reuse else None, engine=self.engine)
 
     def _embeddings(self) -> dict[str, np.ndarray]:
         if self._vectors is None:
