@@ -155,6 +155,9 @@ def test_a_summary_joins_the_quoted_remark_it_matches_best_among_the_speakers_re
 def test_seed_two_remarks_on_one_topic_stay_apart(seed_clusters) -> None:
     assert _cluster_of(seed_clusters, "The idea itself is correct, and we support it") != \
         _cluster_of(seed_clusters, "But there are issues that we need to discuss")
+    # two content words in common ("going", "Russia") are no evidence of one remark
+    assert _cluster_of(seed_clusters, "We’re going to see if Russia is serious") != \
+        _cluster_of(seed_clusters, "It’s up to Russia now")
 
 
 @needs_embeddings

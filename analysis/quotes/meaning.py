@@ -153,8 +153,9 @@ class PairEvidence(NamedTuple):
     (:func:`speaker_neutral`), so a fragment meets the clause it comes from. ``words``: soft
     overlap of content words, each word matched to its most similar word on the other side
     (MiniLM vectors of single words, so "backs" meets "support" and "accord" meets "agreement"),
-    averaged over both sides. ``words_short``: the same seen from the side that is better covered
-    (a trimmed quote is covered by its source, not the reverse). ``score``: the three combined
+    averaged over both sides (capped at ``window`` when a side has fewer than three content words).
+    ``words_short``: the same seen from the side that is better covered (a trimmed quote is covered
+    by its source, not the reverse). ``score``: the three combined
     (:func:`evidence_score`).
     """
 
@@ -211,6 +212,8 @@ def pair_evidence(texts: Sequence[str], pairs: Iterable[tuple[int, int]], *, emb
     for x, y in pairs:
         window = best_window_similarity(wvec, rows[x], rows[y])
         both, short = _soft_overlap(vvec[[pos[w] for w in words[x]]], vvec[[pos[w] for w in words[y]]])
+        if min(len(words[x]), len(words[y])) < 3:  # one or two shared words say little: no more than the windows
+            both, short = min(both, window), min(short, window)
         out[(x, y)] = PairEvidence(round(window, 4), round(both, 4), round(short, 4),
                                    round(evidence_score(window, both, short), 4))
     return out
