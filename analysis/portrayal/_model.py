@@ -5,7 +5,8 @@ is marked twice in the input — bracket tokens around it and token type 1 on it
 the head reads the ``[CLS]`` vector, the mean over the target's pieces and the mean over the whole
 sentence. The bottom layers stay as packaged (they are frozen while training, so their outputs can
 be computed once); only the top :data:`TRAINED_LAYERS` layers and the head are shipped, as float16
-(~7 MB), next to a JSON that says how they were trained and what they scored.
+(~15 MB for four layers: training four rather than two raised NewsMTSC dev F1m from 0.773 / 0.721 to
+0.795 / 0.737, rw / mt), next to a JSON that says how they were trained and what they scored.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "portrayal"
 WEIGHTS = RESOURCES / "portrayal_top_layers.safetensors"
 TRAINING_CARD = RESOURCES / "training.json"
 #: layers of the 6 that are trained (the rest are the packaged MiniLM's, unchanged)
-TRAINED_LAYERS = 2
+TRAINED_LAYERS = 4
 #: word pieces per input including [CLS] and [SEP]; longer sentences keep a window around the target
 MAX_TOKENS = 128
 #: bracket tokens put around the target (existing vocabulary entries, so their embeddings are trained)
