@@ -267,9 +267,8 @@ def cluster_held_out(attach: tuple[float, ...] = (0.4, 0.45, 0.5, 0.55, 0.6, 0.6
     logistic regression on the other sets' speaker pairs, and ``attach_score`` and
     ``report_attach`` are the grid values with the best mean pairwise F0.5 on them (precision
     counts double: a wrong merge shows a reader two remarks as one, a missed one only hides a
-    comparison). The shipped weights were fitted on all three sets and the shipped thresholds are
-    held-out choices (attach_score their median, report_attach the most cautious), so these are
-    the figures to trust.
+    comparison). The shipped weights and thresholds were fitted on all three sets (see
+    :data:`analysis.quotes.meaning.EVIDENCE_WEIGHTS`), so these are the figures to trust.
     """
     from functools import partial
 

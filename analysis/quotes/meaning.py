@@ -166,9 +166,11 @@ class PairEvidence(NamedTuple):
 
 
 # Logistic combination of the three scales, fitted on pairs of renderings by one speaker in the three
-# hand-labelled sets (tests/quote_cluster_labels.py). Fits leaving one set out agree on the window and
-# words weights (2.1-3.6 and 3.6-5.9) less on words_short (1.4-5.6); benchmarks/bench_quotes.py reports
-# the clustering with weights and threshold fitted without the set it scores.
+# hand-labelled sets (tests/quote_cluster_labels.py), before the word overlap was capped for renderings
+# with fewer than three content words. Refits differ (leaving one set out or with the cap: window
+# 2.1-3.6, words 3.4-5.9, words_short 1.4-5.6), and a refit on all three sets with the cap weights
+# words_short more and merges more on the seeds; benchmarks/bench_quotes.py reports the clustering
+# with weights and thresholds refitted without the set it scores: those are the figures to trust.
 EVIDENCE_WEIGHTS = (2.7, 5.9, 2.7)
 EVIDENCE_BIAS = -7.6
 

@@ -140,9 +140,10 @@ class ClusterThresholds:
     report_attach, report_margin : float, default=0.4, 0.1
         Reported speech still apart from every quotation of its speaker joins the quoted remark
         with the best pair score when that reaches ``report_attach`` and beats the next remark by
-        ``report_margin`` (report_attach 1.0: off). ``attach_score`` 0.55 is the median of the
-        leave-one-set-out choices in benchmarks/bench_quotes.py, ``report_attach`` 0.4 the most
-        cautious of them (0.2 / 0.3 / 0.4; lower ones cost precision on the seeds).
+        ``report_margin`` (report_attach 1.0: off). ``attach_score`` 0.55 was the median and
+        ``report_attach`` 0.4 the most cautious of the leave-one-set-out choices of
+        benchmarks/bench_quotes.py when they were set (lower ones cost precision on the seeds);
+        the benchmark prints today's held-out choices and figures.
     block_all_pairs : int, default=300
         A speaker with up to this many renderings has all their pairs scored; above, only each
         rendering's ``neighbours`` nearest ones.
