@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import threading
@@ -228,6 +229,7 @@ def main() -> int:
                 overrides.setdefault(stage, {})["use_embeddings"] = False
     label = ("real_" if args.real else "") + ("no-embeddings" if args.no_embeddings else "embeddings")
     results: dict[int, list[dict]] = {}
+    load = os.getloadavg()[0]  # 1-minute load before the first run: a shared machine stretches every time
     for n in args.sizes:
         corpus_dir = (build_real_corpus(texts, n, OUT / f"corpus_real_{n}") if args.real
                       else build_corpus(texts, n, OUT / f"corpus_{n}"))
@@ -263,6 +265,7 @@ def main() -> int:
             figures[f"{stage}_n{n}_peak_mb"] = round(mem)
         if len(args.sizes) > 1:
             figures[f"{stage}_exponent"] = round(k, 2)
+    figures["load_1min_start"] = round(load, 2)
     engine_label = "" if (args.engine or "local") == "local" else f"_{args.engine}"
     print("recorded in", record(f"scale_{label.replace('-', '_')}{engine_label}", figures))
     return 0
