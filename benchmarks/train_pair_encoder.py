@@ -19,11 +19,28 @@ encoder's out-of-fold logit in a logistic regression under the same folds (the l
 comes from a model that never saw it; mildly optimistic, since the logit's scale was learned on the
 other folds).
 
-Figures (session of 2026-11-29, 5-fold CV because of the shared 2-core CPU): see the end of this
-docstring, filled in from the runs.
+Figures (session of 2026-11-29; 5-fold CV rather than 10 because the 2 cores were shared by ~7
+jobs, load average 5-9):
 
-Usage: ``nice -n 10 .venv/bin/python benchmarks/train_pair_encoder.py [--folds 5] [--trained-layers 1]
-[--epochs 3] [--stack]``.
+* no trained layer (all six frozen, head only, 10 epochs): stopped after fold 1 (accuracy 0.708,
+  F1 0.792) to free the CPU for the next run;
+* one trained layer (top layer + head, 3 epochs, lr 1e-4 / head 1e-3): 5-fold accuracy 0.738,
+  F1 0.823 (folds 0.721-0.750); stacked with the cheap lone-pair features (``--stack``): accuracy
+  0.761, F1 0.833; 2,343 s in all (432 s to cache the frozen layers, 100-1,086 s a fold);
+* for comparison (``train_fact_pairs.py``, 10-fold): cheap lone-pair features 0.756, cosine 0.71.
+
+So the packaged sentence-embedding MiniLM, with one trained layer on 3,260 MRPC pairs, does worse
+than the cheap features and nowhere near the issue's 0.80. Likely reasons (not tested): the model
+was trained to embed one sentence, not to compare two, and fine-tuning all six layers, more epochs
+or both pair orders do not fit this CPU budget (under the shared load: 9-16 pairs/s for one forward
+pass of the frozen layers, 2-18 minutes to train one layer on one fold). The stacked 0.761 (5-fold)
+is within noise of the cheap features' 0.756 (10-fold; not rerun at 5 folds) at the cost of a
+MiniLM forward pass per pair. The encoder was therefore not trained on all of MRPC, not tried as a
+feature of the BASIL pair model, and the product is unchanged. Not measured for lack of time: two
+trained layers, the pair in both orders, more epochs.
+
+Usage (the figures above): ``nice -n 10 .venv/bin/python benchmarks/train_pair_encoder.py --folds 5
+--trained-layers 1 --epochs 3 --stack`` (``--trained-layers 0 --epochs 10`` for the head only).
 """
 
 from __future__ import annotations
