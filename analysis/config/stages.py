@@ -151,7 +151,9 @@ class QuotesConfig:
 
     reference_transcript: str = param("", "path to a text file with what was actually said (empty: the longest "
                                           "rendering is the reference)")
-    include_cognition: bool = param(False, "also count \"X believes/hopes that ...\" as reported speech")
+    include_cognition: bool = param(False, "also report beliefs, intentions and stances (\"X believes/hopes "
+                                           "that ...\", \"X wants to ...\", \"X's decision to ...\", a headline "
+                                           "\"X: ...\") as reported speech")
     use_embeddings: bool = param(True, "link translation variants by sentence meaning (MiniLM) when the extra "
                                        "is installed")
     semantic_threshold: float = param(0.76, "embedding cosine of the best-matching clauses or sentences at which "

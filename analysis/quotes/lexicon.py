@@ -143,6 +143,9 @@ def norm_words(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """spaCy's English stop words: too common to say two quotes share an utterance."""
+    from ..nlp import import_spacy
+
+    import_spacy()  # spaCy without torch, as everywhere else (thinc would import it)
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
