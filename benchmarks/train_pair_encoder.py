@@ -64,14 +64,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from analysis.portrayal import _model as pm  # noqa: E402
+from train_portrayal import batch_of, cache_bottom, load  # noqa: E402  (one copy of the frozen-layer cache)
 
 DATA = ROOT.parent / "shared" / "eval" / "mrpc_dev.jsonl"
 SEED = 13
 MAX_TOKENS = 128
-
-
-def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def encode_pair(a: str, b: str) -> pm.Encoded:
@@ -103,31 +100,6 @@ def build(trained_layers: int):
 
     net.pair_top = pair_top
     return net
-
-
-def cache_bottom(net, encoded: list[pm.Encoded], batch_size: int = 64) -> list:
-    import torch
-
-    out: list = [None] * len(encoded)
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].input_ids))
-    with torch.inference_mode():
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            b = pm.collate([encoded[i] for i in idx])
-            h = net.bottom(b["input_ids"], b["token_types"], b["mask"])
-            for row, i in enumerate(idx):
-                out[i] = h[row, :len(encoded[i].input_ids)].clone()
-    return out
-
-
-def batch_of(hidden: list, encoded: list[pm.Encoded], idx: list[int]) -> tuple:
-    import torch
-
-    b = pm.collate([encoded[i] for i in idx])
-    h = torch.zeros(len(idx), b["mask"].shape[1], hidden[idx[0]].shape[1])
-    for row, i in enumerate(idx):
-        h[row, :hidden[i].shape[0]] = hidden[i]
-    return h, b["mask"], b["target"]
 
 
 def logits_of(net, hidden, encoded, idx: list[int]) -> np.ndarray:
