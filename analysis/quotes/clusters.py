@@ -304,8 +304,8 @@ def _speaker_pairs(found: _Renderings, t: ClusterThresholds, embed: Embedder) ->
     """Rendering pairs by one named speaker worth scoring: all of a small block, nearest ones in a large one."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for k, name in enumerate(found.speakers):
-        if speaker_key(name):
-            blocks[speaker_key(name)].append(k)
+        if key := speaker_key(name):
+            blocks[key].append(k)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) <= t.block_all_pairs:
