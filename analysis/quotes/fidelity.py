@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -203,67 +203,161 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
     reworded_floor : float, default=0.6
         Fidelity below which a quoted rendering counts as a paraphrase dressed as a quote.
     """
-    df = quotes.copy()
-    for col, default in (("fidelity", float("nan")), ("mutation", ""), ("reference_quote_id", ""),
-                         ("reference_text", ""), ("coverage", float("nan")), ("diff", ""), ("edits", ""),
-                         ("meaning_changed", False)):
-        if col not in df:
-            df[col] = default
-    df["fidelity"] = df["fidelity"].astype(float)
-    df["coverage"] = df["coverage"].astype(float)
-    members: dict[str, list[tuple[Any, str, int, str, str]]] = defaultdict(list)
-    is_person: dict[str, bool] = defaultdict(bool)
-    for spk, typ in zip(df["speaker"], df["speaker_type"] if "speaker_type" in df else ["person"] * len(df)):
-        is_person[str(spk)] |= typ == "person"
+    df = _with_fidelity_columns(quotes)
     reported = set(df.index[df["kind"].eq("indirect")]) if "kind" in df else set()
     by_meaning = set(df.index[df["cluster_method"].eq("semantic")]) if "cluster_method" in df else set()
-    for idx, cid, qid, n_words, quote, speaker in zip(df.index, df["cluster_id"], df["quote_id"], df["n_words"],
-                                                      df["quote"], df["speaker"]):
-        if cid:
-            members[str(cid)].append((idx, str(qid), int(n_words), str(quote), str(speaker)))
-    results: dict[Any, tuple[float, float, str, str, str, str, str, bool]] = {}
+    context = _ClusterContext(_person_speakers(df), reported, by_meaning, reworded_floor)
+    results: dict[Any, _Scored] = {}
+    members = _cluster_members(df)
     for cid in sorted(members):
         group = members[cid]
         if len(group) < 2 and not reference_transcript:
             continue  # nothing to compare a lone rendering with
-        # the longest quoted rendering (reported speech only when nothing is quoted), ties by id
-        ref = min(group, key=lambda r: (r[0] in reported, -r[2], r[1]))
-        ref_text, ref_id = ref[3], ref[1]
-        if reference_transcript:
-            passage = find_in_transcript(reference_transcript, strip_marks(ref_text))
-            if passage is not None:
-                ref_text, ref_id = passage, "transcript"
-            elif len(group) < 2:
-                continue  # not in the transcript and no other rendering: nothing to compare
-        speakers = Counter(r[4] for r in group if r[4])
-        main_speaker = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if speakers else ""
-        ref_clean = strip_marks(ref_text)
-        aligned = [(row, align_to_best_segment(ref_clean, strip_marks(row[3]))) for row in group]
-        translated = _translated(aligned, reported, ref[0] if ref_id != "transcript" else None)
-        for (idx, _qid, _n, quote, speaker), al in aligned:
-            same = same_person(speaker, main_speaker, a_is_person=is_person.get(speaker, True),
-                               b_is_person=is_person.get(main_speaker, True))
-            mutation = mutation_type(al, same_speaker=same, reworded_floor=reworded_floor)
-            if same and idx in reported:
-                mutation = "reported"  # reported speech makes no claim to the speaker's words
-            elif mutation in ("reworded", "paraphrase-in-quotes") and (idx in by_meaning or translated):
-                mutation = "translation-variant"  # other words for the same remark: another translation
-            is_ref = idx == ref[0] and ref_id != "transcript"
-            edits = [] if is_ref else meaning_edits(al.ops, reported=idx in reported, same_speaker=same,
-                                                    loose=al.fidelity < reworded_floor,
-                                                    reference_speaker=main_speaker, variant_speaker=speaker)
-            results[idx] = (al.fidelity, al.coverage, mutation, ref_id, ref_text, _diff_text(al),
-                            json.dumps([e._asdict() for e in edits], ensure_ascii=False), bool(edits))
+        reference = _cluster_reference(group, reported, reference_transcript)
+        if reference is not None:
+            results.update(_score_cluster(group, reference, context))
     if results:
         idx = list(results)
-        cols = list(zip(*results.values()))
-        for name, values in zip(("fidelity", "coverage", "mutation", "reference_quote_id", "reference_text", "diff",
-                                 "edits", "meaning_changed"), cols):
+        for name, values in zip(_Scored._fields, zip(*results.values())):
             df.loc[idx, name] = list(values)
     return df
 
 
-def _translated(aligned: list[tuple[tuple[Any, str, int, str, str], Alignment]], reported: set[Any],
+# the columns :func:`score_fidelity` fills, with the value of a quote it does not score
+_FIDELITY_DEFAULTS = (("fidelity", float("nan")), ("mutation", ""), ("reference_quote_id", ""),
+                      ("reference_text", ""), ("coverage", float("nan")), ("diff", ""), ("edits", ""),
+                      ("meaning_changed", False))
+
+
+class _Member(NamedTuple):
+    """One rendering of a cluster, as :func:`score_fidelity` compares it."""
+
+    idx: Any  # the row's index label in the quotes table
+    quote_id: str
+    n_words: int
+    quote: str
+    speaker: str
+
+
+class _Reference(NamedTuple):
+    """What a cluster's renderings are compared with."""
+
+    member: _Member  # the longest rendering (also when a transcript passage replaced its text)
+    text: str  # the reference words: that rendering's, or the transcript passage's
+    quote_id: str  # the rendering's quote_id, or "transcript"
+
+
+class _Scored(NamedTuple):
+    """The fidelity columns of one scored rendering (field names are the column names)."""
+
+    fidelity: float
+    coverage: float
+    mutation: str
+    reference_quote_id: str
+    reference_text: str
+    diff: str
+    edits: str  # JSON list of meaning edits
+    meaning_changed: bool
+
+
+class _ClusterContext(NamedTuple):
+    """Facts about the whole table that scoring one cluster needs."""
+
+    is_person: dict[str, bool]  # speaker name -> True when any of its quotes has a person as speaker
+    reported: set[Any]  # index labels of reported speech (kind = indirect)
+    by_meaning: set[Any]  # index labels clustered by sentence meaning (cluster_method = semantic)
+    reworded_floor: float
+
+
+def _with_fidelity_columns(quotes: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``quotes`` with every fidelity column present (missing ones at their default).
+
+    ``fidelity`` and ``coverage`` are made float so scores can be written into them row by row.
+    """
+    df = quotes.copy()
+    for col, default in _FIDELITY_DEFAULTS:
+        if col not in df:
+            df[col] = default
+    df["fidelity"] = df["fidelity"].astype(float)
+    df["coverage"] = df["coverage"].astype(float)
+    return df
+
+
+def _person_speakers(df: pd.DataFrame) -> dict[str, bool]:
+    """Speaker name -> whether any of its quotes names a person (a table without ``speaker_type``:
+    everyone is a person). :func:`.speakers.same_person` compares persons more loosely."""
+    is_person: dict[str, bool] = defaultdict(bool)
+    types = df["speaker_type"] if "speaker_type" in df else ["person"] * len(df)
+    for spk, typ in zip(df["speaker"], types):
+        is_person[str(spk)] |= typ == "person"
+    return is_person
+
+
+def _cluster_members(df: pd.DataFrame) -> dict[str, list[_Member]]:
+    """cluster_id -> its renderings in table order; quotes without a cluster are left out."""
+    members: dict[str, list[_Member]] = defaultdict(list)
+    for idx, cid, qid, n_words, quote, speaker in zip(df.index, df["cluster_id"], df["quote_id"], df["n_words"],
+                                                      df["quote"], df["speaker"]):
+        if cid:
+            members[str(cid)].append(_Member(idx, str(qid), int(n_words), str(quote), str(speaker)))
+    return members
+
+
+def _cluster_reference(group: list[_Member], reported: set[Any], transcript: str | None) -> _Reference | None:
+    """The reference a cluster is scored against, or None when there is nothing to compare.
+
+    The longest quoted rendering (reported speech only when nothing is quoted; ties by quote id);
+    given a transcript, the passage of it that rendering matches best. A lone rendering that the
+    transcript does not contain has nothing to be compared with.
+    """
+    ref = min(group, key=lambda r: (r.idx in reported, -r.n_words, r.quote_id))
+    if transcript:
+        passage = find_in_transcript(transcript, strip_marks(ref.quote))
+        if passage is not None:
+            return _Reference(ref, passage, "transcript")
+        if len(group) < 2:
+            return None  # not in the transcript and no other rendering: nothing to compare
+    return _Reference(ref, ref.quote, ref.quote_id)
+
+
+def _main_speaker(group: list[_Member]) -> str:
+    """The speaker most renderings of a cluster name (ties: alphabetical), "" when none names one."""
+    speakers = Counter(r.speaker for r in group if r.speaker)
+    return sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if speakers else ""
+
+
+def _score_cluster(group: list[_Member], reference: _Reference, context: _ClusterContext) -> dict[Any, _Scored]:
+    """Align every rendering of one cluster with its reference and name the change: index label -> columns.
+
+    A rendering by another speaker is ``misattributed``; reported speech by the same speaker is
+    ``reported``; a reworded quotation is a ``translation-variant`` when it joined its cluster by
+    meaning or when every outlet quotes the remark in its own words (:func:`_translated`).
+    """
+    main_speaker = _main_speaker(group)
+    from_transcript = reference.quote_id == "transcript"
+    ref_clean = strip_marks(reference.text)
+    aligned = [(row, align_to_best_segment(ref_clean, strip_marks(row.quote))) for row in group]
+    translated = _translated(aligned, context.reported, None if from_transcript else reference.member.idx)
+    out: dict[Any, _Scored] = {}
+    for row, al in aligned:
+        same = same_person(row.speaker, main_speaker, a_is_person=context.is_person.get(row.speaker, True),
+                           b_is_person=context.is_person.get(main_speaker, True))
+        mutation = mutation_type(al, same_speaker=same, reworded_floor=context.reworded_floor)
+        if same and row.idx in context.reported:
+            mutation = "reported"  # reported speech makes no claim to the speaker's words
+        elif mutation in ("reworded", "paraphrase-in-quotes") and (row.idx in context.by_meaning or translated):
+            mutation = "translation-variant"  # other words for the same remark: another translation
+        is_ref = row.idx == reference.member.idx and not from_transcript
+        edits = [] if is_ref else meaning_edits(al.ops, reported=row.idx in context.reported, same_speaker=same,
+                                                loose=al.fidelity < context.reworded_floor,
+                                                reference_speaker=main_speaker, variant_speaker=row.speaker)
+        out[row.idx] = _Scored(al.fidelity, al.coverage, mutation, reference.quote_id, reference.text,
+                               _diff_text(al), json.dumps([e._asdict() for e in edits], ensure_ascii=False),
+                               bool(edits))
+    return out
+
+
+def _translated(aligned: list[tuple[_Member, Alignment]], reported: set[Any],
                 reference: Any) -> bool:
     """Is the remark quoted in several translations? At least two quotations besides the reference,
     and none of them the reference's own words (verbatim or trimmed).

@@ -11,6 +11,7 @@ starts a quote of its own. Offsets index the text given, which is an article's `
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .model import MarkSpan
 
@@ -72,49 +73,93 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
         with its reopening marks lost); otherwise it ends at the paragraph end with ``unbalanced=True`` (unclosed single marks are dropped, as they
         are too often apostrophes). Stray closing marks are ignored.
     """
-    spans: list[MarkSpan] = []
-    open_at: int | None = None
-    level = ""
-    skip: int = -1
+    scan = _MarkScan(text)
     for i, c in enumerate(text):
         if c == "\n":
-            if open_at is not None:
-                again = _reopening_mark(text, i, level)
-                if again is not None and TRANSCRIPT_LABEL.match(text, again + _mark_width(text, again)):
-                    # '"PENCE: ...' after '"WALLACE: ...': a transcript's next speaker, a quote of its own
-                    spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, i), level, True))
-                    open_at = None
-                elif again is not None:
-                    skip = again  # the reopening mark continues the same quotation
-                elif level == "double" and _closes_later(text, i):
-                    pass  # paragraphs quoted without reopening marks: the quote ends at its closing mark
-                else:
-                    end = _trimmed_end(text, open_at, i)
-                    if level == "double" and end - open_at > 1:
-                        spans.append(MarkSpan(open_at, end, level, True))
-                    open_at = None
-            continue
-        if i == skip or c not in _MARKS:
-            continue
-        role = _mark_role(text, i)
+            scan.paragraph_end(i)
+        elif i != scan.skip and c in _MARKS:
+            scan.mark(i)
+    return [s for s in scan.finish() if _inner(text, s).strip(" ,.;:!?…—–-")]
+
+
+@dataclass
+class _MarkScan:
+    """The state of one left-to-right pass of :func:`find_quote_marks` over ``text``.
+
+    Attributes
+    ----------
+    text : str
+        The article being scanned.
+    spans : list of MarkSpan
+        Quotes closed so far, in text order.
+    open_at : int or None
+        Offset of the mark opening the quote still open, None outside a quote.
+    level : str
+        ``"double"`` or ``"single"``: the kind of mark that opened the open quote.
+    skip : int
+        Offset of a paragraph's reopening mark, which continues the open quote instead of opening one.
+    """
+
+    text: str
+    spans: list[MarkSpan] = field(default_factory=list)
+    open_at: int | None = None
+    level: str = ""
+    skip: int = -1
+
+    def paragraph_end(self, i: int) -> None:
+        """At the newline ``text[i]``: continue, close or drop the open quote.
+
+        The next paragraph's opening mark continues the quote (unless a transcript label follows
+        it: the next speaker's own quote); a closing double mark later on keeps it open; otherwise
+        an open double quote ends here flagged ``unbalanced`` and an open single one is dropped.
+        """
+        if self.open_at is None:
+            return
+        text = self.text
+        again = _reopening_mark(text, i, self.level)
+        if again is not None and TRANSCRIPT_LABEL.match(text, again + _mark_width(text, again)):
+            # '"PENCE: ...' after '"WALLACE: ...': a transcript's next speaker, a quote of its own
+            self.spans.append(MarkSpan(self.open_at, _trimmed_end(text, self.open_at, i), self.level, True))
+            self.open_at = None
+        elif again is not None:
+            self.skip = again  # the reopening mark continues the same quotation
+        elif self.level == "double" and _closes_later(text, i):
+            pass  # paragraphs quoted without reopening marks: the quote ends at its closing mark
+        else:
+            end = _trimmed_end(text, self.open_at, i)
+            if self.level == "double" and end - self.open_at > 1:
+                self.spans.append(MarkSpan(self.open_at, end, self.level, True))
+            self.open_at = None
+
+    def mark(self, i: int) -> None:
+        """At the possible quotation mark ``text[i]``: open a quote, close the open one, or ignore it.
+
+        Marks of the other level inside an open quote are nested quotations and stay inside it; a
+        second opening double mark before a close ends the first quote, flagged ``unbalanced``.
+        """
+        role = _mark_role(self.text, i)
         if role is None:
-            continue
+            return
         mark_level, kind = role
-        if open_at is None:
+        if self.open_at is None:
             if kind in ("open", "either"):
-                open_at, level = i, mark_level
-        elif mark_level == level:
+                self.open_at, self.level = i, mark_level
+        elif mark_level == self.level:
             if kind in ("close", "either"):
-                spans.append(MarkSpan(open_at, i + _mark_width(text, i), level))
-                open_at = None
-            elif level == "double":
+                self.spans.append(MarkSpan(self.open_at, i + _mark_width(self.text, i), self.level))
+                self.open_at = None
+            elif self.level == "double":
                 # a second opening mark before a close: the first quote was never closed
-                spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, i), level, True))
-                open_at = i
-        # marks of the other level inside an open quote are nested quotations: kept inside
-    if open_at is not None and level == "double":
-        spans.append(MarkSpan(open_at, _trimmed_end(text, open_at, len(text)), level, True))
-    return [s for s in spans if _inner(text, s).strip(" ,.;:!?…—–-")]
+                self.spans.append(MarkSpan(self.open_at, _trimmed_end(self.text, self.open_at, i), self.level, True))
+                self.open_at = i
+
+    def finish(self) -> list[MarkSpan]:
+        """The spans, with a double quote still open at the end of the text closed there (``unbalanced``)."""
+        if self.open_at is not None and self.level == "double":
+            self.spans.append(MarkSpan(self.open_at, _trimmed_end(self.text, self.open_at, len(self.text)),
+                                       self.level, True))
+            self.open_at = None
+        return self.spans
 
 
 # a transcript's speaker label opening a quoted paragraph: "WALLACE: ...", "MR. SMITH: ..."

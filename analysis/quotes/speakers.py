@@ -189,71 +189,121 @@ def _full_name(persons: list[Person], p: Person) -> str:
 
 def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tuple[int, str, str]],
                      q: Quote) -> tuple[str, str]:
-    """(name, how) for a quote's speaker mention; ``how`` is ``name / pronoun / title / nominal / none``."""
+    """(name, how) for a quote's speaker mention.
+
+    ``how`` is ``name / pronoun / title / seat / place / nominal / none``: tried in turn are a
+    pronoun (:func:`_resolve_pronoun`), a name, seat or place (:func:`_resolve_name`), a thing that
+    cannot speak (:func:`_resolve_non_agent`) and a definite description
+    (:func:`_resolve_description`); a mention none of them resolves is kept as written (``nominal``).
+    """
     mention = q.speaker_mention.strip()
     low = mention.lower()
     if low in PRONOUN_GENDER:
-        name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[low], subjects_only=True)
-        if not name:
-            name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[low], subjects_only=False)
-        return (name, "pronoun") if name else ("", "none")
+        return _resolve_pronoun(persons, voices, q.speaker_start, PRONOUN_GENDER[low])
     if low in OTHER_PRONOUNS:
         return "", "none"
+    named = _resolve_name(parse, persons, q, mention)
+    if named is not None:
+        return named
+    words = [w.lower() for w in re.findall(r"[\w’'-]+", mention)]
+    head_words = re.split(r"\s(?:of|in|from|at|on|with)\s", " ".join(words) + " ")[0].split()
+    if head_words and head_words[-1] in NON_AGENTS:
+        return _resolve_non_agent(persons, voices, q.speaker_start, words)
+    name = _resolve_description(parse, persons, voices, q, mention, words)
+    return (name, "title") if name else (mention, "nominal")
+
+
+def _resolve_pronoun(persons: list[Person], voices: list[tuple[int, str, str]], before: int,
+                     gender: str) -> tuple[str, str]:
+    """(name, "pronoun") of the nearest earlier compatible subject or speaker, else any earlier
+    compatible person; ``("", "none")`` when there is none."""
+    name = _antecedent(persons, voices, before, gender=gender, subjects_only=True)
+    if not name:
+        name = _antecedent(persons, voices, before, gender=gender, subjects_only=False)
+    return (name, "pronoun") if name else ("", "none")
+
+
+def _resolve_name(parse: ArticleParse, persons: list[Person], q: Quote, mention: str) -> tuple[str, str] | None:
+    """(name, how) when the mention names its speaker, a seat of government or a place; else None.
+
+    A seat or state speaks as an organisation (``seat``); a city or region does not speak
+    (``("", "place")``); a person's name becomes the article's fullest form of it and a group's
+    name loses its article. Lower-case mentions are descriptions, left to the caller.
+    """
     name, _ = strip_titles(mention)
     surnames = {p.name.split()[-1].lower() for p in persons}
-    if q.speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
-        q = replace(q, speaker_type="person")  # the small model often tags a foreign surname as a place
+    speaker_type = q.speaker_type
+    if speaker_type == "group" and name and len(name.split()) == 1 and name.lower() in surnames:
+        speaker_type = "person"  # the small model often tags a foreign surname as a place
     role = "" if name.lower() in surnames or name in {p.name for p in persons} else place_role(
         mention, entity_label=_entity_label(parse, q))
     if role in ("seat", "state"):
         return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "seat"
     if role == "place":
         return "", "place"  # "Oslo said": a place is not a speaker (see lexicon.place_role)
-    if q.speaker_type == "person" and name and not name.islower():
+    if speaker_type == "person" and name and not name.islower():
         tmp = Person(0, 0, name, False, "-", frozenset())
         return _full_name(persons, tmp), "name"
-    if q.speaker_type == "group" and not name.islower():
+    if speaker_type == "group" and not name.islower():
         return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "name"
-    # a definite description: "the Finnish president", "the top US diplomat" (or its head alone: "minister")
-    words = [w.lower() for w in re.findall(r"[\w’'-]+", mention)]
-    head_words = re.split(r"\s(?:of|in|from|at|on|with)\s", " ".join(words) + " ")[0].split()
-    if head_words and head_words[-1] in NON_AGENTS:
-        # "a translation of his remarks", "the white smoke": not a speaker; a possessor may be
-        owner = next((w for w in words if w in PRONOUN_GENDER), "")
-        name = _antecedent(persons, voices, q.speaker_start, gender=PRONOUN_GENDER[owner],
-                           subjects_only=True) if owner else ""
-        return (name, "pronoun") if name else ("", "none")
+    return None
+
+
+def _resolve_non_agent(persons: list[Person], voices: list[tuple[int, str, str]], before: int,
+                       words: list[str]) -> tuple[str, str]:
+    """A thing that cannot speak ("a translation of his remarks", "the white smoke"): not a speaker,
+    but a possessive pronoun among its words may point at one ("his" -> the nearest earlier man)."""
+    owner = next((w for w in words if w in PRONOUN_GENDER), "")
+    name = _antecedent(persons, voices, before, gender=PRONOUN_GENDER[owner], subjects_only=True) if owner else ""
+    return (name, "pronoun") if name else ("", "none")
+
+
+def _resolve_description(parse: ArticleParse, persons: list[Person], voices: list[tuple[int, str, str]], q: Quote,
+                         mention: str, words: list[str]) -> str:
+    """The person a definite description stands for ("the Finnish president", "the top US diplomat",
+    "history’s first American pope", or its head alone: "minister"); "" when none.
+
+    In turn: the nearest earlier person carrying the description's head as a title (most shared
+    modifiers first); the named subject of a clause subordinate to the reporting verb; the nearest
+    earlier speaker or subject a role noun fits (:func:`_role_holder`); the one person named later
+    in the article with that title.
+    """
     # "history’s first American pope", "the country’s president": a possessive opens a description too
     possessive = bool(words) and len(words) >= 2 and re.search(r"[’']s$", words[0]) is not None \
         and not mention[:1].isupper() or (bool(words) and words[0] in _POSSESSIVE_OPENERS)
-    if words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower() or possessive):
-        head, mods = _role_head(words[-1]), set(words[1:-1]) if words[0] in ("the", "this", "that") or possessive \
-            else set(words[:-1])
-        prior = [p for p in persons if p.end <= q.speaker_start]
-        titled = [p for p in prior if head in p.titles]
-        if titled:
-            best = max(titled, key=lambda p: (len(mods & p.titles), p.start))
-            return _full_name(persons, best), "title"
-        # "When X was asked ..., the top diplomat responded": a named subject of a clause
-        # subordinate to the reporting verb is the person the description stands for
-        spk = parse.doc[parse.tok_at(max(q.speaker_end - 1, 0))]
-        verb = spk.head
-        for child in verb.children:
-            if child.dep_ == "advcl" and child.i < spk.i:
-                for t in child.subtree:
-                    if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ in PERSON_LABELS:
-                        for p in prior:
-                            if p.start <= t.idx < p.end:
-                                return _full_name(persons, p), "title"
-        role = _role_holder(prior, voices, head, mods, q.speaker_start)
-        if role:
-            return role, "title"
-        # named only later ("The president said on Monday ... President Anna Kowalski, 54, ..."):
-        # one person in the rest of the article carrying the title
-        later = {_full_name(persons, p) for p in persons if p.start > q.speaker_start and head in p.titles}
-        if head in ROLE_NOUNS and len(later) == 1:
-            return later.pop(), "title"
-    return mention, "nominal"
+    if not (words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower() or possessive)):
+        return ""
+    head, mods = _role_head(words[-1]), set(words[1:-1]) if words[0] in ("the", "this", "that") or possessive \
+        else set(words[:-1])
+    prior = [p for p in persons if p.end <= q.speaker_start]
+    titled = [p for p in prior if head in p.titles]
+    if titled:
+        best = max(titled, key=lambda p: (len(mods & p.titles), p.start))
+        return _full_name(persons, best)
+    subject = _subordinate_subject(parse, persons, prior, q)
+    if subject:
+        return subject
+    role = _role_holder(prior, voices, head, mods, q.speaker_start)
+    if role:
+        return role
+    # named only later ("The president said on Monday ... President Anna Kowalski, 54, ..."):
+    # one person in the rest of the article carrying the title
+    later = {_full_name(persons, p) for p in persons if p.start > q.speaker_start and head in p.titles}
+    return later.pop() if head in ROLE_NOUNS and len(later) == 1 else ""
+
+
+def _subordinate_subject(parse: ArticleParse, persons: list[Person], prior: list[Person], q: Quote) -> str:
+    """"When X was asked ..., the top diplomat responded": the named subject of a clause subordinate
+    to the reporting verb, before the speaker, is the person the description stands for ("" if none)."""
+    spk = parse.doc[parse.tok_at(max(q.speaker_end - 1, 0))]
+    for child in spk.head.children:
+        if child.dep_ == "advcl" and child.i < spk.i:
+            for t in child.subtree:
+                if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ in PERSON_LABELS:
+                    for p in prior:
+                        if p.start <= t.idx < p.end:
+                            return _full_name(persons, p)
+    return ""
 
 
 def _entity_label(parse: ArticleParse, q: Quote) -> str:
