@@ -84,27 +84,8 @@ def average_linkage(n: int, probabilities: dict[tuple[int, int], float], thresho
     list of list of int
         The groups, each sorted, in order of their smallest member.
     """
-    rep = list(same_as) if same_as is not None else list(range(n))
-    members: dict[int, list[int]] = {}
-    for i in range(n):
-        members.setdefault(rep[i], []).append(i)
-    weight = {r: len(m) for r, m in members.items()}
-    # copies of one text say the same thing: the best scored pair between two nodes stands for
-    # every pair of their copies
-    best: dict[tuple[int, int], float] = {}
-    for (i, j), p in probabilities.items():
-        a, b = sorted((rep[i], rep[j]))
-        if a != b and p > best.get((a, b), -1.0):
-            best[(a, b)] = p
-    adj: dict[int, dict[int, float]] = {r: {} for r in members}
-    top: dict[int, dict[int, float]] = {r: {} for r in members}  # best single pair between groups
-    heap = []
-    for (a, b), p in sorted(best.items()):
-        adj[a][b] = adj[b][a] = p * weight[a] * weight[b]
-        top[a][b] = top[b][a] = p
-        if p >= threshold:
-            heap.append((-p, a, b))
-    heapq.heapify(heap)
+    members, weight, rep = _nodes(n, same_as)
+    adj, top, heap = _edges(_node_pairs(probabilities, rep), weight, threshold)
     refused: set[tuple[int, int]] = set()
     while heap:
         neg, a, b = heapq.heappop(heap)
@@ -124,6 +105,42 @@ def average_linkage(n: int, probabilities: dict[tuple[int, int], float], thresho
             if lc >= threshold:
                 heapq.heappush(heap, (-lc, min(a, c), max(a, c)))
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def _nodes(n: int, same_as: Sequence[int] | None) -> tuple[dict[int, list[int]], dict[int, int], list[int]]:
+    """The starting nodes: claims with one text are one node (``members``), weighted by their number."""
+    rep = list(same_as) if same_as is not None else list(range(n))
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(rep[i], []).append(i)
+    return members, {r: len(m) for r, m in members.items()}, rep
+
+
+def _node_pairs(probabilities: dict[tuple[int, int], float], rep: Sequence[int]) -> dict[tuple[int, int], float]:
+    """The best scored pair between two nodes: copies of one text say the same thing, so their
+    best pair stands for every pair of their copies."""
+    best: dict[tuple[int, int], float] = {}
+    for (i, j), p in probabilities.items():
+        a, b = sorted((rep[i], rep[j]))
+        if a != b and p > best.get((a, b), -1.0):
+            best[(a, b)] = p
+    return best
+
+
+def _edges(best: dict[tuple[int, int], float], weight: dict[int, int], threshold: float
+           ) -> tuple[dict[int, dict[int, float]], dict[int, dict[int, float]], list[tuple[float, int, int]]]:
+    """Summed (weighted) edge probabilities, best single pair between nodes, and the heap of
+    pairs at or above ``threshold`` (strongest first)."""
+    adj: dict[int, dict[int, float]] = {r: {} for r in weight}
+    top: dict[int, dict[int, float]] = {r: {} for r in weight}
+    heap = []
+    for (a, b), p in sorted(best.items()):
+        adj[a][b] = adj[b][a] = p * weight[a] * weight[b]
+        top[a][b] = top[b][a] = p
+        if p >= threshold:
+            heap.append((-p, a, b))
+    heapq.heapify(heap)
+    return adj, top, heap
 
 
 def _lone_and_weak(wa: int, wb: int, best_pair: float, join_best: float, join_group: int) -> bool:
