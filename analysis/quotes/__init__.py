@@ -15,6 +15,7 @@ into ``clean_text``. One module per step:
 - :mod:`~analysis.quotes.fidelity` aligns renderings with the reference and names the mutation
   (:func:`score_fidelity`; the diff as data: :func:`word_edits`); :mod:`~analysis.quotes.edits`
   tells meaning-changing edits from harmless rewording (:func:`~analysis.quotes.edits.meaning_edits`).
+- :mod:`~analysis.quotes.fact_links` links each quote to the coverage facts it is evidence of.
 - :mod:`~analysis.quotes.stage` builds the tables and chains the steps (:func:`run`).
 - :mod:`~analysis.quotes.model` holds the records, :mod:`~analysis.quotes.lexicon` the word lists.
 
@@ -43,7 +44,9 @@ quotes : DataFrame, one row per quote
     its cluster), ``edits`` (JSON list of ``{kind, reference_words, variant_words}``: the edits
     against the cluster's reference that change what the speaker said, kinds in
     :data:`analysis.quotes.edits.EDIT_KINDS`; ``""`` when there is nothing to compare) and
-    ``meaning_changed`` (bool: at least one such edit).
+    ``meaning_changed`` (bool: at least one such edit), ``fact_ids`` (``;``-separated ids of the
+    coverage facts whose evidence claims the quote overlaps, :mod:`~analysis.quotes.fact_links`;
+    ``""`` when none or when the coverage stage's ``facts`` table was not given).
 clusters : DataFrame, one row per variant cluster with two or more renderings
     ``cluster_id, speaker, n_renderings, n_articles, n_outlets, reference_quote_id,
     reference_text, min_fidelity, mean_fidelity, mutations, method`` (``lexical``, or

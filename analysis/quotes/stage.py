@@ -15,6 +15,7 @@ from ..annotate import Annotation, Annotator
 from ..errors import QuotesError
 from .attribution import extract_quotes
 from .clusters import cluster_variants
+from .fact_links import fact_ids
 from .fidelity import score_fidelity
 from .lexicon import norm_words
 from .model import QUOTE_COLUMNS, ClusterThresholds, Quote, QuotesResult
@@ -139,7 +140,8 @@ def voices_table(quotes: pd.DataFrame) -> pd.DataFrame:
 
 def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, include_cognition: bool = False,
         thresholds: ClusterThresholds = ClusterThresholds(), use_embeddings: bool = False,
-        reworded_floor: float = 0.6, nlp: Any = None, annotator: Annotation | None = None) -> QuotesResult:
+        reworded_floor: float = 0.6, nlp: Any = None, annotator: Annotation | None = None,
+        facts: pd.DataFrame | None = None) -> QuotesResult:
     """Run the whole stage: extract, cluster, score. Returns (quotes, clusters, voices).
 
     Parameters
@@ -161,6 +163,8 @@ def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, incl
         Where article parses and sentence vectors come from (:class:`analysis.annotate.Annotator`:
         its parse cache and engine); this process without caches by default. Vectors are made
         afresh (``cached=False``), so clusters do not depend on what other stages embedded.
+    facts : DataFrame, optional
+        The coverage stage's ``facts`` table: fills ``fact_ids`` (:mod:`~analysis.quotes.fact_links`).
 
     Returns
     -------
@@ -177,4 +181,5 @@ def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, incl
     quotes = cluster_variants(quotes, thresholds, embed=embed)
     quotes = score_fidelity(quotes, reference_transcript=reference_transcript, reworded_floor=reworded_floor)
     quotes = quotes.sort_values(["article_id", "start", "quote_id"]).reset_index(drop=True)
+    quotes["fact_ids"] = fact_ids(quotes, facts)
     return QuotesResult(quotes, cluster_table(quotes), voices_table(quotes))

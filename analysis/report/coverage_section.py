@@ -11,7 +11,8 @@ from typing import Mapping, NamedTuple, Sequence
 
 import pandas as pd
 
-from .digests import article_label, fact_matrix, fact_texts, omissions, outlet_labels
+from .digests import article_label, changed_quotes, fact_matrix, fact_texts, omissions, outlet_labels
+from .fact_quotes import Utterance, fact_utterances, quote_group_column, utterance_html
 from .findings import coverage_findings
 from .html import _clip, _has, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
 from .sections import _missing, _stage_findings
@@ -31,19 +32,23 @@ class FactView(NamedTuple):
     by_fact: Mapping[str, pd.DataFrame]  # fact_id -> its rows of data/facts.csv
     labels: Mapping[str, str]  # article_id -> "Outlet: title (id)"
     max_evidence: int
+    utterances: Mapping[str, Utterance] = {}  # fact_id -> the quoted remark it is (fact_quotes)
+    changed_clusters: frozenset = frozenset()  # quote groups the quotes section shows with their versions
 
 
 def fact_evidence(view: FactView, fid: str, prefix: str) -> str:
     """The collapsed block of every sentence a fact was found in, said-in-passing ones marked."""
     g = view.by_fact.get(fid)
+    said = (utterance_html(view.utterances[fid], shown_in_quotes=view.utterances[fid].cluster_id in view.changed_clusters)
+            if fid in view.utterances else "")
     if g is None:
         return evidence_html(f"{prefix} — show the 0 sentences", [], limit=view.max_evidence)
     frames = g["frame"].fillna("").astype(str) if "frame" in g else pd.Series([""] * len(g), index=g.index)
     items = [(view.labels.get(str(a), str(a)), esc(t) + (
         f' <span class="nr-caption">(said in passing, in a sentence about something else: the same act, '
         f'{esc(fr)})</span>' if fr else "")) for a, t, fr in zip(g["article_id"], g["text"], frames)]
-    return evidence_html(f"{prefix} — show the {len(items)} sentence{'s' if len(items) != 1 else ''}",
-                         items, limit=view.max_evidence)
+    return said + evidence_html(f"{prefix} — show the {len(items)} sentence{'s' if len(items) != 1 else ''}",
+                                items, limit=view.max_evidence)
 
 
 def shared_facts_html(view: FactView, *, max_rows: int) -> str:
@@ -121,6 +126,8 @@ def facts_table_html(view: FactView, *, max_rows: int) -> str:
                           "outlets": [int(counts[f]) for f in matrix.index],
                           "carried by": [", ".join(matrix.columns[matrix.loc[f].to_numpy()]) for f in matrix.index],
                           "fact": [view.texts.get(f, "") for f in matrix.index]})
+    if view.utterances:  # a fact that is a quoted remark names its quote group (data/quotes.csv cluster_id)
+        table["quote group"] = quote_group_column(list(matrix.index), view.utterances)
     return "<h3>All facts</h3>" + interactive_table(table, "facts-table", max_rows=max_rows, source="data/facts.csv")
 
 
@@ -155,13 +162,14 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
                      articles: pd.DataFrame, *, summary: Mapping[str, object] | None, figure_png: bytes | None,
                      stage_figures: str = "", max_rows: int = 500, max_evidence: int = 8,
                      max_conflicts: int = 100, order: Sequence[str] | None = None,
-                     unique_checks: pd.DataFrame | None = None) -> str:
+                     unique_checks: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None) -> str:
     """Facts every outlet carried, what each outlet left out, what only one reported, conflicting
     details, similarity.
 
     ``order`` is the coverage stage's fact order (:func:`~.digests.coverage_order`); by default it is
     recomputed from ``facts``. ``unique_checks`` is ``data/unique_checks.csv``: the search behind
-    each "only X reported it" and "X left it out" (:mod:`.unique_checks`).
+    each "only X reported it" and "X left it out" (:mod:`.unique_checks`). ``quotes`` is
+    ``data/quotes.csv``: a fact that is a quoted remark is shown as its quote group (:mod:`.fact_quotes`).
     """
     parts = [section_heading("coverage", "What each outlet reported")]
     if not _has(facts, "fact_id", "article_id", "text"):
@@ -171,7 +179,9 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
     matrix = fact_matrix(facts, articles, order=order)
     view = FactView(matrix=matrix, texts=fact_texts(facts),
                     by_fact={fid: g for fid, g in facts.groupby(facts["fact_id"].map(_text), sort=True)},
-                    labels=article_label(articles), max_evidence=max_evidence)
+                    labels=article_label(articles), max_evidence=max_evidence,
+                    utterances=fact_utterances(facts, quotes),
+                    changed_clusters=frozenset(changed_quotes(quotes, articles)["cluster_id"].map(str)))
     omitted = omissions(matrix, view.texts, checks=unique_checks)
     parts.append(paragraph("A fact is a statement that the coverage stage found, in the same or in other words, in "
                            "one or more articles. Each fact keeps the sentences it was found in."))

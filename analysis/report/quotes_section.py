@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..viz.text import word_diff_html
 from .digests import UNCHANGED_MUTATIONS, changed_quotes, outlet_labels
+from .fact_quotes import quote_group_anchor
 from .findings import quote_findings
 from .html import _fmt, _has, _text, bullets, esc, evidence_html, figure_html, interactive_table, paragraph, section_heading
 from .sections import _missing, _stage_findings
@@ -49,7 +50,8 @@ def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summa
             speakers = ", ".join(sorted({str(s) for s in g["speaker"] if str(s).strip()})) or "speaker not identified"
             mutations = ", ".join(sorted({str(m) for m in g["mutation"]
                                           if str(m).strip().lower() not in UNCHANGED_MUTATIONS}))
-            parts.append(f'<blockquote class="nr-quote">{esc(reference)}<br><small>— {esc(speakers)}; '
+            parts.append(f'<blockquote class="nr-quote" id="{quote_group_anchor(str(cid))}">{esc(reference)}'
+                         f'<br><small>— {esc(speakers)}; '
                          f'{g["article_id"].nunique()} articles{esc("; changes: " + mutations) if mutations else ""}'
                          f"</small></blockquote>")
             items = []
@@ -64,7 +66,8 @@ def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summa
     parts.append("<h3>All quotes</h3>")
     q = quotes.drop(columns=["outlet"], errors="ignore")
     q.insert(0, "outlet", q["article_id"].map(_text).map(outlet_labels(articles)).fillna(q["article_id"]))
-    show = [c for c in ("outlet", "speaker", "kind", "quote", "cluster_id", "fidelity", "mutation", "article_id")
+    show = [c for c in ("outlet", "speaker", "kind", "quote", "cluster_id", "fidelity", "mutation", "fact_ids",
+                         "article_id")
             if c in q.columns]
     parts.append(interactive_table(q[show], "quotes-table", max_rows=max_rows, source="data/quotes.csv"))
     return "".join(parts) + stage_figures
