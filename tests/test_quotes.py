@@ -586,3 +586,15 @@ def test_transcript_paragraphs_are_quotes_of_their_labelled_speakers() -> None:
     found = extract(text)
     assert [(q.quote.split(":")[0], q.speaker) for q in found] == [
         ('"WALLACE', "Chris Wallace"), ('"PENCE', "Mike Pence"), ('"WALLACE', "Chris Wallace")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Finland's Ministry of Defence said that its troops had left the town.", "Finland's Ministry of Defence"),
+    ('"The clinics will reopen," the Department of Health said.', "Department of Health"),
+    ("The Ministry of Foreign Affairs said that talks would resume.", "Ministry of Foreign Affairs"),
+    ("The Department of Health and Human Services said that clinics would reopen.",
+     "Department of Health and Human Services"),
+])
+def test_an_organisation_speaks_under_its_whole_name(text: str, speaker: str) -> None:
+    """A body named with an "of" phrase is not cut at "of" ("Ministry of Defence", not "Ministry")."""
+    assert [(q.speaker, q.speaker_type) for q in extract(text)] == [(speaker, "group")]

@@ -637,3 +637,25 @@ def test_portrayal_label(score, n, low, high, label):
     from analysis.stance.portrayal import portrayal_label
 
     assert portrayal_label(score, n, ci_low=low, ci_high=high) == label
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("France's Ministry of Defence opposes the plan.", "France's Ministry of Defence"),
+    ("France's Ministry of Foreign Affairs opposes the plan.", "France's Ministry of Foreign Affairs"),
+    ("France's ministry of defence opposes the plan.", "France's ministry of defence"),
+    ("The French Department of Health opposes the plan.", "French Department of Health"),
+    ("The French Ministry of Foreign Affairs said it opposes the plan.", "French Ministry of Foreign Affairs"),
+    ("France's foreign ministry opposes the plan.", "France's foreign ministry"),  # no "of" phrase: unchanged
+])
+def test_a_grouped_body_keeps_its_of_phrase(sentence, name):
+    """An executive body named with an "of" phrase is grouped under its whole name, not cut at "of"."""
+    arts, sents = corpus(["Morel backs budget plan", "French President Claire Morel backs the plan.", *FILLER, sentence],
+                         ["Morel weighs budget plan", "Claire Morel, the French president, met officials.", *FILLER])
+    targets, res = run(arts, sents, n_actors=1, proposition="")
+    assert targets.iloc[0]["grouped"].split("|") == [name]
+    side = res.evidence[(res.evidence["sent_id"] == "a0:s004") & (res.evidence["role"] == "side")]
+    assert (side["cue"] == "opposes").any()
+    # the body acts as the clause's subject, so its sentence is portrayed, under its whole name
+    mentions = stance.portrayal_mentions(arts, sents, targets, docs=stance.parse_sentences(sents))
+    body = mentions[mentions["sent_id"] == "a0:s004"]
+    assert list(body["how"]) == ["side"] and body["mention"].str.replace("The ", "").tolist() == [name]

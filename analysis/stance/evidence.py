@@ -18,6 +18,7 @@ from .cues import default_lexicon, match_cues
 from .inputs import check_inputs, ordered, parse_sentences
 from .model import (ACTOR_LABELS, BOOST_CAP, CONDITION_CLASSES, EVIDENCE_COLUMNS, HEDGE_DAMPING, MODIFIER_CLASSES,
                     NEGATION_FACTOR, SECTION_WEIGHTS, SIDE_WEIGHT, SUPPORT_CLASSES, Cue, EntityIndex, Lexicon)
+from .sides import mention_head
 from .targets import entity_index, find_mentions, name_key, with_names, with_sides
 
 _QUOTE_OPEN = "\"“‘«'"
@@ -36,7 +37,7 @@ def _article_evidence(article_id: str, rows: pd.DataFrame, docs: Mapping[str, An
         sw = float(section_weights.get(row.section, 1.0))
         speakers_here: set[str] = set()
         starts_with_quote = doc.text.lstrip()[:1] in _QUOTE_OPEN
-        any_person_subject = any(doc[m.end - 1].dep_ in SUBJECT_DEPS for m in mentions)
+        any_person_subject = any(mention_head(doc, m).dep_ in SUBJECT_DEPS for m in mentions)
         owners: dict[str, tuple[set[int], dict[int, str], set[int]]] = {}
         for display, canonical in actor_keys.items():
             owned, role, by_side = _actor_clauses(doc, mentions, canonical)

@@ -27,6 +27,7 @@ from .evidence import actor_index, update_state
 from .inputs import check_inputs, ordered
 from .model import SIDE_WEIGHT
 from .summary import outlet_names
+from .sides import mention_head
 from .targets import find_mentions
 
 PORTRAYAL_COLUMNS = ["article_id", "outlet", "target", "sent_id", "start", "end", "in_quote", "polarity",
@@ -124,7 +125,7 @@ def portrayal_mentions(articles: pd.DataFrame, sentences: pd.DataFrame, targets:
             for m in mentions:
                 target = by_canonical.get(m.canonical)
                 # the side counts only where it acts ("<capital> said"), not as a place ("talks in <capital>")
-                if target is None or (m.how == "side" and doc[m.end - 1].dep_ not in _SUBJECTS):
+                if target is None or (m.how == "side" and mention_head(doc, m).dep_ not in _SUBJECTS):
                     continue
                 if target not in best or _HOW_RANK.get(m.how, 9) < _HOW_RANK.get(best[target].how, 9):
                     best[target] = m

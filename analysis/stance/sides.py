@@ -80,9 +80,11 @@ def institution_country(name: str) -> str | None:
     if (iso := country_of(name)) is not None:
         return iso
     words = [w.strip(".,") for w in name.replace("’s", " ").replace("'s", " ").split()]
-    if not words or words[-1].lower() not in INSTITUTION_NOUNS:
+    # "<demonym> Department of Health": the body's noun stands before its "of" phrase
+    head = words[:next((k for k, w in enumerate(words) if w.lower() == "of"), len(words))]
+    if not head or head[-1].lower() not in INSTITUTION_NOUNS:
         return None
-    found = {country_of(w) for w in words[:-1] if w[:1].isupper()} - {None}
+    found = {country_of(w) for w in words if w[:1].isupper() and w != head[-1]} - {None}
     return found.pop() if len(found) == 1 else None
 
 
@@ -165,9 +167,41 @@ def _institution_mentions(doc: Any, index: EntityIndex, found: Sequence[Mention]
                 owners.add(index.sides[iso])
         if len(owners) == 1:
             first = chunk.start + (1 if chunk[0].lower_ == "the" else 0)
-            out.append(Mention(owners.pop(), first, root.i + 1, "side"))
-            taken.update(range(first, root.i + 1))
+            end = _body_name_end(doc, root)
+            if any(i in taken for i in range(root.i + 1, end)):
+                end = root.i + 1  # "the government of <a named actor>": the name is a mention of its own
+            out.append(Mention(owners.pop(), first, end, "side"))
+            taken.update(range(first, end))
     return out
+
+
+def _body_name_end(doc: Any, root: Any) -> int:
+    """End (token index) of a body's name that goes on past its noun chunk: "Ministry of Defense",
+    "ministry of foreign affairs". spaCy's noun chunk stops before the "of" phrase, which is part
+    of the name.
+
+    The name ends where the organisation entity covering ``root`` ends, or else after the object of
+    an "of" right behind ``root`` with its left modifiers ("of Foreign Affairs"), never in a clause.
+    """
+    end = root.i + 1
+    ent = next((e for e in doc.ents if e.start <= root.i < e.end and e.label_ == "ORG"), None)
+    if ent is not None:
+        end = max(end, ent.end)
+    nxt = doc[root.i + 1] if root.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ == "of" and nxt.head.i == root.i and nxt.dep_ == "prep":
+        obj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        if obj is not None and all(t.i > nxt.i for t in obj.lefts):
+            end = max(end, obj.i + 1)
+    return end
+
+
+def mention_head(doc: Any, mention: Mention) -> Any:
+    """The token that acts for a mention in its clause: the last word of a name ("Ivan Petrov"), the
+    body's noun of a side mention whose name goes on after it ("Ministry" in "<country>'s Ministry
+    of Defense", see :func:`_body_name_end`)."""
+    if mention.how == "side":
+        return doc[mention.start:mention.end].root
+    return doc[mention.end - 1]
 
 
 def leader_by_country(words: Sequence[str], index: EntityIndex) -> str | None:
