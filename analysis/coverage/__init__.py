@@ -66,7 +66,8 @@ event, statement or background;
 ``conflicts``: the ``conflicts`` table; ``frame_evidence``: facts stated in passing;
 ``fact_table``: the ``facts`` table; ``recheck``: unique and left-out facts searched again;
 ``tables``: coverage matrix, overlap, unique and missed facts;
-``stage``: :func:`run`. Figures and the findings sentences are presentation:
+``stage``: :func:`run`; ``steps``: the intermediate tables a reviewer reads (candidate claim pairs
+with their scores and decisions, one row per fact). Figures and the findings sentences are presentation:
 :mod:`analysis.viz.coverage`.
 """
 
@@ -83,14 +84,15 @@ from . import recheck  # the module: recheck.recheck, recheck.checks_to_make
 from .similarity import document_similarity, headline_of, outlet_similarity, pair_scores, similarity_matrix
 from .space import _EXACT_PAIRS
 from .stage import run
+from .steps import ClaimPairs, claim_pairs, fact_overview
 from .tables import coverage_matrix, missed_facts, outlet_overlap, unique_facts
 from .vectors import _dense, _tfidf_vectors, center, neighbour_pairs
 from .wirecopy import syndication
 
 __all__ = [
-    "DOC_WEIGHTS", "FACT_THRESHOLDS", "AlignParams", "CoverageResult", "Disagreement", "Frame", "Signature",
-    "align_facts", "center", "claims", "coverage_matrix", "disagreements", "document_similarity",
-    "event_frames", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "outlet_similarity", "pair_scores",
+    "DOC_WEIGHTS", "FACT_THRESHOLDS", "AlignParams", "ClaimPairs", "CoverageResult", "Disagreement", "Frame", "Signature",
+    "align_facts", "center", "claim_pairs", "claims", "coverage_matrix", "disagreements", "document_similarity",
+    "event_frames", "fact_overview", "headline_of", "missed_facts", "neighbour_pairs", "outlet_overlap", "outlet_similarity", "pair_scores",
     "place_key", "run", "signature", "similarity_matrix", "syndication", "unique_facts",
 ]
 

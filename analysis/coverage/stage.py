@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -58,11 +60,8 @@ def run(articles: pd.DataFrame, sentences: pd.DataFrame, *, use_embeddings: bool
     sim = document_similarity(arts, sents, method=method, k_neighbors=doc_k_neighbors, embed=annotator.embed,
                               syndicated=synd, all_pairs_max=all_pairs_max)
     outlet_sim = outlet_similarity(arts, sents, method=method, embed=annotator.embed)
-    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, parse=annotator.parse_articles)
-    texts = ct["text"].tolist()
-    V = _vectors(texts, method, annotator.embed) if texts else np.zeros((0, 1))
-    if method == "minilm" and len(texts):
-        V = center(V)
+    ct, V = _claim_vectors(arts, sents, method=method, annotator=annotator, min_words=min_words,
+                           subclauses=subclauses)
     params = AlignParams(thr["core"], thr["attach"], thr["conflict"], thr["theme"], k_neighbors)
     themes = _comparable_themes(ct)
     theme_vectors = (dict(zip(themes, _vectors(themes, method, annotator.embed)))
@@ -95,6 +94,19 @@ def _inputs(articles: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFra
     sents = sentences[sentences["article_id"].astype(str).isin(set(arts["article_id"]))].copy()
     sents["article_id"] = sents["article_id"].astype(str)
     return arts, sents
+
+
+def _claim_vectors(arts: pd.DataFrame, sents: pd.DataFrame, *, method: str, annotator: Annotation,
+                   min_words: int, subclauses: bool) -> tuple[pd.DataFrame, Any]:
+    """The claims table (with its private ``_sig`` and ``_frames`` columns) and one vector row per
+    claim: MiniLM vectors centred on the corpus mean, or TF-IDF rows. Shared by :func:`run` and
+    :func:`analysis.coverage.steps.claim_pairs`, so both see the same claims and vectors."""
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, parse=annotator.parse_articles)
+    texts = ct["text"].tolist()
+    V = _vectors(texts, method, annotator.embed) if texts else np.zeros((0, 1))
+    if method == "minilm" and len(texts):
+        V = center(V)
+    return ct, V
 
 
 def _comparable_themes(ct: pd.DataFrame) -> list[str]:
