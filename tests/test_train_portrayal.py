@@ -64,3 +64,14 @@ def test_continued_training_keeps_the_starting_weights_on_a_tie() -> None:
     by_w[3.0] = 0.71
     assert script.choose(net, snaps, score, 2, start)["chosen"] == "epoch 2"
     assert float(net.w.detach()) == 3.0
+
+
+def test_cross_fitted_score_uses_offsets_fitted_on_the_other_half() -> None:
+    script = _script()
+    # the same undervalued positives in both halves: offsets fitted on either half fix the other
+    gold = ([-1] * 4 + [0] * 4 + [1] * 4) * 2
+    logits = np.array(([[2.0, 0.0, 0.0]] * 4 + [[0.0, 2.0, 0.0]] * 4 + [[0.0, 1.0, 0.7]] * 4) * 2)
+    sentences = [f"sentence {i}" for i in range(24)]
+    assert script.cross_fitted_f1m(logits, gold, sentences) == 1.0
+    unshifted = script.scores(gold, [script.pm.LABELS[i] for i in logits.argmax(1)])["f1m"]
+    assert unshifted < 0.7
