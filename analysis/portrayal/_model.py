@@ -7,12 +7,20 @@ sentence. The bottom layers stay as packaged (they are frozen while training, so
 be computed once); only the top :data:`TRAINED_LAYERS` layers and the head are shipped, as float16
 (~15 MB for four layers: training four rather than two raised NewsMTSC dev F1m from 0.773 / 0.721 to
 0.795 / 0.737, rw / mt), next to a JSON that says how they were trained and what they scored.
+How many layers were trained is read from the weights file itself (:func:`architecture`), so a
+retrained file with another number of layers loads without a code change.
+
+At run time the network runs on ONNX Runtime (:mod:`analysis.portrayal._onnx`: exported once per
+weights file and cached, no torch import afterwards) and falls back to torch, with the reason
+logged, when that is not possible. Word pieces come from the model's ``tokenizer.json`` through
+``tokenizers`` (the fast tokenizer transformers wraps: same ids and offsets, without importing it).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +34,8 @@ from ..errors import StanceError
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "portrayal"
 WEIGHTS = RESOURCES / "portrayal_top_layers.safetensors"
 TRAINING_CARD = RESOURCES / "training.json"
-#: layers of the 6 that are trained (the rest are the packaged MiniLM's, unchanged)
+#: layers of the 6 trained by default (``benchmarks/train_portrayal.py``); at run time the shipped
+#: weights file says how many it holds (:func:`architecture`)
 TRAINED_LAYERS = 4
 #: word pieces per input including [CLS] and [SEP]; longer sentences keep a window around the target
 MAX_TOKENS = 128
@@ -79,11 +88,60 @@ def problem_of(sentence: Any, start: Any, end: Any) -> str | None:
     return problem
 
 
+@dataclass(frozen=True)
+class Architecture:
+    """What a weights file holds: the number of trained top layers, the hidden size and the classes."""
+
+    trained_layers: int
+    hidden: int
+    n_labels: int
+
+
+def architecture(weights: Path | None = None) -> Architecture:
+    """Read the trained layers and head sizes from a safetensors file's header (no torch needed).
+
+    Raises
+    ------
+    PortrayalError
+        When the file is missing or is not a portrayal weights file (no ``layers.N`` / ``head``
+        tensors, gaps in the layer numbers, a head that does not output the three classes).
+    """
+    path = weights if weights is not None else WEIGHTS
+    if not path.is_file():
+        raise PortrayalError(f"portrayal weights missing at {str(path)!r}; run benchmarks/train_portrayal.py")
+    with open(path, "rb") as fh:
+        (size,) = struct.unpack("<Q", fh.read(8))
+        header = json.loads(fh.read(size))
+    shapes = {k: v["shape"] for k, v in header.items() if k != "__metadata__"}
+    layers = {int(k.split(".")[1]) for k in shapes if k.startswith("layers.") and k.split(".")[1].isdigit()}
+    heads = sorted(int(k.split(".")[1]) for k in shapes if k.startswith("head.") and k.endswith(".weight"))
+    if not layers or layers != set(range(len(layers))) or not heads:
+        raise PortrayalError(f"{str(path)!r} holds no consecutive trained layers and head "
+                             f"(layers {sorted(layers)!r}, head tensors {heads!r})")
+    first, last = shapes[f"head.{heads[0]}.weight"], shapes[f"head.{heads[-1]}.weight"]
+    if last[0] != len(LABELS):
+        raise PortrayalError(f"{str(path)!r}: head outputs {last[0]} classes, expected {len(LABELS)}")
+    return Architecture(len(layers), int(first[0]), int(last[0]))
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
+    """The transformers tokenizer of the base model (training scripts use its pair API)."""
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(str(base_model_path()))
+
+
+@lru_cache(maxsize=1)
+def _fast_tokenizer() -> Any:
+    """The base model's ``tokenizer.json`` without truncation or padding: the ids and offsets of
+    :func:`_tokenizer` with ``add_special_tokens=False``, without importing transformers."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(base_model_path() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
 
 
 def base_model_path() -> Path:
@@ -106,9 +164,9 @@ def encode(sentence: str, start: int, end: int) -> Encoded:
     problem = check_span(sentence, start, end)
     if problem:
         raise PortrayalError(problem)
-    tok = _tokenizer()
-    enc = tok(sentence, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    ids, offsets = enc["input_ids"], enc["offset_mapping"]
+    tok = _fast_tokenizer()
+    enc = tok.encode(sentence, add_special_tokens=False)
+    ids, offsets = enc.ids, enc.offsets
     inside = [i for i, (a, b) in enumerate(offsets) if a < end and b > start]
     if not inside:
         raise PortrayalError(f"target {sentence[start:end]!r} at {start}..{end} has no word pieces")
@@ -120,8 +178,8 @@ def encode(sentence: str, start: int, end: int) -> Encoded:
     keep_left = min(len(left), max(room // 2, room - len(right)))
     left = left[len(left) - keep_left:]
     right = right[:room - keep_left]
-    o, c = tok.convert_tokens_to_ids([OPEN_MARK, CLOSE_MARK])
-    input_ids = (tok.cls_token_id, *left, o, *mid, c, *right, tok.sep_token_id)
+    o, c, cls, sep = (tok.token_to_id(t) for t in (OPEN_MARK, CLOSE_MARK, "[CLS]", "[SEP]"))
+    input_ids = (cls, *left, o, *mid, c, *right, sep)
     n_left = 1 + len(left)
     types = [0] * len(input_ids)
     target = [0] * len(input_ids)
@@ -132,18 +190,29 @@ def encode(sentence: str, start: int, end: int) -> Encoded:
     return Encoded(input_ids, tuple(types), tuple(target))
 
 
-def collate(batch: Sequence[Encoded]) -> dict[str, Any]:
-    """Pad a batch to its longest input: ids, token types, attention and target masks (torch)."""
-    import torch
-
+def pad(batch: Sequence[Encoded]) -> dict[str, np.ndarray]:
+    """Pad a batch to its longest input: ids, token types, attention and target masks (int64 arrays)."""
     width = max(len(e.input_ids) for e in batch)
     arr = np.zeros((4, len(batch), width), dtype=np.int64)
     for row, e in enumerate(batch):
         n = len(e.input_ids)
         arr[0, row, :n], arr[1, row, :n], arr[2, row, :n], arr[3, row, :n] = \
             e.input_ids, e.token_types, 1, e.target
-    ids, types, mask, target = (torch.from_numpy(a) for a in arr)
-    return {"input_ids": ids, "token_types": types, "mask": mask, "target": target}
+    return dict(zip(("input_ids", "token_types", "mask", "target"), arr))
+
+
+def collate(batch: Sequence[Encoded]) -> dict[str, Any]:
+    """:func:`pad` as torch tensors (training and the torch runtime)."""
+    import torch
+
+    return {name: torch.from_numpy(np.ascontiguousarray(a)) for name, a in pad(batch).items()}
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax in float64 (as the torch path computes it: ``softmax(logits.double())``)."""
+    z = np.asarray(logits, dtype=np.float64)
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
 
 
 def build_network(*, trained_layers: int = TRAINED_LAYERS) -> Any:
@@ -209,24 +278,46 @@ def load_network() -> Any:
     import torch
     from safetensors.torch import load_file
 
-    if not WEIGHTS.is_file():
-        raise PortrayalError(f"portrayal weights missing at {str(WEIGHTS)!r}; run benchmarks/train_portrayal.py")
-    card = json.loads(TRAINING_CARD.read_text(encoding="utf-8"))
-    net = build_network(trained_layers=int(card.get("trained_layers", TRAINED_LAYERS)))
+    net = build_network(trained_layers=architecture(WEIGHTS).trained_layers)
     state = {k: v.to(torch.float32) for k, v in load_file(str(WEIGHTS)).items()}
-    missing = set(net.shipped_state()) - set(state)
-    if missing:
-        raise PortrayalError(f"portrayal weights lack {sorted(missing)[:3]!r}")
+    shipped = set(net.shipped_state())
+    missing, unexpected = shipped - set(state), set(state) - shipped
+    if missing or unexpected:
+        raise PortrayalError(f"portrayal weights {str(WEIGHTS)!r} do not fit the network: lack "
+                             f"{sorted(missing)[:3]!r}, extra {sorted(unexpected)[:3]!r}")
     net.load_state_dict(state, strict=False)
     net.eval()
     return net
 
 
+def runtime_in_use() -> str:
+    """``"onnx"`` or ``"torch"``: where :func:`predict_proba` runs the shipped network here."""
+    from ._onnx import load_runtime
+
+    return "onnx" if load_runtime(WEIGHTS) is not None else "torch"
+
+
 def predict_proba(encoded: Sequence[Encoded], *, batch_size: int = 32, net: Any = None) -> np.ndarray:
     """Class probabilities (negative, neutral, positive) per encoded input, shape (n, 3).
 
-    Inputs are batched by length (less padding); the order of the result is the input order.
+    Inputs are batched by length (less padding); the order of the result is the input order. The
+    shipped network runs on ONNX Runtime when it can (:mod:`analysis.portrayal._onnx`), else in
+    torch; ``net`` (a torch network, e.g. one being trained) always runs in torch.
     """
+    from ._onnx import load_runtime
+
+    runtime = load_runtime(WEIGHTS) if net is None else None
+    if runtime is None:
+        return _predict_torch(encoded, batch_size=batch_size, net=net)
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i].input_ids), i))
+    out = np.zeros((len(encoded), len(LABELS)), dtype=np.float64)
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s + batch_size]
+        out[idx] = softmax(runtime.logits(pad([encoded[i] for i in idx])))
+    return out
+
+
+def _predict_torch(encoded: Sequence[Encoded], *, batch_size: int, net: Any = None) -> np.ndarray:
     import torch
 
     net = net if net is not None else load_network()

@@ -56,7 +56,9 @@ def _drivers(sentences: Sequence[str], values: np.ndarray, top: int) -> tuple[tu
     if n == 1:
         return (sentences[0],), (round(float(values[0]), 4),)
     shifts = (values - values.mean()) / (n - 1)  # mean(all) - mean(without i)
-    order = sorted(range(n), key=lambda i: (-abs(shifts[i]), i))[:top]
+    # equal shifts (always so for two sentences) can differ in the last bits of a float, and
+    # probabilities from another runtime move those bits: compare at 1e-9 so ties go to the earlier row
+    order = sorted(range(n), key=lambda i: (-round(abs(float(shifts[i])), 9), i))[:top]
     return tuple(sentences[i] for i in order), tuple(round(float(shifts[i]), 4) for i in order)
 
 
