@@ -136,6 +136,23 @@ class Annotator:
         if self.cache_dir is not None and self._vectors:
             nlp.save_embedding_cache(self._vectors, self.cache_dir / nlp.embedding_cache_name())
 
+    # -- per-article results -------------------------------------------------------------------
+    def derive(self, name: str, func: Any, texts: Sequence[str], *, extras: Sequence[Any] | None = None,
+               params: str = "", code: Sequence[str] = ()) -> list[Any]:
+        """``func(text, doc, extra)`` per article text, kept in the run folder's cache between runs.
+
+        Only articles whose text, ``extra``, ``params``, spaCy pipeline or code (``code``: the
+        subpackages of ``analysis`` the result depends on) changed are parsed and computed
+        (:class:`analysis.derived.DerivedStore`); without a cache folder every article is.
+        ``func`` must be pure: the result is reused as if computed afresh.
+        """
+        from .derived import DerivedStore, code_digest, spacy_version
+
+        salt = "\0".join([name, params, spacy_version(), code_digest(tuple(code))])
+        path = self.cache_dir / f"derived-{name}.pkl" if self.cache_dir is not None else None
+        extras = list(extras) if extras is not None else [""] * len(texts)
+        return DerivedStore(path, salt).compute(func, list(texts), extras, self.parse_articles)
+
     # -- per-item work --------------------------------------------------------------------------
     def map(self, func: Callable[[list[Any]], list[Any]], items: Sequence[Any], *, scale: int = 1) -> list[Any]:
         """``func`` over consecutive chunks of ``items``, results in order (:func:`analysis.engine.map_chunks`).

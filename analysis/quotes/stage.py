@@ -23,7 +23,8 @@ from .speakers import canonical_speakers, resolve_descriptions
 
 
 def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition: bool = False,
-                   parse: Callable[[Sequence[str]], list[Any]] | None = None) -> pd.DataFrame:
+                   parse: Callable[[Sequence[str]], list[Any]] | None = None,
+                   derive: Callable[..., list[Any]] | None = None) -> pd.DataFrame:
     """Quotes of every article as one table, speakers merged across the corpus.
 
     Parameters
@@ -35,6 +36,9 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     parse : callable, optional
         Article texts -> one spaCy Doc per text (:meth:`analysis.annotate.Annotator.parse_articles`,
         which reads and fills the run folder's parse cache); by default parsed here afresh with ``nlp``.
+    derive : callable, optional
+        :meth:`analysis.annotate.Annotator.derive`: each article's quotes are then kept in the run
+        folder, and only articles not seen before are parsed and read.
 
     Returns
     -------
@@ -54,9 +58,12 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
     texts = [str(t) if isinstance(t, str) else "" for t in arts["clean_text"]]
     outlets = dict(zip(arts["article_id"].astype(str), arts["outlet"].astype(str))) if "outlet" in arts else {}
     rows: list[dict[str, Any]] = []
-    parsed = parse(texts)
-    for aid, text, doc in zip(arts["article_id"].astype(str), texts, parsed):
-        found = extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
+    ids = arts["article_id"].astype(str).tolist()
+    read = partial(_article_quotes, include_cognition=include_cognition)
+    found_all = (derive("quotes-extract", read, texts, extras=ids, params=f"include_cognition={include_cognition}",
+                        code=("quotes", "coverage")) if derive is not None
+                 else [read(text, doc, aid) for text, doc, aid in zip(texts, parse(texts), ids)])
+    for aid, found in zip(ids, found_all):
         rows.extend(_quote_rows(aid, outlets.get(aid, ""), found))
     df = pd.DataFrame(rows)
     if df.empty:
@@ -67,6 +74,11 @@ def extract_corpus(articles: pd.DataFrame, *, nlp: Any = None, include_cognition
         df[col] = default
     _merge_person_names(df)
     return df[QUOTE_COLUMNS + [c for c in df.columns if c not in QUOTE_COLUMNS]]
+
+
+def _article_quotes(text: str, doc: Any, aid: str, *, include_cognition: bool) -> list[Quote]:
+    """One article's quotes (:func:`~analysis.quotes.extract_quotes`): per article and pure."""
+    return extract_quotes(text, article_id=aid, doc=doc, include_cognition=include_cognition)
 
 
 def _quote_rows(aid: str, outlet: str, found: list[Quote]) -> list[dict[str, Any]]:
@@ -172,7 +184,8 @@ def run(articles: pd.DataFrame, *, reference_transcript: str | None = None, incl
         The ``quotes`` table sorted by article and offset, ``clusters`` and ``voices``.
     """
     quotes = extract_corpus(articles, nlp=nlp, include_cognition=include_cognition,
-                            parse=annotator.parse_articles if annotator is not None else None)
+                            parse=annotator.parse_articles if annotator is not None else None,
+                            derive=getattr(annotator, "derive", None))  # per-article quotes kept in the run folder
     embed = None
     if use_embeddings:
         annotator = annotator if annotator is not None else Annotator()
