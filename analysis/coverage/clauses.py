@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
@@ -85,17 +85,23 @@ class _ArticleParses:
     frames: dict[str, list[Frame]]
 
 
-def _read_parses(ids: list[str], parsed: Iterable[Any], *, subclauses: bool, min_words: int) -> _ArticleParses:
-    """Keep what claims need from each article's parse: named entities, embedded clauses, event frames."""
-    ents_by_article: dict[str, list[tuple[int, int, str, str]]] = {}
-    subs_by_article: dict[str, list[tuple[int, int]]] = {}
-    frames_by_article: dict[str, list[Frame]] = {}
-    for art_id, doc in zip(ids, parsed):
-        ents_by_article[art_id] = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
-                                   if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
-        frames_by_article[art_id] = event_frames(doc) if doc.has_annotation("DEP") else []
-        if subclauses and doc.has_annotation("DEP"):
-            subs_by_article[art_id] = _subclause_spans(doc, min_words=max(min_words, 5))
+def read_parse(text: str, doc: Any, extra: Any = "", *, subclauses: bool, min_words: int
+               ) -> tuple[list[tuple[int, int, str, str]], list[Frame], list[tuple[int, int]] | None]:
+    """What claims need from one article's parse: named entities, event frames, embedded clauses
+    (``None`` without ``subclauses`` or a dependency parse). Per article and pure, so a run folder
+    keeps it between runs (:meth:`analysis.annotate.Annotator.derive`)."""
+    ents = [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
+            if e.label_ in ("PERSON", "GPE", "LOC", "ORG", "NORP", "FAC")]
+    frames = event_frames(doc) if doc.has_annotation("DEP") else []
+    subs = _subclause_spans(doc, min_words=max(min_words, 5)) if subclauses and doc.has_annotation("DEP") else None
+    return ents, frames, subs
+
+
+def _read_parses(ids: list[str], read: list[tuple[list, list[Frame], list | None]]) -> _ArticleParses:
+    """Each article's :func:`read_parse` result, with PERSON mentions confirmed over the corpus."""
+    ents_by_article = {art_id: ents for art_id, (ents, _, _) in zip(ids, read)}
+    frames_by_article = {art_id: frames for art_id, (_, frames, _) in zip(ids, read)}
+    subs_by_article = {art_id: subs for art_id, (_, _, subs) in zip(ids, read) if subs is not None}
     return _ArticleParses(_confirmed_persons(ents_by_article), subs_by_article, frames_by_article)
 
 
@@ -164,7 +170,8 @@ def _sentence_spans(s: Any, article_text: str, subs: list[tuple[int, int]], *, m
 
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
            clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
-           parse: Callable[[Sequence[str]], list[Any]] | None = None) -> pd.DataFrame:
+           parse: Callable[[Sequence[str]], list[Any]] | None = None, derive: Callable[..., list[Any]] | None = None
+           ) -> pd.DataFrame:
     """Split every sentence into claims and attach each claim's signature.
 
     Parameters
@@ -188,6 +195,10 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
         Article texts -> one spaCy Doc per text, paragraph by paragraph
         (:meth:`analysis.annotate.Annotator.parse_articles`: the run folder's parse cache, on the
         run's engine); by default parsed here afresh with ``nlp_model``.
+    derive : callable, optional
+        :meth:`analysis.annotate.Annotator.derive`: what each article's parse gives the claims
+        (:func:`read_parse`) is then kept in the run folder, and only articles not seen before
+        are parsed. By default every article is parsed with ``parse``.
     nlp_model : spaCy Language, optional
         Pipeline with NER (and the parser when ``subclauses``); defaults to
         :func:`analysis.nlp.load_spacy`.
@@ -205,8 +216,14 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     if parse is None:
         model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
         parse = partial(nlp.parse_articles, nlp=model)
-    parsed = parse(articles["clean_text"].astype(str).tolist())
-    parses = _read_parses(ids, parsed, subclauses=subclauses, min_words=min_words)
+    texts_in_order = articles["clean_text"].astype(str).tolist()
+    read = partial(read_parse, subclauses=subclauses, min_words=min_words)
+    if derive is not None:  # kept per article in the run folder: a rerun reads only new articles' parses
+        per_article = derive("coverage-claims", read, texts_in_order,
+                             params=f"subclauses={subclauses},min_words={min_words}", code=("coverage",))
+    else:
+        per_article = [read(t, doc) for t, doc in zip(texts_in_order, parse(texts_in_order))]
+    parses = _read_parses(ids, per_article)
     outlet = dict(zip(ids, articles["outlet"].astype(str)))
     texts = dict(zip(ids, articles["clean_text"].astype(str)))
     rows = []

@@ -101,7 +101,8 @@ def _claim_vectors(arts: pd.DataFrame, sents: pd.DataFrame, *, method: str, anno
     """The claims table (with its private ``_sig`` and ``_frames`` columns) and one vector row per
     claim: MiniLM vectors centred on the corpus mean, or TF-IDF rows. Shared by :func:`run` and
     :func:`analysis.coverage.steps.claim_pairs`, so both see the same claims and vectors."""
-    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, parse=annotator.parse_articles)
+    ct = claims(arts, sents, min_words=min_words, subclauses=subclauses, parse=annotator.parse_articles,
+                derive=getattr(annotator, "derive", None))  # per-article parse reads kept in the run folder
     texts = ct["text"].tolist()
     V = _vectors(texts, method, annotator.embed) if texts else np.zeros((0, 1))
     if method == "minilm" and len(texts):
