@@ -267,10 +267,36 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
         ``"dask"`` runs per-article work as Dask tasks (``scheduler``: address of an existing
         cluster; empty: a local cluster). Sets the parameter in every stage that declares it.
     """
-    from . import corpus as corpus_mod
-
     say = log or (lambda _msg: None)
     corpus = Path(corpus).resolve()
+    run_dir, params = _prepare(corpus, out, params_file, overrides, force=force, engine=engine, scheduler=scheduler)
+    from . import corpus as corpus_mod
+
+    hashes = corpus_mod.input_hashes(corpus)
+    cache_file = run_dir / ".cache" / "stages.json"
+    cache: dict[str, str] = json.loads(cache_file.read_text()) if cache_file.exists() and not force else {}
+    previous_key = _sha256_text(json.dumps(hashes, sort_keys=True), _code_fingerprint())
+    result = RunResult(run_dir)
+    started = time.time()
+    previous_key = _run_in_session(run_dir, corpus, params, cache, cache_file, previous_key, result, say,
+                                   progress=log is not None)
+    runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
+                             + (["report.pdf"] if "pdf" in formats else []))
+    result.outputs = render_cached(run_dir, formats, cache, cache_file, previous_key, say)
+    write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
+    result.outputs["provenance"] = run_dir / "provenance.json"
+    for name, path in sorted(result.outputs.items()):
+        say(f"  {name}: {path}")
+    return result
+
+
+def _prepare(corpus: Path, out: str | Path, params_file: str | Path | None,
+             overrides: dict[str, dict[str, Any]] | None, *, force: bool, engine: str | None,
+             scheduler: str | None) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """Check the run folder, the parameters and the corpus before any kernel starts; create the
+    folder and write ``.params.json`` and ``params.yaml``. Returns the run folder and the parameters."""
+    from . import corpus as corpus_mod
+
     # a file, the corpus folder, or (without --force) a folder newsreport did not make is refused
     run_dir = runfolder.check_out_dir(out, corpus, force=force)
     # every value is validated (type, range, plain) before anything runs: only checked values reach papermill
@@ -282,30 +308,22 @@ def run(corpus: str | Path, out: str | Path, *, params_file: str | Path | None =
     artifacts.write_json({"corpus": str(corpus), **params}, run_dir / ".params.json")
     (run_dir / "params.yaml").write_text(
         yaml.safe_dump({"corpus": str(corpus), **params}, sort_keys=True, allow_unicode=True), encoding="utf-8")
-    hashes = corpus_mod.input_hashes(corpus)
-    cache_file = run_dir / ".cache" / "stages.json"
-    cache: dict[str, str] = json.loads(cache_file.read_text()) if cache_file.exists() and not force else {}
-    code = _code_fingerprint()
-    previous_key = _sha256_text(json.dumps(hashes, sort_keys=True), code)
-    result = RunResult(run_dir)
-    started = time.time()
+    return run_dir, params
+
+
+def _run_in_session(run_dir: Path, corpus: Path, params: dict[str, dict[str, Any]], cache: dict[str, str],
+                    cache_file: Path, previous_key: str, result: RunResult, say: Callable[[str], None], *,
+                    progress: bool) -> str:
+    """:func:`_run_stages` with one kernel shared by the stages (unless fresh kernels are asked
+    for), closed afterwards whatever happens; returns the last stage's key."""
     if not kernel.fresh_kernels():
         _SESSION["kernel"] = kernel.KernelSession(run_dir)
     try:
-        previous_key = _run_stages(run_dir, corpus, params, cache, cache_file, previous_key, result, say,
-                                   progress=log is not None)
+        return _run_stages(run_dir, corpus, params, cache, cache_file, previous_key, result, say, progress=progress)
     finally:
         session = _SESSION.pop("kernel", None)
         if session is not None:
             session.close()
-    runfolder.record_written(run_dir, ["report.html", "report-reviewer.html", "provenance.json"]
-                             + (["report.pdf"] if "pdf" in formats else []))
-    result.outputs = render_cached(run_dir, formats, cache, cache_file, previous_key, say)
-    write_provenance(run_dir, corpus, params, hashes, result, time.time() - started)
-    result.outputs["provenance"] = run_dir / "provenance.json"
-    for name, path in sorted(result.outputs.items()):
-        say(f"  {name}: {path}")
-    return result
 
 
 def _run_stages(run_dir: Path, corpus: Path, params: dict[str, dict[str, Any]], cache: dict[str, str],
