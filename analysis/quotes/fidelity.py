@@ -202,6 +202,12 @@ def score_fidelity(quotes: pd.DataFrame, *, reference_transcript: str | None = N
         and even a single rendering is scored; otherwise the longest rendering is the reference.
     reworded_floor : float, default=0.6
         Fidelity below which a quoted rendering counts as a paraphrase dressed as a quote.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``quotes`` with those columns and ``reference_text``; quotes without a cluster,
+        or alone in theirs without a transcript, keep the empty defaults.
     """
     df = _with_fidelity_columns(quotes)
     reported = set(df.index[df["kind"].eq("indirect")]) if "kind" in df else set()
