@@ -168,6 +168,24 @@ def _sentence_spans(s: Any, article_text: str, subs: list[tuple[int, int]], *, m
     return out
 
 
+def _article_reads(texts: list[str], *, parse: Callable[[Sequence[str]], list[Any]] | None,
+                   derive: Callable[..., list[Any]] | None, nlp_model: Any, subclauses: bool,
+                   min_words: int) -> list[Any]:
+    """What each article's parse gives the claims (:func:`read_parse`), in the order of ``texts``:
+    through ``derive`` when given (kept per article in the run folder, so a rerun reads only new
+    articles' parses), else from ``parse`` (by default spaCy afresh with ``nlp_model``)."""
+    # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
+    # parse cache they are made once for both (NER output does not depend on the parser being on)
+    if parse is None:
+        model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
+        parse = partial(nlp.parse_articles, nlp=model)
+    read = partial(read_parse, subclauses=subclauses, min_words=min_words)
+    if derive is not None:
+        return derive("coverage-claims", read, texts, params=f"subclauses={subclauses},min_words={min_words}",
+                      code=("coverage",))
+    return [read(t, doc) for t, doc in zip(texts, parse(texts))]
+
+
 def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 4,
            clause_min_words: int = 3, subclauses: bool = False, nlp_model: Any = None,
            parse: Callable[[Sequence[str]], list[Any]] | None = None, derive: Callable[..., list[Any]] | None = None
@@ -211,18 +229,8 @@ def claims(articles: pd.DataFrame, sentences: pd.DataFrame, *, min_words: int = 
     _check_columns(articles, ARTICLE_COLUMNS, "articles")
     _check_columns(sentences, SENTENCE_COLUMNS, "sentences")
     ids = articles["article_id"].astype(str).tolist()
-    # the full pipeline, paragraph by paragraph: the same parses the quotes stage needs, so with a
-    # parse cache they are made once for both (NER output does not depend on the parser being on)
-    if parse is None:
-        model = nlp_model if nlp_model is not None else nlp.load_spacy(parser=True, ner=True)
-        parse = partial(nlp.parse_articles, nlp=model)
-    texts_in_order = articles["clean_text"].astype(str).tolist()
-    read = partial(read_parse, subclauses=subclauses, min_words=min_words)
-    if derive is not None:  # kept per article in the run folder: a rerun reads only new articles' parses
-        per_article = derive("coverage-claims", read, texts_in_order,
-                             params=f"subclauses={subclauses},min_words={min_words}", code=("coverage",))
-    else:
-        per_article = [read(t, doc) for t, doc in zip(texts_in_order, parse(texts_in_order))]
+    per_article = _article_reads(articles["clean_text"].astype(str).tolist(), parse=parse, derive=derive,
+                                 nlp_model=nlp_model, subclauses=subclauses, min_words=min_words)
     parses = _read_parses(ids, per_article)
     outlet = dict(zip(ids, articles["outlet"].astype(str)))
     texts = dict(zip(ids, articles["clean_text"].astype(str)))
