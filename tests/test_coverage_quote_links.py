@@ -139,6 +139,15 @@ def test_coverage_section_shows_the_quote_group_of_a_quoted_fact():
     assert "A quoted remark" not in without and not re.search(r"quote group", without)
 
 
+def test_a_quote_is_set_in_marks_once():
+    from analysis.report.fact_quotes import bare_quote
+
+    assert bare_quote("“The idea itself is the right one, and we do support it,” ") == \
+        "The idea itself is the right one, and we do support it"
+    assert bare_quote('"in itself is correct, and we support it"') == "in itself is correct, and we support it"
+    assert bare_quote("that he backs the idea") == "that he backs the idea"
+
+
 @pytest.mark.parametrize("cid", ["qc_53c17e4f32", "a b/c"])
 def test_quote_group_anchor_is_a_plain_id(cid):
     assert re.fullmatch(r"quote-group-[a-z0-9-]+", quote_group_anchor(cid))

@@ -71,12 +71,21 @@ def quote_group_anchor(cluster_id: str) -> str:
     return "quote-group-" + _slug(cluster_id)
 
 
+#: quotation marks a rendering may carry at either end (with the comma before an attribution)
+_MARKS = "\"“”„‘’'«»"
+
+
+def bare_quote(text: str) -> str:
+    """A rendering without its own quotation marks and trailing comma, to be set in marks once."""
+    return text.strip().strip(_MARKS).rstrip(",").strip(_MARKS).strip()
+
+
 def utterance_html(u: Utterance, *, shown_in_quotes: bool) -> str:
     """One line naming the remark a fact is, with a link to its versions when the quotes section shows them."""
     where = (f'<a href="#{quote_group_anchor(u.cluster_id)}">see how each outlet quoted it</a>' if shown_in_quotes
              else "the outlets quoted it in the same words")
     who = esc(u.speaker) if u.speaker else "a speaker not identified"
-    return (f'<p class="nr-caption">A quoted remark by {who}: “{esc(_clip(u.reference, 240))}” '
+    return (f'<p class="nr-caption">A quoted remark by {who}: “{esc(_clip(bare_quote(u.reference), 240))}” '
             f"(quote group {esc(u.cluster_id)}, quoted in {u.n_shared} of the fact's {u.n_fact_articles} "
             f"articles; {where}).</p>")
 
