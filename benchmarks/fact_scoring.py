@@ -89,6 +89,11 @@ def _pairs(facting: Facting) -> set[tuple[tuple[str, int], tuple[str, int]]]:
     return pairs
 
 
+def linked_pairs(facting: Facting) -> set[tuple[tuple[str, int], tuple[str, int]]]:
+    """The cross-outlet sentence pairs a facting links (what pairwise P/R/F1 count)."""
+    return _pairs(facting)
+
+
 def _carried(ev: Evidence) -> set[str]:
     return {o for o, _ in ev}
 
