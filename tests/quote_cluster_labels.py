@@ -16,6 +16,13 @@ Two labelled sets, used by ``tests/test_quote_clusters.py`` and ``benchmarks/ben
   rendering (sources cited next to the texts): greetings, blessings and calls that share words
   ("peace", "bridges", "God loves") but are different remarks.
 
+* ``POLNEAR_ARTICLES`` / ``POLNEAR_GROUPS``: texts nobody here wrote, two stories each told by two
+  outlets in PolNeAR's dev file (``../shared/eval/polnear_dev.jsonl``, read at run time by
+  :func:`polnear_set`, never copied): Hillary Clinton on a police shooting (HuffPost, Western
+  Journal, which also quotes Chris Christie) and Donald Trump on tax law (Politico, Western
+  Journal). Labels are PolNeAR attribution indices only; an extracted quote takes the label of the
+  annotated attribution that holds most of it (:func:`resolve_by_offsets`).
+
 Labels are substrings, not quote ids, so that a change in extraction that keeps the quote still
 finds it; :func:`resolve` says which labels no longer match exactly one quote.
 """
@@ -292,6 +299,68 @@ POPE_GROUPS: list[list[Label]] = [
 ]
 
 
+# PolNeAR dev articles by id prefix; groups list (article prefix, attribution index in its ``quotes``) per
+# utterance, written by reading the four texts. Attributions named in no group are single remarks: a
+# summary of the second sentence of a quoted passage ("blamed police shootings on 'implicit bias'") is
+# left single, as the seeds' labels give a passage rendering two remarks to the first one.
+POLNEAR_ARTICLES = ("huff-post_2016-09-20_hillary-clinton", "west-journal_2016-09-21_chris-christie",
+                    "politico_2016-10-04_trump-not-walking", "west-journal_2016-10-04_railing-against-trump")
+POLNEAR_GROUPS: list[list[tuple[str, int]]] = [
+    # Clinton: "Maybe I can, by speaking directly to white people, say, look, this is not who we are"
+    [("huff-post", 0), ("huff-post", 3), ("huff-post", 5), ("west-journal_2016-09-21", 6),
+     ("west-journal_2016-09-21", 7)],
+    # Clinton: "How many times do we have to see this ... it needs to be intolerable"
+    [("huff-post", 2), ("huff-post", 4), ("west-journal_2016-09-21", 5)],
+    # Christie: "She's a disgrace"
+    [("west-journal_2016-09-21", 0), ("west-journal_2016-09-21", 1), ("west-journal_2016-09-21", 10),
+     ("west-journal_2016-09-21", 11)],
+    # Trump: "The unfairness of the tax laws is unbelievable"
+    [("politico", 12), ("west-journal_2016-10-04", 12)],
+]
+
+
+def polnear_set(path) -> tuple[pd.DataFrame, list[dict]]:
+    """The four PolNeAR articles (clean-stage table) and their annotated rows, read from ``path``."""
+    import json
+    from pathlib import Path
+
+    rows = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["id"].startswith(POLNEAR_ARTICLES):
+                rows.append(row)
+    rows.sort(key=lambda r: r["id"])
+    arts = pd.DataFrame([{"article_id": r["id"], "outlet": r["publisher"], "clean_text": r["text"]} for r in rows])
+    return arts, rows
+
+
+def resolve_by_offsets(quotes: pd.DataFrame, rows: Sequence[dict],
+                       groups: Sequence[Sequence[tuple[str, int]]]) -> dict[str, int | str]:
+    """Map quote_id -> utterance: the annotated attribution holding most of the quote (at least half of
+    it), by its labelled group number, else by itself (``"<article id>#<index>"``: the fragments of one
+    attribution split by its frame are one remark). Quotes matching no attribution are left out."""
+    label = {}
+    for g, group in enumerate(groups):
+        for prefix, k in group:
+            (row,) = [r for r in rows if r["id"].startswith(prefix)]
+            label[(row["id"], k)] = g
+    by_id = {r["id"]: r for r in rows}
+    out: dict[str, int] = {}
+    for q in quotes.itertuples():
+        row = by_id.get(str(q.article_id))
+        if row is None:
+            continue
+        best, best_k = 0, -1
+        for k, a in enumerate(row["quotes"]):
+            inter = sum(max(0, min(e, q.end) - max(s, q.start)) for s, e in a["content_spans"])
+            if inter > best:
+                best, best_k = inter, k
+        if best_k >= 0 and best >= 0.5 * (q.end - q.start):
+            out[str(q.quote_id)] = label.get((row["id"], best_k), f"{row['id']}#{best_k}")
+    return out
+
+
 def pope_articles() -> pd.DataFrame:
     """The Pope Leo XIV corpus as a clean-stage articles table (``article_id, outlet, clean_text``)."""
     return pd.DataFrame([{"article_id": a, "outlet": o, "clean_text": t} for a, o, t in POPE_ARTICLES])
@@ -326,9 +395,14 @@ def resolve(quotes: pd.DataFrame, groups: Sequence[Sequence[Label]]) -> tuple[di
     return out, problems
 
 
-def truth_partition(quotes: pd.DataFrame, groups: Sequence[Sequence[Label]]) -> tuple[list[str], list[str]]:
-    """(quote ids, true utterance label per quote): unlabelled quotes are their own utterance."""
-    labelled, problems = resolve(quotes, groups)
+def truth_partition(quotes: pd.DataFrame, groups: Sequence[Sequence[Label]] | dict[str, int | str]
+                    ) -> tuple[list[str], list[str]]:
+    """(true utterance label per quote, label problems): unlabelled quotes are their own utterance.
+
+    ``groups`` are substring labels (resolved by :func:`resolve`) or an already resolved
+    ``{quote_id: group}`` (:func:`resolve_by_offsets`).
+    """
+    labelled, problems = (dict(groups), []) if isinstance(groups, dict) else resolve(quotes, groups)
     ids = [str(q) for q in quotes["quote_id"]]
     return [f"g{labelled[q]}" if q in labelled else f"single:{q}" for q in ids], problems
 

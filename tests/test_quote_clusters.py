@@ -53,6 +53,32 @@ def test_a_fragment_inside_a_reported_clause_joins_it() -> None:
     assert "contained" in set(q["cluster_method"])
 
 
+def test_a_short_fragment_of_a_named_speaker_joins_the_quote_it_is_cut_from() -> None:
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“Ours is a peace that is unarmed and disarming, humble and "
+                                                          "enduring,” Ana Ruiz said on Sunday."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "Ana Ruiz described the truce as “unarmed and disarming.”"},
+        {"article_id": "a3", "outlet": "C", "clean_text": "Ana Ruiz described the market as “free.”"},
+    ])
+    q = quotes.cluster_variants(quotes.extract_corpus(arts)).set_index("article_id")
+    assert q.at["a2", "n_words"] < quotes.ClusterThresholds().min_words  # shorter than a clustered quote
+    assert q.at["a1", "cluster_id"] == q.at["a2", "cluster_id"] != ""
+    assert q.at["a3", "cluster_id"] == ""  # a one-word scare quote stays out
+
+
+def test_reported_speech_that_endorses_never_joins_reported_speech_that_distances() -> None:
+    arts = pd.DataFrame([
+        {"article_id": "b1", "outlet": "A", "clean_text": "Marco Bellandi said he backs the Mediterranean water pact."},
+        {"article_id": "b2", "outlet": "B", "clean_text": "Marco Bellandi said he has reservations about the "
+                                                          "Mediterranean water pact."},
+        {"article_id": "b3", "outlet": "C", "clean_text": "Marco Bellandi said he supports the Mediterranean water pact."},
+    ])
+    q = quotes.extract_corpus(arts)
+    assert quotes.quote_similarity(q.at[0, "quote"], q.at[1, "quote"]) >= quotes.ClusterThresholds().threshold
+    c = quotes.cluster_variants(q).set_index("article_id")
+    assert c.at["b1", "cluster_id"] == c.at["b3", "cluster_id"] != c.at["b2", "cluster_id"]
+
+
 needs_embeddings = pytest.mark.skipif(not nlp.embedder_status().available, reason="embeddings extra not installed")
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from ..common.unionfind import UnionFind
 from .lexicon import fold, norm_words, stop_words
 from .model import ClusterThresholds
+from ..coverage.pairs import polarity
 from .speakers import same_person
 
 # texts -> one unit-normalised vector per text (rows), e.g. analysis.nlp.embed bound to its cache and engine
@@ -114,11 +115,10 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
     df = quotes.copy()
     df["cluster_id"] = ""
     df["cluster_method"] = ""
-    contained = df["contained_in"].astype(str).ne("") if "contained_in" in df else df["kind"].eq("__")
-    eligible = df.index[(df["n_words"] >= thresholds.min_words) | contained].tolist()
+    eligible = _eligible(df, thresholds)
     if not eligible:
         return df
-    found = _renderings(df, eligible, max_gap=thresholds.max_passage_gap)
+    found = _renderings(df, eligible, max_gap=thresholds.max_passage_gap, min_words=thresholds.min_words)
     groups = _Groups(found)
     lexical = _link_lexical(found, thresholds, groups)
     inside = _link_contained(df, found, groups)
@@ -128,6 +128,22 @@ def cluster_variants(quotes: pd.DataFrame, thresholds: ClusterThresholds = Clust
         semantic |= _link_by_speaker(found, thresholds, groups, embed)
     _assign_cluster_ids(df, found, groups, lexical, semantic, inside)
     return df
+
+
+def _eligible(df: pd.DataFrame, t: ClusterThresholds) -> list[Any]:
+    """Labels of the quotes taking part: ``min_words`` words or more, inside another quote, or a short
+    quoted fragment of a named speaker with ``fragment_words`` content words or more ("unarmed and
+    disarming"), which joins the rendering it is cut from by word alignment; scare quotes ("free")
+    and one-word fragments stay out."""
+    from .meaning import content_words
+
+    contained = df["contained_in"].astype(str).ne("") if "contained_in" in df else df["kind"].eq("__")
+    keep = (df["n_words"] >= t.min_words) | contained
+    if t.fragment_words > 0:
+        short = df.index[~keep & df["kind"].eq("partial") & df["speaker"].astype(str).map(speaker_key).ne("")]
+        frag = [i for i in short if len(content_words(str(df.at[i, "quote"]))) >= t.fragment_words]
+        keep = keep | df.index.isin(frag)
+    return df.index[keep].tolist()
 
 
 class _Renderings(NamedTuple):
@@ -141,10 +157,14 @@ class _Renderings(NamedTuple):
     words: list[list[str]]
     reported: list[bool]  # indirect speech (no quotation marks of its own)
     quoted_in: list[str]  # the passage of a quotation standing on its own ("" for reported speech, fragments)
+    fragment: list[bool]  # a short quoted fragment standing on its own: joins by word alignment only
+    polarity: list[int]  # reported speech: +1 endorses ("he backs it"), -1 distances ("he has reservations"), else 0
 
 
-def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int) -> _Renderings:
+def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int, min_words: int = 4) -> _Renderings:
     texts = [str(df.at[i, "quote"]) for i in eligible]
+    words = [norm_words(t) for t in texts]
+    reported = [str(df.at[i, "kind"]) == "indirect" for i in eligible]
     standing = [str(df.at[i, "kind"]) != "indirect" and not str(df.at[i, "contained_in"] if "contained_in" in df else "")
                 for i in eligible]
     return _Renderings(
@@ -152,9 +172,11 @@ def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int) -> _Rend
         speakers=[str(df.at[i, "speaker"]) for i in eligible],
         persons=[str(df.at[i, "speaker_type"]) == "person" if "speaker_type" in df else True for i in eligible],
         articles=[str(df.at[i, "article_id"]) for i in eligible],
-        words=[norm_words(t) for t in texts],
-        reported=[str(df.at[i, "kind"]) == "indirect" for i in eligible],
-        quoted_in=_passages(df, eligible, standing, max_gap=max_gap))
+        words=words,
+        reported=reported,
+        quoted_in=_passages(df, eligible, standing, max_gap=max_gap),
+        fragment=[bool(s) and len(w) < min_words for s, w in zip(standing, words)],
+        polarity=[polarity(t) if r else 0 for t, r in zip(texts, reported)])
 
 
 def _passages(df: pd.DataFrame, eligible: list[Any], standing: list[bool], *, max_gap: int) -> list[str]:
@@ -181,12 +203,16 @@ def _passages(df: pd.DataFrame, eligible: list[Any], standing: list[bool], *, ma
 
 
 class _Groups(UnionFind):
-    """Union-find that keeps two quotations of one article apart.
+    """Union-find that keeps two quotations of one article apart, and contradicting renderings too.
 
     An article quotes each remark once (a quotation interrupted by its attribution is one passage),
     so a group holding two passages of one article (outside reported clauses) would be two remarks
-    chained through their neighbours; :meth:`join` refuses such a merge. Links are offered strongest
-    first, so the better neighbour wins.
+    chained through their neighbours; :meth:`join` refuses such a merge. It also refuses to merge a
+    group whose reported speech endorses ("he backs the idea") with one whose reported speech
+    distances or opposes ("he has reservations about it"): summaries of one press conference read
+    alike, word for word, but these are two remarks. Quotations carry no such sign ("questions" in a
+    quotation is a topic, not a stance; a quotation with its negation flipped is a changed quote,
+    which fidelity reports). Links are offered strongest first, so the better neighbour wins.
     """
 
     def __init__(self, found: _Renderings) -> None:
@@ -194,17 +220,23 @@ class _Groups(UnionFind):
         # root -> {article: passage} of the quotations standing on their own in the group
         self.quoted: dict[int, dict[str, str]] = {
             k: {a: p} if p else {} for k, (a, p) in enumerate(zip(found.articles, found.quoted_in))}
+        self.signs: dict[int, frozenset[int]] = {k: frozenset({s}) - {0} for k, s in enumerate(found.polarity)}
 
     def join(self, x: int, y: int) -> bool:
-        """Merge the groups of ``x`` and ``y`` unless both quote one article in two passages; True if merged."""
+        """Merge the groups of ``x`` and ``y`` unless both quote one article in two passages or one's
+        reported speech endorses what the other's distances from; True if merged."""
         rx, ry = self.find(x), self.find(y)
         if rx == ry:
             return True
         qx, qy = self.quoted[rx], self.quoted[ry]
         if any(qy.get(a, p) != p for a, p in qx.items()):
             return False
+        signs = self.signs[rx] | self.signs[ry]
+        if len(signs) > 1:
+            return False
         root = self.union_min(rx, ry)
         self.quoted[root] = {**self.quoted.pop(rx if root == ry else ry), **self.quoted[root]}
+        self.signs[root] = signs
         return True
 
 
@@ -273,7 +305,7 @@ def _link_semantic(found: _Renderings, t: ClusterThresholds, groups: _Groups,
         needed = t.semantic_reported_threshold if found.reported[x] and found.reported[y] else t.semantic_threshold
         if cos < needed or groups.connected(x, y):
             continue
-        if _separate_quotations(found, x, y):
+        if _separate_quotations(found, x, y) or found.fragment[x] or found.fragment[y]:
             continue
         if not (found.speakers[x] or found.speakers[y]):
             continue  # meaning alone never joins two renderings with no speaker
@@ -304,7 +336,7 @@ def _speaker_pairs(found: _Renderings, t: ClusterThresholds, embed: Embedder) ->
     """Rendering pairs by one named speaker worth scoring: all of a small block, nearest ones in a large one."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for k, name in enumerate(found.speakers):
-        if key := speaker_key(name):
+        if (key := speaker_key(name)) and not found.fragment[k]:  # a fragment's few words say little by meaning
             blocks[key].append(k)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
@@ -349,7 +381,8 @@ def _link_by_speaker(found: _Renderings, t: ClusterThresholds, groups: _Groups, 
         if s < t.attach_score:
             break
         rx, ry = groups.find(x), groups.find(y)
-        if rx == ry or link[rx].get(ry, 0.0) / (size[rx] * size[ry]) < t.attach_group or not groups.join(x, y):
+        if rx == ry or link[rx].get(ry, 0.0) / (size[rx] * size[ry]) < t.attach_group \
+                or not groups.join(x, y):
             continue
         _merge_links(link, size, groups.find(x), ry if groups.find(x) == rx else rx)
         linked.update((x, y))
@@ -368,7 +401,8 @@ def _attach_reported(found: _Renderings, t: ClusterThresholds, groups: _Groups,
     than two quotations do, so it is placed by comparison with the speaker's other remarks.
     """
     members = groups.groups()
-    quoted = {r for r, ks in members.items() if any(found.quoted_in[k] for k in ks)}
+    # a group's own quotation, not a short fragment of one (a fragment inside a summary makes it no quotation)
+    quoted = {r for r, ks in members.items() if any(found.quoted_in[k] and not found.fragment[k] for k in ks)}
     best: dict[int, dict[int, float]] = defaultdict(dict)  # reported-only group -> quoted group -> best pair
     for (x, y), s in score.items():
         rx, ry = groups.find(x), groups.find(y)
@@ -379,7 +413,8 @@ def _attach_reported(found: _Renderings, t: ClusterThresholds, groups: _Groups,
     for r in sorted(best, key=lambda g: (-max(best[g].values()), g)):
         ranked = sorted(best[r].items(), key=lambda kv: (-kv[1], kv[0]))
         top, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= t.report_attach and top - second >= t.report_margin and groups.join(r, ranked[0][0]):
+        if top >= t.report_attach and top - second >= t.report_margin \
+                and groups.join(r, ranked[0][0]):
             linked.update(members[r])
     return linked
 

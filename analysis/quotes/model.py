@@ -114,6 +114,9 @@ class ClusterThresholds:
         Shorter quotes (scare quotes like "free", titles like "Meet the Press") are not clustered.
     min_unattributed_words : int, default=6
         A quote with no named speaker joins a cluster only if both renderings are this long.
+    fragment_words : int, default=2
+        A quoted fragment shorter than ``min_words`` but with a named speaker and this many content
+        words ("unarmed and disarming") takes part and joins the rendering it is cut from (0: off).
     min_misattribution_words : int, default=8
         Renderings credited to different speakers are compared only from this length on.
     max_df, min_shared : int, default=50, 2
@@ -154,6 +157,7 @@ class ClusterThresholds:
     min_words: int = 4
     min_unattributed_words: int = 6
     min_misattribution_words: int = 8
+    fragment_words: int = 2
     max_df: int = 50
     min_shared: int = 2
     semantic_threshold: float = 0.76
