@@ -50,6 +50,10 @@ _newsreport_reset()
 """
 
 
+#: the kernel argument nbclient adds when it starts a kernel itself (no history database on disk)
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
+
+
 def fresh_kernels() -> bool:
     """True when the environment asks for one kernel per stage (``NEWSREPORT_FRESH_KERNELS=1``)."""
     return os.environ.get("NEWSREPORT_FRESH_KERNELS", "") not in ("", "0")
@@ -67,9 +71,21 @@ class KernelSession:
         self.km: Any = None
         self.stages = 0
 
+    def prestart(self) -> None:
+        """Launch the kernel process now, before the first stage's notebook is read and papermill
+        imported: the kernel boots (python, ipykernel: ~1 s) on the other core meanwhile. Called
+        only when a stage is about to run, so a rerun that reuses every stage starts no kernel."""
+        if self.km is None and self.stages == 0:
+            self.km = _new_manager(self.run_dir / "notebooks" / ".kernel.json")
+            # as nbclient would start it: the run folder as working folder, history in memory
+            asyncio.run(self.km.start_kernel(cwd=str(self.run_dir), extra_arguments=[HISTORY_IN_MEMORY]))
+
     def manager(self) -> Any:
-        """The kernel manager for the next stage: a new one, or the running kernel, reset."""
-        if self.km is not None and self.km.has_kernel and _alive(self.km):
+        """The kernel manager for the next stage: a new one, the prestarted one, or the running
+        kernel, reset."""
+        if self.stages == 0 and self.km is not None and self.km.has_kernel:
+            pass  # prestarted, nothing has run in it yet
+        elif self.km is not None and self.km.has_kernel and _alive(self.km):
             self._reset()
         else:
             self.close()

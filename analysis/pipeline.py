@@ -348,6 +348,8 @@ def _run_stages(run_dir: Path, corpus: Path, params: dict[str, dict[str, Any]], 
             cache.pop(stage, None)
             _save_cache(cache_file, cache)
             runfolder.record_written(run_dir, [output])
+            if (session := _SESSION.get("kernel")) is not None:
+                session.prestart()  # the kernel boots while papermill is imported and the notebook read
             try:
                 _execute(notebook, output, stage_params, stage, progress=progress)
             finally:

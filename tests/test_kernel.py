@@ -53,3 +53,19 @@ def test_reset_collects_once_freezes_survivors_and_frees_what_a_stage_dropped(tm
         assert third == {"kept": True}  # unfrozen and collected at the next reset
     finally:
         session.close()
+
+
+def test_prestarted_kernel_is_the_first_stage_kernel(tmp_path: Path) -> None:
+    (tmp_path / "notebooks").mkdir()
+    session = kernel.KernelSession(tmp_path)
+    session.prestart()
+    try:
+        km = session.km
+        assert km is not None and km.has_kernel
+        session.prestart()  # once only
+        assert session.manager() is km and session.km is km
+        state = _run(km, "import os, json; print(json.dumps({'cwd': os.getcwd(), "
+                         "'history': str(get_ipython().history_manager.hist_file)}))")
+        assert state == {"cwd": str(tmp_path.resolve()), "history": ":memory:"}  # as nbclient starts it
+    finally:
+        session.close()
