@@ -20,8 +20,8 @@ Two labelled sets, used by ``tests/test_quote_clusters.py`` and ``benchmarks/ben
   outlets in PolNeAR's dev file (``../shared/eval/polnear_dev.jsonl``, read at run time by
   :func:`polnear_set`, never copied): Hillary Clinton on a police shooting (HuffPost, Western
   Journal, which also quotes Chris Christie) and Donald Trump on tax law (Politico, Western
-  Journal). Labels are PolNeAR attribution indices only; an extracted quote takes the label of the
-  annotated attribution that holds most of it (:func:`resolve_by_offsets`).
+  Journal). Labels are PolNeAR attribution (and content span) indices only; an extracted quote takes
+  the label of the annotated content span that holds most of it (:func:`resolve_by_offsets`).
 
 Labels are substrings, not quote ids, so that a change in extraction that keeps the quote still
 finds it; :func:`resolve` says which labels no longer match exactly one quote.
@@ -299,23 +299,26 @@ POPE_GROUPS: list[list[Label]] = [
 ]
 
 
-# PolNeAR dev articles by id prefix; groups list (article prefix, attribution index in its ``quotes``) per
-# utterance, written by reading the four texts. Attributions named in no group are single remarks: a
-# summary of the second sentence of a quoted passage ("blamed police shootings on 'implicit bias'") is
-# left single, as the seeds' labels give a passage rendering two remarks to the first one.
+# PolNeAR dev articles by id prefix. Groups list (article prefix, attribution index in its ``quotes``[, content
+# span index]) per utterance, written by reading the four texts. PolNeAR gives a quotation interrupted by its
+# frame ("A," she said. "B.") as one attribution of two content spans; we read each such passage and keep it one
+# utterance when the second part goes on with the first ("They will receive the biggest benefit"), which holds
+# for all of them but one, whose two parts make two points (white people / policing), named by span. A span
+# rendering two remarks goes with the first, as in the seeds' labels.
 POLNEAR_ARTICLES = ("huff-post_2016-09-20_hillary-clinton", "west-journal_2016-09-21_chris-christie",
                     "politico_2016-10-04_trump-not-walking", "west-journal_2016-10-04_railing-against-trump")
-POLNEAR_GROUPS: list[list[tuple[str, int]]] = [
+_HP, _WC, _PT, _WT = "huff-post", "west-journal_2016-09-21", "politico", "west-journal_2016-10-04"
+POLNEAR_GROUPS: list[list[tuple]] = [
     # Clinton: "Maybe I can, by speaking directly to white people, say, look, this is not who we are"
-    [("huff-post", 0), ("huff-post", 3), ("huff-post", 5), ("west-journal_2016-09-21", 6),
-     ("west-journal_2016-09-21", 7)],
-    # Clinton: "How many times do we have to see this ... it needs to be intolerable"
-    [("huff-post", 2), ("huff-post", 4), ("west-journal_2016-09-21", 5)],
+    [(_HP, 0), (_HP, 3), (_HP, 5, 0), (_WC, 6), (_WC, 7)],
+    # Clinton: "We have got to do everything possible to improve policing, to go right at implicit bias"
+    [(_HP, 5, 1), (_WC, 3)],
+    # Clinton: "How many times do we have to see this in our country? ... it needs to be intolerable"
+    [(_HP, 4), (_WC, 5), (_HP, 2)],
     # Christie: "She's a disgrace"
-    [("west-journal_2016-09-21", 0), ("west-journal_2016-09-21", 1), ("west-journal_2016-09-21", 10),
-     ("west-journal_2016-09-21", 11)],
-    # Trump: "The unfairness of the tax laws is unbelievable"
-    [("politico", 12), ("west-journal_2016-10-04", 12)],
+    [(_WC, 0), (_WC, 1), (_WC, 10), (_WC, 11)],
+    # Trump: "The unfairness of the tax laws is unbelievable. It's something I've been talking about ..."
+    [(_PT, 12), (_WT, 12)],
 ]
 
 
@@ -336,28 +339,31 @@ def polnear_set(path) -> tuple[pd.DataFrame, list[dict]]:
 
 
 def resolve_by_offsets(quotes: pd.DataFrame, rows: Sequence[dict],
-                       groups: Sequence[Sequence[tuple[str, int]]]) -> dict[str, int | str]:
-    """Map quote_id -> utterance: the annotated attribution holding most of the quote (at least half of
-    it), by its labelled group number, else by itself (``"<article id>#<index>"``: the fragments of one
-    attribution split by its frame are one remark). Quotes matching no attribution are left out."""
-    label = {}
+                       groups: Sequence[Sequence[tuple]]) -> dict[str, int | str]:
+    """Map quote_id -> utterance: the annotated content span holding most of the quote (at least half
+    of it), by the labelled group of that span or of its attribution, else by its attribution
+    (``"<article id>#<attribution>"``).
+    Quotes matching no annotated span are left out (each is its own utterance)."""
+    label: dict[tuple, int] = {}
     for g, group in enumerate(groups):
-        for prefix, k in group:
+        for prefix, *where in group:
             (row,) = [r for r in rows if r["id"].startswith(prefix)]
-            label[(row["id"], k)] = g
+            label[(row["id"], *where)] = g
     by_id = {r["id"]: r for r in rows}
-    out: dict[str, int] = {}
+    out: dict[str, int | str] = {}
     for q in quotes.itertuples():
         row = by_id.get(str(q.article_id))
         if row is None:
             continue
-        best, best_k = 0, -1
+        best, where = 0, None
         for k, a in enumerate(row["quotes"]):
-            inter = sum(max(0, min(e, q.end) - max(s, q.start)) for s, e in a["content_spans"])
-            if inter > best:
-                best, best_k = inter, k
-        if best_k >= 0 and best >= 0.5 * (q.end - q.start):
-            out[str(q.quote_id)] = label.get((row["id"], best_k), f"{row['id']}#{best_k}")
+            for j, (s, e) in enumerate(a["content_spans"]):
+                inter = max(0, min(e, q.end) - max(s, q.start))
+                if inter > best:
+                    best, where = inter, (k, j)
+        if where is not None and best >= 0.5 * (q.end - q.start):
+            k, j = where
+            out[str(q.quote_id)] = label.get((row["id"], k, j), label.get((row["id"], k), f"{row['id']}#{k}"))
     return out
 
 

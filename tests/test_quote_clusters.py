@@ -66,6 +66,31 @@ def test_a_short_fragment_of_a_named_speaker_joins_the_quote_it_is_cut_from() ->
     assert q.at["a3", "cluster_id"] == ""  # a one-word scare quote stays out
 
 
+def test_an_article_echoing_its_own_quotation_in_a_partial_quote_keeps_both_in_the_utterance() -> None:
+    full = "“Maybe I can, by speaking directly to the farmers of the valley, show them that this is not who we are,”"
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "Ana Ruiz wants to speak “directly to the farmers of the "
+                                                          f"valley.”\n\n{full} Ruiz said on Monday."},
+        {"article_id": "a2", "outlet": "B", "clean_text": f"{full} Governor Ana Ruiz said."},
+    ])
+    q = quotes.cluster_variants(quotes.extract_corpus(arts))
+    assert q["kind"].tolist() == ["partial", "direct", "direct"]
+    assert q["cluster_id"].nunique() == 1 and q["cluster_id"].iloc[0] != ""
+
+
+def test_a_fragment_in_two_remarks_joins_one_and_does_not_chain_them() -> None:
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“We will close the old harbour and rebuild the river bridge "
+                                                          "next spring,” Ana Ruiz said."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "“The river bridge will carry trams, buses and bicycles "
+                                                          "from its first day,” Ana Ruiz said."},
+        {"article_id": "a3", "outlet": "C", "clean_text": "Ana Ruiz described the “river bridge” as her first task."},
+    ])
+    q = quotes.cluster_variants(quotes.extract_corpus(arts)).set_index("article_id")
+    assert q.at["a1", "cluster_id"] != q.at["a2", "cluster_id"]
+    assert q.at["a3", "cluster_id"] in {q.at["a1", "cluster_id"], q.at["a2", "cluster_id"]}
+
+
 def test_reported_speech_that_endorses_never_joins_reported_speech_that_distances() -> None:
     arts = pd.DataFrame([
         {"article_id": "b1", "outlet": "A", "clean_text": "Marco Bellandi said he backs the Mediterranean water pact."},

@@ -158,6 +158,7 @@ class _Renderings(NamedTuple):
     reported: list[bool]  # indirect speech (no quotation marks of its own)
     quoted_in: list[str]  # the passage of a quotation standing on its own ("" for reported speech, fragments)
     fragment: list[bool]  # a short quoted fragment standing on its own: joins by word alignment only
+    echo: list[bool]  # a partial quote standing on its own: may echo a quotation of its article, holds no passage
     polarity: list[int]  # reported speech: +1 endorses ("he backs it"), -1 distances ("he has reservations"), else 0
 
 
@@ -167,6 +168,10 @@ def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int, min_word
     reported = [str(df.at[i, "kind"]) == "indirect" for i in eligible]
     standing = [str(df.at[i, "kind"]) != "indirect" and not str(df.at[i, "contained_in"] if "contained_in" in df else "")
                 for i in eligible]
+    # a partial quote in the writer's sentence ("she wanted to speak “directly to white people”") often echoes a
+    # quotation of the same article: it holds no passage, so it never keeps that quotation out of the utterance
+    fragment = [s and len(w) < min_words for s, w in zip(standing, words)]
+    echo = [s and str(df.at[i, "kind"]) == "partial" for s, i in zip(standing, eligible)]
     return _Renderings(
         index=eligible, texts=texts,
         speakers=[str(df.at[i, "speaker"]) for i in eligible],
@@ -174,8 +179,8 @@ def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int, min_word
         articles=[str(df.at[i, "article_id"]) for i in eligible],
         words=words,
         reported=reported,
-        quoted_in=_passages(df, eligible, standing, max_gap=max_gap),
-        fragment=[bool(s) and len(w) < min_words for s, w in zip(standing, words)],
+        quoted_in=_passages(df, eligible, [s and not e for s, e in zip(standing, echo)], max_gap=max_gap),
+        fragment=fragment, echo=echo,
         polarity=[polarity(t) if r else 0 for t, r in zip(texts, reported)])
 
 
@@ -241,9 +246,10 @@ class _Groups(UnionFind):
 
 
 def _separate_quotations(found: _Renderings, x: int, y: int) -> bool:
-    """Are ``x`` and ``y`` two quotations of one article (not reported speech, not one interrupted passage)?"""
-    return (found.articles[x] == found.articles[y] and not (found.reported[x] or found.reported[y])
-            and found.quoted_in[x] != found.quoted_in[y])
+    """Are ``x`` and ``y`` two quotations of one article (not reported speech or a partial quote in the writer's sentence, not one
+    interrupted passage)?"""
+    return (found.articles[x] == found.articles[y] and found.quoted_in[x] != found.quoted_in[y]
+            and not (found.reported[x] or found.reported[y] or found.echo[x] or found.echo[y]))
 
 
 def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds) -> float | None:
@@ -263,7 +269,11 @@ def _needed_similarity(found: _Renderings, x: int, y: int, t: ClusterThresholds)
 
 
 def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: _Groups) -> set[int]:
-    """Join candidate pairs whose words align closely enough, closest first; returns those joined."""
+    """Join candidate pairs whose words align closely enough, closest first; returns those joined.
+
+    A short fragment joins one group only, that of its closest match: two words ("root causes") may
+    sit in two remarks, and a fragment that joined both would chain them.
+    """
     scored = []
     for x, y in sorted(_candidate_pairs(found.words, max_df=t.max_df, min_shared=t.min_shared)):
         needed = _needed_similarity(found, x, y, t)
@@ -272,9 +282,13 @@ def _link_lexical(found: _Renderings, t: ClusterThresholds, groups: _Groups) -> 
             if sim >= needed:
                 scored.append((-sim, x, y))
     linked: set[int] = set()
+    placed: set[int] = set()  # fragments already in a group
     for _, x, y in sorted(scored):
+        if placed & {x, y}:
+            continue
         if groups.join(x, y):
             linked.update((x, y))
+            placed.update(k for k in (x, y) if found.fragment[k])
     return linked
 
 
