@@ -76,6 +76,16 @@ def time_once(run_dir: Path, case: str) -> dict[str, object]:
             "outside_stages_s": round(wall - sum(stages.values()), 2)}
 
 
+def _tree_and_time() -> dict[str, object]:
+    """When and on which tree the figures were taken (the tree may hold other people's uncommitted work)."""
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE.parent)
+        return proc.stdout.strip() if proc.returncode == 0 else "unknown"
+
+    return {"utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_files": len(git("status", "--porcelain", "--untracked-files=no").splitlines())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -94,7 +104,8 @@ def main() -> None:
         results[case] = {"median_wall_s": statistics.median(walls), "walls_s": walls,
                          "median_cpu_s": statistics.median(cpus), "cpu_s": cpus,
                          "loads_1min": [r["load_1min"] for r in runs],
-                         "peak_rss_mb": max(r["peak_rss_mb"] or 0 for r in runs), "runs": runs}
+                         "peak_rss_mb": max(r["peak_rss_mb"] or 0 for r in runs), "runs": runs,
+                         "measured": _tree_and_time()}
         print(f"{case}: median {statistics.median(walls):.1f} s wall over {walls}, median CPU "
               f"{statistics.median(cpus):.1f} s (load {[r['load_1min'] for r in runs]}), "
               f"peak RSS {results[case]['peak_rss_mb']} MB", flush=True)

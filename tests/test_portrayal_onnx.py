@@ -151,3 +151,18 @@ def test_cache_name_follows_the_weights_content(tmp_path: Path) -> None:
     assert "ort" in _onnx.model_file(a).name
     b.write_bytes(b"one")
     assert _onnx.model_file(a) == _onnx.model_file(b)
+
+
+def test_unwritable_cache_falls_back_to_torch_and_says_why(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    pytest.importorskip("onnxruntime")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("NEWSREPORT_MODEL_CACHE", str(blocker / "cache"))
+    _onnx._load.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="analysis.portrayal"):
+            assert pm.runtime_in_use() == "torch"
+        assert "cannot write to the model cache" in caplog.text
+    finally:
+        _onnx._load.cache_clear()

@@ -137,9 +137,12 @@ def _export(path: Path) -> str | None:
         import torch
     except ImportError as exc:
         return f"torch cannot be imported ({exc})"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        return f"cannot write to the model cache {str(path.parent)!r}: {exc}"
     try:
         net = pm.load_network.__wrapped__()  # uncached: the weights file as it is now
         batch = pm.pad([pm.encode(s, s.index(t), s.index(t) + len(t)) for s, t in _CHECK_PAIRS])
