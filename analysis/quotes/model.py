@@ -134,19 +134,19 @@ class ClusterThresholds:
     max_passage_gap : int, default=30
         A quotation interrupted by its attribution ("Would it ...?" he asked. "Should we ...?") is
         one passage when its second part follows within this many characters of the speaker's name.
-    attach_score : float, default=0.55
+    attach_score : float, default=0.7
         :func:`analysis.quotes.meaning.evidence_score` at or above which a rendering by one speaker
         joins the utterance of its best-matching rendering by the same speaker (embeddings only).
     attach_group : float, default=0.15
         ... provided its mean score against every rendering of that utterance reaches this, so a
         rendering close to one member only does not chain two remarks.
-    report_attach, report_margin : float, default=0.4, 0.1
+    report_attach, report_margin : float, default=0.3, 0.1
         Reported speech still apart from every quotation of its speaker joins the quoted remark
         with the best pair score when that reaches ``report_attach`` and beats the next remark by
-        ``report_margin`` (report_attach 1.0: off). ``attach_score`` 0.55 was the median and
-        ``report_attach`` 0.4 the most cautious of the leave-one-set-out choices of
-        benchmarks/bench_quotes.py when they were set (lower ones cost precision on the seeds);
-        the benchmark prints today's held-out choices and figures.
+        ``report_margin`` (report_attach 1.0: off). ``attach_score`` and ``report_attach`` are
+        chosen with the evidence weights by benchmarks/bench_quotes.py on all four labelled sets
+        (the best pairwise F1 among settings with precision 0.85 or more on every set); the
+        benchmark prints the settings chosen without each set and their figures.
     block_all_pairs : int, default=300
         A speaker with up to this many renderings has all their pairs scored; above, only each
         rendering's ``neighbours`` nearest ones.
@@ -164,10 +164,10 @@ class ClusterThresholds:
     semantic_reported_threshold: float = 0.86
     neighbours: int = 8
     max_passage_gap: int = 30
-    attach_score: float = 0.55
+    attach_score: float = 0.7
     attach_group: float = 0.15
     block_all_pairs: int = 300
-    report_attach: float = 0.4
+    report_attach: float = 0.3
     report_margin: float = 0.1
 
 
