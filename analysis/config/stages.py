@@ -66,6 +66,9 @@ class CoverageConfig:
     theme_threshold_tfidf: float = param(0.34, "content-word overlap at which two reported acts have the same object "
                                                "(TF-IDF method)", low=0.0, high=1.0, low_open=True)
     k_neighbors: int = param(20, "candidate neighbours per claim (nearest-neighbour search, not all pairs)", low=1)
+    steps_max_claims: int = param(5000, "the notebook's step-by-step view scores the candidate claim pairs again for "
+                                         "the reviewer; above this many claims that view is skipped, as it would add "
+                                         "the pair-scoring time a second time", low=0)
     doc_k_neighbors: int = param(15, "candidate neighbours per article for document similarity, above all_pairs_max "
                                      "articles", low=1)
     all_pairs_max: int = param(2000, "up to this many articles every article pair is scored in similarity.csv "
