@@ -127,6 +127,16 @@ def _session(ort: Any, path: Path) -> Any:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+def _quiet_transformers() -> None:
+    """No weight-loading progress bar in the stage notebook's output on the run that exports."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except (ImportError, AttributeError):
+        pass
+
+
 def _export(path: Path) -> str | None:
     """Export the torch network to ``path`` (atomically) and keep it only if it matches torch.
 
@@ -144,6 +154,7 @@ def _export(path: Path) -> str | None:
     except OSError as exc:
         return f"cannot write to the model cache {str(path.parent)!r}: {exc}"
     try:
+        _quiet_transformers()
         net = pm.load_network.__wrapped__()  # uncached: the weights file as it is now
         batch = pm.pad([pm.encode(s, s.index(t), s.index(t) + len(t)) for s, t in _CHECK_PAIRS])
         dummy = tuple(torch.from_numpy(batch[name]) for name in _INPUTS)
