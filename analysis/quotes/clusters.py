@@ -2,13 +2,15 @@
 
 :func:`cluster_variants` takes candidate pairs from an inverted index of rare content words (no
 all-pairs loop), verifies each by fuzzy word alignment (:func:`quote_similarity`, rapidfuzz;
-fragments of a longer quote included) and joins them with the shared union-find. With embeddings,
-renderings by one named speaker (:func:`speaker_key`; candidate pairs only inside that block) are
-joined by meaning too: another translation, a trimmed fragment, reported speech
+fragments of a longer quote included, down to a named speaker's two-content-word fragment, which
+joins one group only) and joins them with the shared union-find. With embeddings, renderings by one
+named speaker (:func:`speaker_key`; candidate pairs only inside that block) are joined by meaning
+too: another translation, a trimmed fragment, reported speech
 (:func:`analysis.quotes.meaning.pair_evidence`), with a group-level check so one close pair does not
 chain two remarks; renderings whose speakers differ or are unnamed are joined by close sentence
 windows only. One article's separate quotations never share a cluster (a quotation interrupted by
-its attribution is one passage).
+its attribution is one passage; a partial quote in the writer's sentence may echo the article's own
+quotation), and reported speech that endorses never joins reported speech that distances.
 """
 
 from __future__ import annotations
