@@ -242,8 +242,9 @@ def test_stance_ranking_and_findings() -> None:
     assert report.main_targets(ranking) == ["Plan", "Mayor"]
     assert report.main_targets(ranking, preferred=["Mayor", "Nobody"]) == ["Mayor", "Plan"]
     findings = report.stance_findings(ranking, ["Plan"])
-    assert findings == ["On Plan: A framed the position most favourably (supportive, support +0.60; words: "
-                        "“backs”, “welcomes”), B least favourably (opposed, support -0.40; words: “rejects”)."]
+    assert findings == ["On Plan, the wording of the 3 outlets compared runs from support to opposition: A the most "
+                        "supportive (supportive, support +0.60; words: “backs”, “welcomes”), B the most opposed "
+                        "(opposed, support -0.40; words: “rejects”)."]
     assert report.stance_findings(ranking, ["Mayor"]) == []  # one informative article: nothing to compare
 
 
@@ -410,8 +411,8 @@ def test_stance_findings_compare_outlets_not_articles() -> None:
                                                            "doubts (distancing, lede)"]})
     # A's articles average +0.20, above B's +0.10: A is the most favourable outlet, not both ends
     assert report.stance_findings(report.stance_ranking(stance, arts), ["Plan"]) == [
-        "On Plan: A framed the position most favourably (mean support +0.20 over 2 articles; words: “backs”), "
-        "B least favourably (skeptical, support +0.10; words: “doubts”)."]
+        "On Plan, both outlets compared lean towards support: A the most (mean support +0.20 over 2 articles; "
+        "words: “backs”), B the least (skeptical, support +0.10; words: “doubts”)."]
 
 
 @pytest.mark.parametrize("outlet", ["Cost $x^$ up", "A $\\frac{$ B", "$5 News $", "Émission — “Nouvelles”", "<b>Bold</b> & Co"])
@@ -641,3 +642,62 @@ def test_thin_stance_note_counts_only_the_shown_targets() -> None:
     assert "2 of the 3 framing scores" in report.thin_stance_note(stance)
     assert "1 of the 2 framing scores" in report.thin_stance_note(stance, targets=["the mayor"])
     assert report.thin_stance_note(stance[stance["n_cues"] > 1], targets=["the mayor"]) == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# trust of the findings sentences on an event nobody here wrote about (3 outlets)
+# ---------------------------------------------------------------------------------------------
+
+def _veto_stance() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three outlets on a veto override: every scored outlet words the actor's position as opposed."""
+    arts = _articles([("a1", "Daily Planet", ""), ("a2", "Bugle", ""), ("a3", "Sentinel", "")])
+    stance = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "target": "President",
+                           "support_score": [-0.17, -0.61, -0.7], "conditionality": 0.0,
+                           "label": ["skeptical", "opposed", "opposed"], "confidence": 0.5,
+                           "top_cues": ["vetoed (rejecting, lede)", "veto (rejecting, headline)",
+                                        "rejects (rejecting, headline)"]})
+    return arts, stance
+
+
+def test_stance_findings_say_opposed_when_every_outlet_leans_to_opposition() -> None:
+    arts, stance = _veto_stance()
+    [line] = report.stance_findings(report.stance_ranking(stance, arts), ["President"])
+    # -0.17 is not "favourable" or "supportive": it is the least opposed of three opposed framings
+    assert "favourabl" not in line and "most supportive" not in line
+    assert line.startswith("On President, all 3 outlets compared lean towards opposition: Sentinel the most")
+    assert "Daily Planet the least (skeptical, support -0.17" in line
+
+
+def test_stance_findings_leave_out_scores_resting_on_too_few_sentences() -> None:
+    arts, stance = _veto_stance()
+    framing = pd.DataFrame({"outlet": ["Daily Planet", "Bugle", "Sentinel"], "target": "President",
+                            "label": ["skeptical", "opposed", "too few"]})
+    [line] = report.stance_findings(report.stance_ranking(stance, arts), ["President"], framing=framing)
+    assert "Sentinel" not in line.split("(Sentinel")[0]  # not ranked ...
+    assert line.endswith("(Sentinel not compared: too few sentences).")  # ... but named as left out
+    assert "both outlets compared" in line and "Bugle the most" in line
+    framing.loc[1, "label"] = "too few"  # one outlet left: nothing to compare
+    assert report.stance_findings(report.stance_ranking(stance, arts), ["President"], framing=framing) == []
+
+
+def test_stance_findings_with_mixed_signs_name_both_ends() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    [line] = report.stance_findings(report.stance_ranking(_stance(), arts), ["Plan"])
+    assert line.startswith("On Plan, the wording of the 3 outlets compared runs from support to opposition: "
+                           "A the most supportive (supportive, support +0.60")
+    assert "B the most opposed (opposed, support -0.40" in line
+
+
+def test_summary_and_stance_section_use_the_reports_own_stance_sentences() -> None:
+    # the stance stage's own sentence calls the least opposed outlet "the most supportive"; the
+    # reader's page shows the report's sentences, which respect the sign and the "too few" label
+    arts, stance = _veto_stance()
+    stage = {"findings": ["On President's position, Daily Planet is the most supportive (skeptical, -0.17).",
+                          "President: 1 skeptical, 2 opposed."]}
+    own = report.stance_findings(report.stance_ranking(stance, arts), ["President"])
+    event = report.EventSummary("Veto overridden", "a1", ("veto",), "2016-09-28", "2016-09-28", 3, 3)
+    page = report.summary_section(event, coverage=[], stance=own, quotes=[], data_notes=[],
+                                  summaries={"stance": stage})
+    section = report.stance_section(stance, None, None, arts, summary=stage, targets=1)
+    for html in (page, section):
+        assert "most supportive" not in html and "lean towards opposition" in html

@@ -67,35 +67,68 @@ def _cues_phrase(top_cues: Any, *, limit: int = 3) -> str:
     return "; words: " + ", ".join(f"“{c}”" for c in cues) if cues else ""
 
 
-def stance_findings(ranking: pd.DataFrame, targets: Sequence[str]) -> list[str]:
-    """Most and least favourable outlet per main target, in words, with the words that made it so.
+def _too_few(framing: pd.DataFrame | None, target: str) -> set[str]:
+    """Outlets whose framing of ``target`` the stance stage labelled ``too few`` (fewer sentences than
+    it needs for a score worth reading); ``framing`` is ``data/stance_framing_outlets.csv`` (``label``)
+    or :func:`.stance_measures.stance_measures` (``framing_label``)."""
+    if framing is None or not {"outlet", "target"} <= set(framing.columns):
+        return set()
+    col = "framing_label" if "framing_label" in framing.columns else "label"
+    if col not in framing.columns:
+        return set()
+    rows = framing[(framing["target"].map(_text) == target) & (framing[col].map(_text) == "too few")]
+    return set(rows["outlet"].map(_text))
+
+
+def stance_findings(ranking: pd.DataFrame, targets: Sequence[str], *,
+                    framing: pd.DataFrame | None = None) -> list[str]:
+    """Per main target, the outlets whose wording puts the actor's position nearest support and nearest
+    opposition, with the words that made it so.
 
     Outlets are compared by the mean support of their articles that take a stance; the cue words
-    quoted are those of the outlet's most (or least) favourable article.
+    quoted are those of the outlet's most (or least) favourable article. An outlet whose framing
+    the stage marked ``too few`` (``framing``) is not ranked but named, so no finding rests on a
+    score the tables grey out. The sentence says "supportive" or "opposed" only when every
+    compared outlet's score has that sign: the least opposed of three opposed framings is not
+    "the most supportive".
     """
     out = []
     for target in targets:
         r = ranking[(ranking["target"] == target) & (ranking["label"].map(_text) != "unclear")]
+        thin = _too_few(framing, target) & set(r["outlet"].map(_text))
+        r = r[~r["outlet"].map(_text).isin(thin)]
         if r["outlet"].nunique() < 2:
             continue
         means = r.groupby("outlet")["support_score"].agg(["mean", "size"])
         order = sorted(means.index, key=lambda o: (-round(float(means.loc[o, "mean"]), 9), str(o)))
         top_outlet, low_outlet = order[0], order[-1]
-        if round(float(means.loc[top_outlet, "mean"]), 6) == round(float(means.loc[low_outlet, "mean"]), 6):
-            out.append(f"On {target}, all outlets scored alike ({float(means.loc[top_outlet, 'mean']):+.2f}).")
+        left_out = f" ({', '.join(sorted(thin))} not compared: too few sentences)" if thin else ""
+        hi, lo = round(float(means.loc[top_outlet, "mean"]), 6), round(float(means.loc[low_outlet, "mean"]), 6)
+        if hi == lo:
+            out.append(f"On {target}, all outlets compared scored alike ({hi:+.2f}){left_out}.")
             continue
         top = r[r["outlet"] == top_outlet].iloc[0]
         low = r[r["outlet"] == low_outlet].iloc[-1]
 
         def score(outlet: str, row: Any) -> str:
             n = int(means.loc[outlet, "size"])
+            words = _cues_phrase(row.get("top_cues", ""))
             if n == 1:
-                return f"{row['label']}, support {row['support_score']:+.2f}"
-            return f"mean support {float(means.loc[outlet, 'mean']):+.2f} over {n} articles"
+                return f"({row['label']}, support {row['support_score']:+.2f}{words})"
+            return f"(mean support {float(means.loc[outlet, 'mean']):+.2f} over {n} articles{words})"
 
-        out.append(f"On {target}: {top_outlet} framed the position most favourably ({score(top_outlet, top)}"
-                   f"{_cues_phrase(top.get('top_cues', ''))}), {low_outlet} least favourably "
-                   f"({score(low_outlet, low)}{_cues_phrase(low.get('top_cues', ''))}).")
+        n = len(means)
+        group = "both outlets compared" if n == 2 else f"all {n} outlets compared"
+        if lo >= 0:
+            body = (f"{group} lean towards support: {top_outlet} the most {score(top_outlet, top)}, "
+                    f"{low_outlet} the least {score(low_outlet, low)}")
+        elif hi <= 0:
+            body = (f"{group} lean towards opposition: {low_outlet} the most {score(low_outlet, low)}, "
+                    f"{top_outlet} the least {score(top_outlet, top)}")
+        else:
+            body = (f"the wording of the {n} outlets compared runs from support to opposition: {top_outlet} the "
+                    f"most supportive {score(top_outlet, top)}, {low_outlet} the most opposed {score(low_outlet, low)}")
+        out.append(f"On {target}, {body}{left_out}.")
     return out
 
 

@@ -40,17 +40,16 @@ def summary_section(event: EventSummary, *, coverage: Sequence[str], stance: Seq
     """The one-minute summary: the event, then per stage what the data says, then caveats.
 
     ``coverage``/``stance``/``quotes`` are this module's own sentences (from the tables); the
-    stages' own ``findings`` follow them, so a stage can add what only it knows.
+    coverage and quotes stages' own ``findings`` follow them, so a stage can add what only it knows.
+    The stance stage's findings are left to notebook 03: they rank outlets as "most supportive" even
+    when every outlet words the position as opposed, and rank scores the tables mark "too few".
     """
     parts = [section_heading("summary", "The story in one minute"), bullets(event_sentences(event), css_class="nr-summary")]
     for key, title, own in (("coverage", "Coverage", coverage), ("stance", "Framing", stance),
                             ("quotes", "Quotes", quotes)):
-        stage_lines = [f for f in _stage_findings(summaries.get(key), per_stage) if f not in own]
-        if key == "stance" and stage_lines:
-            # the stance stage's own findings already name the most and least favourable outlet
-            lines = stage_lines[:per_stage]
-        else:
-            lines = list(own)[:2] + stage_lines[:2]
+        stage_lines = [] if key == "stance" else [
+            f for f in _stage_findings(summaries.get(key), per_stage) if f not in own]
+        lines = list(own)[:per_stage] if key == "stance" else list(own)[:2] + stage_lines[:2]
         parts.append(f"<h3>{esc(title)}</h3>")
         parts.append(bullets(lines, css_class="nr-summary") if lines else
                      note(f"No {key} results in this run; see the {key} section.", missing=True))

@@ -121,7 +121,8 @@ def stance_section(stance: pd.DataFrame | None, stance_evidence: pd.DataFrame | 
                            "article uses about it: verbs of backing or rejecting, hedges, conditions. The support score "
                            "runs from −1 (opposed) to +1 (full support); conditionality from 0 to 1 is how much of "
                            "the wording attaches conditions. Headlines and ledes count more than the body."))
-    parts.append(bullets(stance_findings(ranking, main) + _stage_findings(summary, 3)))
+    # the report's own sentences only: see summary_section for why the stage's are not repeated
+    parts.append(bullets(stance_findings(ranking, main, framing=measures)))
     labels = article_label(articles)
     ev = stance_evidence if _has(stance_evidence, "article_id", "target", "sent_id", "start", "end") else None
     for i, target in enumerate(main):
