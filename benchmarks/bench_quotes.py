@@ -252,9 +252,65 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
               f"B-cubed P {s['b3_P']:.3f} R {s['b3_R']:.3f} F1 {s['b3_F1']:.3f}")
         for key in ("pair_P", "pair_R", "pair_F1", "b3_P", "b3_R", "b3_F1"):
             figures[f"clusters_{name}_{key}"] = round(s[key], 4)
+        if emb:
+            causes = missed_by_cause(q, resolved)
+            print(f"clusters  {name:8s} missed pairs by cause: "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))))
     if emb:
         figures.update(cluster_held_out())
     return figures
+
+
+def missed_by_cause(q: pd.DataFrame, truth: dict) -> dict[str, int]:
+    """Why the pairs of one labelled utterance that ``q`` (clustered) puts apart were missed, counted.
+
+    ``short fragment``: one side takes no part (shorter than ``min_words``, no named speaker or one
+    content word). ``speaker``: the two are not credited to one named speaker (different or unresolved
+    names, a description, none), so the speaker step never compares them. Two quotations of one
+    article (never compared), or the parts of one quotation interrupted by its attribution ("A," she
+    said. "B."), which labels count as one remark when B goes on with A. Otherwise
+    the pair score of :func:`analysis.quotes.meaning.pair_evidence`: below ``attach_score`` (by kind:
+    quote~quote, i.e. another translation or trim; quote~reported; reported~reported), or above it but
+    the groups were kept apart (average linkage, the one-passage rule or the endorse/distance rule).
+    """
+    from collections import Counter
+
+    from analysis import nlp
+    from analysis.quotes import clusters, meaning
+
+    t = quotes.ClusterThresholds()
+    eligible = clusters._eligible(q, t)
+    found = clusters._renderings(q, eligible, max_gap=t.max_passage_gap, min_words=t.min_words)
+    pos = {str(q.at[i, "quote_id"]): k for k, i in enumerate(eligible)}
+    cid = dict(zip(q["quote_id"].astype(str), q["cluster_id"].astype(str)))
+    members: dict = {}
+    for qid, g in truth.items():
+        members.setdefault(g, []).append(qid)
+    causes: Counter[str] = Counter()
+    pending = []
+    for ids in members.values():
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                x, y = ids[a], ids[b]
+                if cid[x] and cid[x] == cid[y]:
+                    continue
+                kx, ky = pos.get(x), pos.get(y)
+                if kx is None or ky is None:
+                    causes["short fragment"] += 1
+                elif not (clusters.speaker_key(found.speakers[kx]) and
+                          clusters.speaker_key(found.speakers[kx]) == clusters.speaker_key(found.speakers[ky])):
+                    causes["speaker"] += 1
+                elif found.articles[kx] == found.articles[ky] and found.quoted_in[kx] and found.quoted_in[ky]:
+                    same = found.quoted_in[kx] == found.quoted_in[ky]
+                    causes["parts of one interrupted passage" if same else "two quotations of one article"] += 1
+                else:
+                    pending.append((min(kx, ky), max(kx, ky)))
+    evidence = meaning.pair_evidence(found.texts, pending, embed=nlp.embed) if pending else {}
+    for x, y in pending:
+        kinds = "~".join(sorted("reported" if found.reported[k] else "quote" for k in (x, y)))
+        e = evidence[(x, y)]
+        causes[f"{kinds} score < {t.attach_score}" if e.score < t.attach_score else "kept apart by a group rule"] += 1
+    return dict(causes)
 
 
 def _speaker_pair_table(q: pd.DataFrame, truth: dict, embed) -> pd.DataFrame:
