@@ -701,3 +701,31 @@ def test_summary_and_stance_section_use_the_reports_own_stance_sentences() -> No
     section = report.stance_section(stance, None, None, arts, summary=stage, targets=1)
     for html in (page, section):
         assert "most supportive" not in html and "lean towards opposition" in html
+
+
+def test_left_out_counts_are_not_capped_by_the_list_shown() -> None:
+    # four outlets; D misses seven facts the other three carried, C misses one: the findings
+    # sentence and the overview must say 7, the section lists five of them and says 7 in all
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", ""), ("a4", "D", "")])
+    rows = [(f"f{i}", a) for i in range(1, 8) for a in ("a1", "a2", "a3")] + [("f8", "a1"), ("f8", "a2"),
+                                                                             ("f8", "a4")]
+    facts = pd.DataFrame([{"fact_id": f, "article_id": a, "sent_id": f"{a}:s{f}", "text": f"{f} as told by {a}"}
+                          for f, a in rows])
+    matrix = report.fact_matrix(facts, arts)
+    omitted = report.omissions(matrix, report.fact_texts(facts))
+    assert omitted.groupby("outlet").size().to_dict() == {"C": 1, "D": 7}
+    assert "D left out the most widely reported facts (7 that most other outlets carried)." in \
+        report.coverage_findings(matrix, omitted)
+    overview = report.outlet_overview(report.OverviewInputs(arts, matrix, omitted, None, [], None, None, None, None))
+    assert overview.set_index("outlet").loc["D", "left_out"] == 7
+    html = report.coverage_section(facts, None, None, arts, summary=None, figure_png=None)
+    d = html.split("D did not report")[1].split("</ul>")[0]
+    assert d.count('class="nr-rank"') == 5 and "7 in all" in html.split("D did not report")[1]
+
+
+def test_left_out_sentence_says_both_when_there_are_two_other_outlets() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    matrix = report.fact_matrix(_facts(), arts)
+    [line] = [f for f in report.coverage_findings(matrix, report.omissions(matrix, report.fact_texts(_facts())))
+              if "left out" in f]
+    assert line == "C left out the most widely reported facts (1 that both other outlets carried)."

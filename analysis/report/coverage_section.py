@@ -64,15 +64,18 @@ def shared_facts_html(view: FactView, *, max_rows: int) -> str:
         + fact_evidence(view, fid, "how each outlet put it") + "</li>" for fid in everyone[:max_rows]) + "</ul>"
 
 
-def omissions_html(view: FactView, omitted: pd.DataFrame) -> str:
-    """Per outlet, the widely carried facts it did not report."""
+def omissions_html(view: FactView, omitted: pd.DataFrame, *, per_outlet: int = 5) -> str:
+    """Per outlet, the widely carried facts it did not report: the ``per_outlet`` most widely carried
+    are listed, the heading gives the count of all (``omitted`` is uncapped)."""
     parts = ["<h3>What each outlet left out</h3>"]
     if not len(omitted):
         return parts[0] + paragraph("No outlet left out a fact that most of the others carried.")
-    parts.append(paragraph("Facts that most of the other outlets reported but this one did not (at most five per "
-                           "outlet, the most widely carried first)."))
+    parts.append(paragraph(f"Facts that most of the other outlets reported but this one did not (at most "
+                           f"{per_outlet} per outlet listed, the most widely carried first)."))
     for outlet, g in omitted.groupby("outlet", sort=True):
-        parts.append(f"<h4>{esc(outlet)} did not report</h4>")
+        more = f" ({len(g)} in all; the {per_outlet} most widely carried)" if len(g) > per_outlet else ""
+        parts.append(f"<h4>{esc(outlet)} did not report{esc(more)}</h4>")
+        g = g.head(per_outlet)
         parts.append('<ul class="nr-facts">' + "".join(
             f'<li><span class="nr-rank">{esc(r.fact_id)}</span> {esc(r.fact)} '
             f'<span class="nr-caption">(reported by {r.carried_by} of the {r.of_others} other outlets)</span>'

@@ -216,13 +216,15 @@ def fact_texts(facts: pd.DataFrame) -> dict[str, str]:
 
 
 def omissions(matrix: pd.DataFrame, texts: Mapping[str, str], *, min_share: float = 0.5,
-              per_outlet: int = 5, checks: pd.DataFrame | None = None) -> pd.DataFrame:
+              per_outlet: int | None = None, checks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Facts most other outlets carried that an outlet did not.
 
     A fact counts as left out by outlet O when at least ``min_share`` of the *other* outlets (and
     at least two, so one outlet's scoop is not "omitted" by everyone else) carried it, and the
     coverage stage's looser search of O's articles did not find it after all (``checks``, the
-    ``unique_checks`` table; a ``possibly_carried`` pair is not an omission).
+    ``unique_checks`` table; a ``possibly_carried`` pair is not an omission). Every omission is
+    returned unless ``per_outlet`` caps the list: the counts in the findings and the overview are
+    taken from this table, so a display cap belongs to the section that lists them.
     """
     cols = ["outlet", "fact_id", "carried_by", "of_others", "fact"]
     if matrix.empty or matrix.shape[1] < 2:
@@ -235,7 +237,7 @@ def omissions(matrix: pd.DataFrame, texts: Mapping[str, str], *, min_share: floa
     for outlet in matrix.columns:
         missing = matrix.index[~matrix[outlet]]
         found = [(fid, int(counts[fid])) for fid in missing if int(counts[fid]) >= need and (outlet, fid) not in again]
-        for fid, n in sorted(found, key=lambda x: (-x[1], x[0]))[:per_outlet]:
+        for fid, n in sorted(found, key=lambda x: (-x[1], x[0]))[:per_outlet]:  # None: all
             rows.append({"outlet": outlet, "fact_id": fid, "carried_by": n, "of_others": n_others,
                          "fact": texts.get(fid, "")})
     return pd.DataFrame(rows, columns=cols)

@@ -55,9 +55,19 @@ def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame, checks: pd.Da
                    f"{per.index[-1]} the fewest ({int(per.iloc[-1])}).")
     if len(omitted):
         worst = omitted.groupby("outlet").size().sort_values(ascending=False, kind="stable")
-        out.append(f"{worst.index[0]} left out the most widely reported facts ({int(worst.iloc[0])} that most "
-                   "other outlets carried).")
+        n = int(worst.iloc[0])
+        tied = [str(o) for o, k in worst.items() if int(k) == n]
+        others = "both other outlets" if "of_others" in omitted and int(omitted["of_others"].max()) == 2 else \
+            "most other outlets"
+        who = (f"{tied[0]} left out the most widely reported facts ({n}" if len(tied) == 1 else
+               f"{_and(tied)} each left out {n} widely reported facts, the most (each")
+        out.append(f"{who} that {others} carried).")
     return out
+
+
+def _and(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _cues_phrase(top_cues: Any, *, limit: int = 3) -> str:
