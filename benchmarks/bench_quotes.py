@@ -264,8 +264,8 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
 def missed_by_cause(q: pd.DataFrame, truth: dict) -> dict[str, int]:
     """Why the pairs of one labelled utterance that ``q`` (clustered) puts apart were missed, counted.
 
-    ``short fragment``: one side takes no part (shorter than ``min_words``, no named speaker or one
-    content word). ``speaker``: the two are not credited to one named speaker (different or unresolved
+    ``short fragment``: one side is shorter than ``min_words`` and takes no part (no named speaker, one
+    content word) or joins by word alignment only. ``speaker``: the two are not credited to one named speaker (different or unresolved
     names, a description, none), so the speaker step never compares them. Two quotations of one
     article (never compared), or the parts of one quotation interrupted by its attribution ("A," she
     said. "B."), which labels count as one remark when B goes on with A. Otherwise
@@ -295,8 +295,8 @@ def missed_by_cause(q: pd.DataFrame, truth: dict) -> dict[str, int]:
                 if cid[x] and cid[x] == cid[y]:
                     continue
                 kx, ky = pos.get(x), pos.get(y)
-                if kx is None or ky is None:
-                    causes["short fragment"] += 1
+                if kx is None or ky is None or found.fragment[kx] or found.fragment[ky]:
+                    causes["short fragment"] += 1  # left out, or joins by word alignment only
                 elif not (clusters.speaker_key(found.speakers[kx]) and
                           clusters.speaker_key(found.speakers[kx]) == clusters.speaker_key(found.speakers[ky])):
                     causes["speaker"] += 1
