@@ -729,3 +729,35 @@ def test_left_out_sentence_says_both_when_there_are_two_other_outlets() -> None:
     [line] = [f for f in report.coverage_findings(matrix, report.omissions(matrix, report.fact_texts(_facts())))
               if "left out" in f]
     assert line == "C left out the most widely reported facts (1 that both other outlets carried)."
+
+
+def _speaker_quotes() -> pd.DataFrame:
+    """Quotes of a small invented story: a description quoted as a 'speaker' most often."""
+    rows = [("q1", "a1", "A", "the terms of the bill", "nominal", ""), ("q2", "a1", "A", "the terms of the bill", "nominal", ""),
+            ("q3", "a2", "B", "the terms of the bill", "nominal", ""), ("q4", "a1", "A", "Jane Roe", "person", ""),
+            ("q5", "a2", "A", "Jane Roe", "person", ""), ("q6", "a2", "B", "City Council", "group", ""),
+            ("q7", "a2", "B", "City Council", "group", ""), ("q8", "a2", "B", "Jane Roe", "person", "a2:q5"),
+            ("q9", "a1", "A", "Jane Roe", "person", "")]
+    return pd.DataFrame([{"quote_id": q, "article_id": a, "outlet": o, "speaker": s, "speaker_type": t,
+                          "contained_in": c, "kind": "direct", "mutation": "", "cluster_id": "", "fidelity": None,
+                          "quote": "“We will vote on it.”"} for q, a, o, s, t, c in rows])
+
+
+def test_quote_speaker_findings_name_people_and_organisations_in_plain_words() -> None:
+    from analysis.viz import quotes as viz_quotes
+
+    summary = viz_quotes.quotes_summary(_speaker_quotes(), pd.DataFrame(columns=["cluster_id"]), pd.DataFrame())
+    lines = " ".join(summary["findings"])
+    assert "the terms of the bill" not in lines  # a description is not a voice
+    assert "Jane Roe is quoted most: 3 times in 1 outlet." in lines and "(s)" not in lines
+    assert "Voices heard in one outlet only: City Council, Jane Roe." in lines
+
+
+def test_quotes_trust_line_counts_the_quotes_the_findings_count() -> None:
+    # a partial quote inside another quote is one quote in the findings; the trust line agrees
+    from analysis.viz import quotes as viz_quotes
+
+    quotes = _speaker_quotes()
+    summary = viz_quotes.quotes_summary(quotes, pd.DataFrame(columns=["cluster_id"]), pd.DataFrame())
+    assert summary["findings"][0].startswith("8 quotes in 2 articles")
+    assert "In this run 8 quotes, from 2 articles" in report.trust_html("quotes", {}, {"quotes": quotes})

@@ -102,6 +102,9 @@ def evidence_sentence(stage: str, tables: Mapping[str, pd.DataFrame | None]) -> 
         n, a = count("stance_evidence")
         what = "sentences with a cue word about a main actor"
     elif stage == "quotes":
+        q = tables.get("quotes")
+        if _has(q, "contained_in"):  # a partial quote inside another is counted once, as in the findings
+            tables = {**tables, "quotes": q[q["contained_in"].map(_text) == ""]}
         n, a = count("quotes", "quote_id")
         what = "quotes"
     else:

@@ -191,16 +191,25 @@ def _method_notes(reference: str, embeddings_note: str) -> list[str]:
     return notes
 
 
+#: speaker types that are voices: a description ("the terms of the bill") or a pronoun left unresolved is not
+VOICE_TYPES = ("person", "group")
+
+
 def _speaker_findings(top: pd.DataFrame) -> list[str]:
-    """Who is quoted most, and which voices only one outlet carries (top-level quotes only)."""
+    """Who is quoted most, and which voices only one outlet carries (top-level quotes only).
+
+    Only people and organisations (``speaker_type`` person / group) are named: a reader takes
+    "X is quoted most" as X being a voice of the story.
+    """
     attributed = top[top["speaker"] != ""]
+    if "speaker_type" in attributed:
+        attributed = attributed[attributed["speaker_type"].isin(VOICE_TYPES)]
     if attributed.empty:
         return []
     per = attributed.groupby("speaker").agg(n=("quote_id", "size"), outlets=("outlet", "nunique"))
     per = per.sort_values(["n", "outlets"], ascending=False, kind="mergesort")
-    lead = per.index[0]
-    findings = [f"{lead} is quoted most: {int(per.iloc[0]['n'])} times in {int(per.iloc[0]['outlets'])} "
-                f"outlet(s)."]
+    lead, n, k = per.index[0], int(per.iloc[0]["n"]), int(per.iloc[0]["outlets"])
+    findings = [f"{lead} is quoted most: {n} time{'s' if n != 1 else ''} in {k} outlet{'s' if k != 1 else ''}."]
     only_one = [s for s, r in per.iterrows() if r["outlets"] == 1 and r["n"] >= 2]
     if only_one:
         findings.append("Voices heard in one outlet only: " + ", ".join(sorted(only_one)[:6]) + ".")
