@@ -15,11 +15,18 @@ memory is the highest resident set size of the notebook kernel (plus its childre
 differently from recombined copies of a few stories.
 
 ``--add 10`` then adds ten new articles to each corpus and runs again without ``--force``: every
-stage reruns (the corpus changed) but the run folder's parse and embedding caches hold the first
-n articles, so only the new ones are parsed and embedded (the issue's "rerun adding 10 articles
-to a cached 1,000").
+stage reruns (the corpus changed) but the run folder's caches (parses, embeddings, and the
+per-article results of :mod:`analysis.derived`) hold the first n articles, so only the new ones
+are parsed, embedded and read; the cross-article steps run in full (the issue's "rerun adding 10
+articles to a cached 1,000"). Its figures go to ``results_scale_<label>_add.json`` (wall time,
+stages, peak, and the 1-minute load when the rerun started).
+
+``--record-as NAME`` writes the figures to ``results_NAME.json`` (and ``results_NAME_add.json``)
+instead, so a one-off run (5,000 articles, or one taken under load) does not replace the figures
+the README quotes.
 
 Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask] [--real] [--add 10]
+       [--record-as NAME]
 """
 
 from __future__ import annotations
@@ -211,7 +218,9 @@ def main() -> int:
     parser.add_argument("--no-embeddings", action="store_true", help="switch embeddings off in every stage")
     parser.add_argument("--engine", choices=("local", "dask"), default=None)
     parser.add_argument("--add", type=int, default=0, metavar="K",
-                        help="after each cold run, add K new articles and rerun with the caches (not recorded)")
+                        help="after each cold run, add K new articles and rerun with the caches")
+    parser.add_argument("--record-as", default=None, metavar="NAME",
+                        help="record in results_NAME.json instead of results_scale_<label>.json")
     parser.add_argument("--real", action="store_true",
                         help="distinct real articles on many topics, each cut to ~1,000 characters "
                              "(at most as many as the eval data holds), instead of recombined copies")
@@ -229,6 +238,7 @@ def main() -> int:
                 overrides.setdefault(stage, {})["use_embeddings"] = False
     label = ("real_" if args.real else "") + ("no-embeddings" if args.no_embeddings else "embeddings")
     results: dict[int, list[dict]] = {}
+    added: dict[str, float] = {}
     load = os.getloadavg()[0]  # 1-minute load before the first run: a shared machine stretches every time
     for n in args.sizes:
         corpus_dir = (build_real_corpus(texts, n, OUT / f"corpus_real_{n}") if args.real
@@ -244,12 +254,7 @@ def main() -> int:
         print(f"n={n:>5}  total {total:7.1f} s  peak {max(r['peak_mb'] for r in rows):6.0f} MB  " +
               "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in rows), flush=True)
         if args.add:
-            add_articles(texts, corpus_dir, args.add, real=args.real)
-            t0 = time.perf_counter()
-            more = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine, cold=False)
-            print(f"n={n:>5} +{args.add}  wall {time.perf_counter() - t0:7.1f} s  stages "
-                  f"{sum(r['seconds'] for r in more):7.1f} s  peak {max(r['peak_mb'] for r in more):6.0f} MB  " +
-                  "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in more), flush=True)
+            added.update(rerun_adding(texts, corpus_dir, OUT / f"run_{n}_{label}", n, args, overrides))
     stages = [r["stage"] for r in results[args.sizes[0]]]
     figures: dict[str, float] = {}
     print(f"\nscale ({label}, engine {args.engine or 'local'})  sizes {args.sizes}")
@@ -267,8 +272,29 @@ def main() -> int:
             figures[f"{stage}_exponent"] = round(k, 2)
     figures["load_1min_start"] = round(load, 2)
     engine_label = "" if (args.engine or "local") == "local" else f"_{args.engine}"
-    print("recorded in", record(f"scale_{label.replace('-', '_')}{engine_label}", figures))
+    name = args.record_as or f"scale_{label.replace('-', '_')}{engine_label}"
+    print("recorded in", record(name, figures))
+    if added:
+        print("recorded in", record(f"{name}_add", added))
     return 0
+
+
+def rerun_adding(texts: list[tuple[str, str, str]], corpus_dir: Path, run_dir: Path, n: int,
+                 args: argparse.Namespace, overrides: dict) -> dict[str, float]:
+    """Add ``args.add`` articles to the corpus and rerun with the run folder's caches; the figures."""
+    add_articles(texts, corpus_dir, args.add, real=args.real)
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    more = run_size(corpus_dir, run_dir, overrides, args.engine, cold=False)
+    wall = time.perf_counter() - t0
+    print(f"n={n:>5} +{args.add}  wall {wall:7.1f} s  stages "
+          f"{sum(r['seconds'] for r in more):7.1f} s  peak {max(r['peak_mb'] for r in more):6.0f} MB  load {load:.2f}  " +
+          "  ".join(f"{r['stage']} {r['seconds']:.1f}s/{r['peak_mb']:.0f}MB" for r in more), flush=True)
+    prefix = f"add{args.add}_n{n}"
+    out = {f"{prefix}_wall_seconds": round(wall, 1), f"{prefix}_peak_mb": round(max(r["peak_mb"] for r in more)),
+           f"{prefix}_load_1min_start": round(load, 2)}
+    out.update({f"{prefix}_{r['stage']}_seconds": round(r["seconds"], 1) for r in more})
+    return out
 
 
 if __name__ == "__main__":
