@@ -203,6 +203,23 @@ def test_a_summary_joins_the_quoted_remark_it_matches_best_among_the_speakers_re
 
 
 @needs_embeddings
+def test_two_people_of_one_surname_are_not_one_speaker() -> None:
+    arts = pd.DataFrame([
+        {"article_id": "a1", "outlet": "A", "clean_text": "“We will defend the health care of every family in this "
+                                                          "country,” Hillary Clinton said in Ohio."},
+        {"article_id": "a2", "outlet": "B", "clean_text": "“Every family in this nation deserves health care, and we "
+                                                          "are going to protect it,” Bill Clinton said in Iowa."},
+    ])
+    q = quotes.extract_corpus(arts)
+    assert quotes.meaning.pair_evidence(q["quote"].tolist(), [(0, 1)], embed=nlp.embed)[(0, 1)].score >= \
+        quotes.ClusterThresholds().attach_score  # one remark, were they one speaker
+    assert quotes.cluster_variants(q, embed=nlp.embed)["cluster_id"].nunique() == 2
+    key, two = quotes.clusters.speaker_key, quotes.clusters.two_people
+    assert key("Hillary Clinton") == key("Bill Clinton") and two("Hillary Clinton", "Bill Clinton")
+    assert not two("Pope Leo XIV", "Leo XIV") and not two("J. Smith", "John Smith") and not two("Clinton", "Bill Clinton")
+
+
+@needs_embeddings
 def test_seed_two_remarks_on_one_topic_stay_apart(seed_clusters) -> None:
     assert _cluster_of(seed_clusters, "The idea itself is correct, and we support it") != \
         _cluster_of(seed_clusters, "But there are issues that we need to discuss")

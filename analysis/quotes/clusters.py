@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..common.unionfind import UnionFind
-from .lexicon import fold, norm_words, stop_words
+from .lexicon import fold, norm_words, stop_words, strip_titles
 from .model import ClusterThresholds
 from ..coverage.pairs import polarity
 from .speakers import same_person
@@ -348,8 +348,27 @@ def speaker_key(name: str) -> str:
     return words[-1] if words else ""
 
 
+def _given_name(name: str) -> str:
+    """The first word of a person's name, titles and regnal numbers dropped ("Pope Leo XIV" has none:
+    ``""``, as has any one-word name)."""
+    words = [fold(w).strip(".,’'") for w in strip_titles(name)[0].split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and _REGNAL.match(words[-1]):
+        words.pop()
+    return words[0] if len(words) > 1 else ""
+
+
+def two_people(a: str, b: str) -> bool:
+    """Do two speaker names in one block (one surname) name two people ("Hillary Clinton" / "Bill
+    Clinton")? Only when both give a first name and these differ beyond an initial ("J. Smith" may
+    be "John Smith"); a surname alone ("Clinton") may be either."""
+    ga, gb = _given_name(a), _given_name(b)
+    return bool(ga and gb) and ga != gb and not (ga[0] == gb[0] and min(len(ga), len(gb)) == 1)
+
+
 def _speaker_pairs(found: _Renderings, t: ClusterThresholds, embed: Embedder) -> set[tuple[int, int]]:
-    """Rendering pairs by one named speaker worth scoring: all of a small block, nearest ones in a large one."""
+    """Rendering pairs by one named speaker worth scoring: all of a small block, nearest ones in a large one
+    (a block is one surname; two people of that surname, :func:`two_people`, are never paired)."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for k, name in enumerate(found.speakers):
         if (key := speaker_key(name)) and not found.fragment[k]:  # a fragment's few words say little by meaning
@@ -363,7 +382,8 @@ def _speaker_pairs(found: _Renderings, t: ClusterThresholds, embed: Embedder) ->
 
             vecs = np.asarray(embed([found.texts[k] for k in members]), dtype=np.float32)
             cand = [(members[a], members[b]) for a, b, _ in neighbour_pairs(vecs, k=t.neighbours)]
-        pairs.update((x, y) for x, y in cand if not _separate_quotations(found, x, y))
+        pairs.update((x, y) for x, y in cand
+                     if not _separate_quotations(found, x, y) and not two_people(found.speakers[x], found.speakers[y]))
     return pairs
 
 
