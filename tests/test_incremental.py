@@ -125,3 +125,24 @@ def test_unreadable_store_is_a_cold_cache(tmp_path: Path) -> None:
     calls: list[str] = []
     assert DerivedStore(path, "s").compute(_count(calls), ["q"], [""], _parse) == [("Q", "", 1)]
     assert calls == ["q"]
+
+
+def test_code_digest_ignores_the_benchmark_figures_but_not_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import derived
+
+    pkg = tmp_path / "analysis"
+    (pkg / "resources").mkdir(parents=True)
+    (pkg / "coverage").mkdir()
+    (pkg / "nlp.py").write_text("x = 1\n")
+    (pkg / "coverage" / "frames.py").write_text("y = 1\n")
+    (pkg / "resources" / "benchmarks.json").write_text("{}\n")
+    monkeypatch.setattr(derived, "PACKAGE_DIR", pkg)
+    derived.code_digest.cache_clear()
+    first = derived.code_digest(("coverage",))
+    (pkg / "resources" / "benchmarks.json").write_text('{"scale": 1}\n')  # a benchmark run rewrites it
+    derived.code_digest.cache_clear()
+    assert derived.code_digest(("coverage",)) == first
+    (pkg / "coverage" / "frames.py").write_text("y = 2\n")
+    derived.code_digest.cache_clear()
+    assert derived.code_digest(("coverage",)) != first
+    derived.code_digest.cache_clear()
