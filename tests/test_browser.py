@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import report
@@ -275,3 +276,45 @@ def test_screenshots_of_the_new_views(seed_run: Path, tmp_path: Path) -> None:
         assert colours is not None and len(colours) > 20
         shutil.copy(shot, ARTIFACT_DIR / f"{anchor}.png")
         print(f"screenshot: {ARTIFACT_DIR / f'{anchor}.png'}")
+
+
+_PRINT_LINES_PROBE = r"""
+<script>
+window.addEventListener('load', function () {
+  var out = [];
+  document.querySelectorAll('table.nr-table tbody tr').forEach(function (tr) {
+    var cell = tr.cells[0], range = document.createRange();
+    range.selectNodeContents(cell);
+    var tops = {};
+    Array.prototype.forEach.call(range.getClientRects(), function (r) { tops[Math.round(r.top)] = 1; });
+    out.push([cell.textContent, Object.keys(tops).length]);
+  });
+  var pre = document.createElement('pre'); pre.id = 'nr-probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def test_printed_outlet_names_are_not_broken_inside_words(tmp_path: Path) -> None:
+    """The per-actor table (seven columns) as printed on A4: an outlet name breaks only between words,
+    never "Kyiv / Indep / enden / t (via / SOFX)" (the seeds PDF did, five lines a row)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from analysis.report.stance_measures import measures_table_html
+
+    outlets = ["Kyiv Independent (via SOFX)", "US republisher (unknown)", "The National", "AAP"]
+    measures = pd.DataFrame({"target": "Vladimir Putin", "outlet": outlets, "framing": [0.34, 0.31, 0.53, 0.46],
+                             "framing_low": -0.03, "framing_high": 0.56, "framing_sentences": 11,
+                             "framing_label": "supportive", "portrayal": -0.01, "portrayal_low": -0.28,
+                             "portrayal_high": 0.3, "portrayal_sentences": 10, "portrayal_label": "neutral"})
+    page = (f"<html><head><style>{report.READER_CSS}</style></head><body><main>"
+            + measures_table_html(measures, "Vladimir Putin", "stance-measures-0") + "</main></body></html>")
+    # the print rules applied on screen, in a window as wide as A4's printable width (186 mm)
+    printed = report.print_version(page, evidence="top").replace("@media print", "@media all")
+    path = tmp_path / "printed.html"
+    path.write_text(printed.replace("</body>", _PRINT_LINES_PROBE + "</body>"), encoding="utf-8")
+    dom, _ = _chromium(path.as_uri(), tmp_path, "--dump-dom", "--window-size=703,1000")
+    lines = dict(json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text()))
+    assert set(lines) == set(outlets)
+    assert all(n <= len(name.split()) for name, n in lines.items()), lines  # a line break only between words

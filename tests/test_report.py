@@ -242,9 +242,9 @@ def test_stance_ranking_and_findings() -> None:
     assert report.main_targets(ranking) == ["Plan", "Mayor"]
     assert report.main_targets(ranking, preferred=["Mayor", "Nobody"]) == ["Mayor", "Plan"]
     findings = report.stance_findings(ranking, ["Plan"])
-    assert findings == ["On Plan, the wording of the 3 outlets compared runs from support to opposition: A the most "
-                        "supportive (supportive, support +0.60; words: “backs”, “welcomes”), B the most opposed "
-                        "(opposed, support -0.40; words: “rejects”)."]
+    assert findings == ["On Plan, the 3 outlets compared run from support to opposition: A the most "
+                        "supportive (supportive, +0.60; words: “backs”, “welcomes”), B the most opposed "
+                        "(opposed, -0.40; words: “rejects”)."]
     assert report.stance_findings(ranking, ["Mayor"]) == []  # one informative article: nothing to compare
 
 
@@ -412,7 +412,7 @@ def test_stance_findings_compare_outlets_not_articles() -> None:
     # A's articles average +0.20, above B's +0.10: A is the most favourable outlet, not both ends
     assert report.stance_findings(report.stance_ranking(stance, arts), ["Plan"]) == [
         "On Plan, both outlets compared lean towards support: A the most (mean support +0.20 over 2 articles; "
-        "words: “backs”), B the least (skeptical, support +0.10; words: “doubts”)."]
+        "words: “backs”), B the least (skeptical, +0.10; words: “doubts”)."]
 
 
 @pytest.mark.parametrize("outlet", ["Cost $x^$ up", "A $\\frac{$ B", "$5 News $", "Émission — “Nouvelles”", "<b>Bold</b> & Co"])
@@ -665,7 +665,7 @@ def test_stance_findings_say_opposed_when_every_outlet_leans_to_opposition() -> 
     # -0.17 is not "favourable" or "supportive": it is the least opposed of three opposed framings
     assert "favourabl" not in line and "most supportive" not in line
     assert line.startswith("On President, all 3 outlets compared lean towards opposition: Sentinel the most")
-    assert "Daily Planet the least (skeptical, support -0.17" in line
+    assert "Daily Planet the least (skeptical, -0.17" in line
 
 
 def test_stance_findings_leave_out_scores_resting_on_too_few_sentences() -> None:
@@ -683,9 +683,9 @@ def test_stance_findings_leave_out_scores_resting_on_too_few_sentences() -> None
 def test_stance_findings_with_mixed_signs_name_both_ends() -> None:
     arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
     [line] = report.stance_findings(report.stance_ranking(_stance(), arts), ["Plan"])
-    assert line.startswith("On Plan, the wording of the 3 outlets compared runs from support to opposition: "
-                           "A the most supportive (supportive, support +0.60")
-    assert "B the most opposed (opposed, support -0.40" in line
+    assert line.startswith("On Plan, the 3 outlets compared run from support to opposition: "
+                           "A the most supportive (supportive, +0.60")
+    assert "B the most opposed (opposed, -0.40" in line
 
 
 def test_summary_and_stance_section_use_the_reports_own_stance_sentences() -> None:
@@ -737,7 +737,7 @@ def _speaker_quotes() -> pd.DataFrame:
             ("q3", "a2", "B", "the terms of the bill", "nominal", ""), ("q4", "a1", "A", "Jane Roe", "person", ""),
             ("q5", "a2", "A", "Jane Roe", "person", ""), ("q6", "a2", "B", "City Council", "group", ""),
             ("q7", "a2", "B", "City Council", "group", ""), ("q8", "a2", "B", "Jane Roe", "person", "a2:q5"),
-            ("q9", "a1", "A", "Jane Roe", "person", "")]
+            ("q9", "a1", "A", "Jane Roe", "", "")]  # a name the stage left untyped
     return pd.DataFrame([{"quote_id": q, "article_id": a, "outlet": o, "speaker": s, "speaker_type": t,
                           "contained_in": c, "kind": "direct", "mutation": "", "cluster_id": "", "fidelity": None,
                           "quote": "“We will vote on it.”"} for q, a, o, s, t, c in rows])
@@ -761,3 +761,19 @@ def test_quotes_trust_line_counts_the_quotes_the_findings_count() -> None:
     summary = viz_quotes.quotes_summary(quotes, pd.DataFrame(columns=["cluster_id"]), pd.DataFrame())
     assert summary["findings"][0].startswith("8 quotes in 2 articles")
     assert "In this run 8 quotes, from 2 articles" in report.trust_html("quotes", {}, {"quotes": quotes})
+
+
+def test_evidence_counts_say_what_the_short_pdf_leaves_out() -> None:
+    # 17 sentences, 8 on the page, 3 in the short PDF: the page says "9 more in the run folder",
+    # the PDF must not (it shows 3, so 14 are elsewhere)
+    items = [(f"Outlet {i}", f"sentence {i}") for i in range(17)]
+    block = report.evidence_html("show the 17 sentences", items, limit=8)
+    assert "… and 9 more in the run folder." in block
+    assert "… and 14 more in report.html and the run folder." in block
+    page = "<html><head></head><body><h2 id='x'>x</h2>" + block + "</body></html>"
+    short = report.print_version(page, evidence="top")
+    assert ".nr-short-pdf { display: block; }" in short and ".nr-not-short-pdf { display: none; }" in short
+    assert ".nr-short-pdf { display: block; }" not in report.print_version(page, evidence="full")
+    assert ".nr-short-pdf { display: none; }" in report.READER_CSS  # the screen and the full PDF hide it
+    few = report.evidence_html("s", items[:5], limit=8)  # 5 on the page, 3 in the PDF
+    assert "… and 2 more in report.html." in few and "run folder" not in few

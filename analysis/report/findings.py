@@ -124,7 +124,7 @@ def stance_findings(ranking: pd.DataFrame, targets: Sequence[str], *,
             n = int(means.loc[outlet, "size"])
             words = _cues_phrase(row.get("top_cues", ""))
             if n == 1:
-                return f"({row['label']}, support {row['support_score']:+.2f}{words})"
+                return f"({row['label']}, {row['support_score']:+.2f}{words})"
             return f"(mean support {float(means.loc[outlet, 'mean']):+.2f} over {n} articles{words})"
 
         n = len(means)
@@ -136,7 +136,7 @@ def stance_findings(ranking: pd.DataFrame, targets: Sequence[str], *,
             body = (f"{group} lean towards opposition: {low_outlet} the most {score(low_outlet, low)}, "
                     f"{top_outlet} the least {score(top_outlet, top)}")
         else:
-            body = (f"the wording of the {n} outlets compared runs from support to opposition: {top_outlet} the "
+            body = (f"the {n} outlets compared run from support to opposition: {top_outlet} the "
                     f"most supportive {score(top_outlet, top)}, {low_outlet} the most opposed {score(low_outlet, low)}")
         out.append(f"On {target}, {body}{left_out}.")
     return out

@@ -150,6 +150,10 @@ def evidence(summary: str, items: Iterable[tuple[str, str]]) -> str:
     return evidence_html(summary, [(label, esc(text)) for label, text in items])
 
 
+#: quotations per evidence block in the short PDF (``report.pdf_evidence = top``; pdf.py hides the rest)
+PRINT_PER_BLOCK = 3
+
+
 def evidence_html(summary: str, items: Iterable[tuple[str, str]], *, limit: int | None = None) -> str:
     """Like :func:`evidence`, for quotations already rendered as safe HTML (e.g. :func:`highlight`).
 
@@ -160,8 +164,14 @@ def evidence_html(summary: str, items: Iterable[tuple[str, str]], *, limit: int 
     shown = items if limit is None else items[:limit]
     body = "".join(f'<blockquote class="nr-quote">{text}<br><small>— {esc(label)}</small></blockquote>'
                    for label, text in shown)
-    if len(items) > len(shown):
-        body += f'<p class="nr-caption">… and {len(items) - len(shown)} more in the run folder.</p>'
+    rest = len(items) - len(shown)
+    if len(shown) > PRINT_PER_BLOCK:  # the short PDF shows fewer: its own count (pdf._PRINT_STYLE swaps them)
+        if rest:
+            body += f'<p class="nr-caption nr-not-short-pdf">… and {rest} more in the run folder.</p>'
+        body += (f'<p class="nr-caption nr-short-pdf">… and {len(items) - PRINT_PER_BLOCK} more in report.html'
+                 + (" and the run folder" if rest else "") + ".</p>")
+    elif rest:
+        body += f'<p class="nr-caption">… and {rest} more in the run folder.</p>'
     return f'<details class="nr-evidence"><summary>{esc(summary)}</summary>{body}</details>'
 
 

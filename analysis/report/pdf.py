@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ReportError
+from .html import PRINT_PER_BLOCK
 
 PDF_EVIDENCE = ("top", "full", "none")
 
@@ -38,7 +39,9 @@ _PRINT_STYLE = """<style>
 @page { margin: 12mm 12mm 14mm; }
 @media print {
   details.nr-evidence:not([open]) { display: none; }
-  details.nr-evidence blockquote.nr-quote:nth-of-type(n+4) { display: none; }
+  details.nr-evidence blockquote.nr-quote:nth-of-type(n+@NEXT@) { display: none; }
+  .nr-short-pdf { display: block; }
+  .nr-not-short-pdf { display: none; }
   h2, h2#summary { break-before: auto; margin-top: 1.2em; }
   h3[id^="methods-"], h3[id^="methods-"] ~ * { display: none; }
   table.nr-sbs { font-size: 8pt; }
@@ -47,11 +50,11 @@ _PRINT_STYLE = """<style>
   figure.nr-figure img { max-height: 6cm; width: auto; }
   ul.nr-facts > li:nth-child(n+2) { display: none; }
   ul.nr-facts:has(> li:nth-child(2))::after { content: '… more in report.html'; font-size: 9pt; color: #555; }
-  blockquote.nr-quote:nth-of-type(n+4) { display: none; }
+  blockquote.nr-quote:nth-of-type(n+@NEXT@) { display: none; }
   p.nr-legend ~ p.nr-legend { display: none; }
   p.nr-print-only.nr-caption { font-size: 8pt; margin: 0.1em 0 0.3em; }
 }
-</style>"""
+</style>""".replace("@NEXT@", str(PRINT_PER_BLOCK + 1))
 
 
 def _open_all(html_text: str) -> str:

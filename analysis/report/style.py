@@ -79,6 +79,7 @@ img { max-width: 100%; height: auto; }
 a.anchor-link, .jp-Collapser { display: none; }
 pre { white-space: pre-wrap; }
 .nr-print-only { display: none; }
+.nr-short-pdf { display: none; }
 .nr-toc-page { color: var(--muted); font-size: 0.9em; }
 main { overflow-wrap: break-word; }
 p.nr-trust { font-size: 14px; color: #333; background: #f7f7f2; border-left: 4px solid #999; padding: 0.4em 0.8em;
@@ -124,6 +125,9 @@ table.nr-sbs tr.nr-sbs-moved td { color: #555; font-style: italic; }
   table.nr-table thead { display: table-header-group; }
   table.nr-table tr, figure.nr-figure, blockquote.nr-quote { break-inside: avoid; }
   table.nr-table td { word-break: break-word; }
+  /* the per-actor tables on paper: the outlet keeps its words whole, else seven columns of nowrap
+     headings squeeze an outlet name into "Indep / enden / t" */
+  table.nr-table[id^="stance-measures-"] td:first-child { word-break: normal; overflow-wrap: normal; }
   table.nr-table thead th { position: static; }
   .nr-filter, .nr-count { display: none; }
   nav.nr-toc ol { columns: 1; }

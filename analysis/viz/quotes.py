@@ -191,19 +191,19 @@ def _method_notes(reference: str, embeddings_note: str) -> list[str]:
     return notes
 
 
-#: speaker types that are voices: a description ("the terms of the bill") or a pronoun left unresolved is not
-VOICE_TYPES = ("person", "group")
+#: speaker types that are not voices: a description ("the terms of the bill") or a place standing for no one
+NOT_VOICE_TYPES = ("nominal", "place")
 
 
 def _speaker_findings(top: pd.DataFrame) -> list[str]:
     """Who is quoted most, and which voices only one outlet carries (top-level quotes only).
 
-    Only people and organisations (``speaker_type`` person / group) are named: a reader takes
-    "X is quoted most" as X being a voice of the story.
+    Only named people and organisations are named (not ``speaker_type`` nominal or place): a reader
+    takes "X is quoted most" as X being a voice of the story.
     """
     attributed = top[top["speaker"] != ""]
     if "speaker_type" in attributed:
-        attributed = attributed[attributed["speaker_type"].isin(VOICE_TYPES)]
+        attributed = attributed[~attributed["speaker_type"].isin(NOT_VOICE_TYPES)]
     if attributed.empty:
         return []
     per = attributed.groupby("speaker").agg(n=("quote_id", "size"), outlets=("outlet", "nunique"))
