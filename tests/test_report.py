@@ -777,3 +777,16 @@ def test_evidence_counts_say_what_the_short_pdf_leaves_out() -> None:
     assert ".nr-short-pdf { display: none; }" in report.READER_CSS  # the screen and the full PDF hide it
     few = report.evidence_html("s", items[:5], limit=8)  # 5 on the page, 3 in the PDF
     assert "… and 2 more in report.html." in few and "run folder" not in few
+
+
+def test_coverage_trust_line_states_the_fact_grouping_benchmark_not_the_flattering_one() -> None:
+    # the facts, the matrix and "only X reported" rest on grouping claims into facts, measured held
+    # out on labelled events (F1 about 0.47); 28 seed claim pairs (F1 0.94) are not that figure
+    results = {"coverage": {"seed_pairs_minilm_f1": 0.938, "basil_nested_f1": 0.4654,
+                            "basil_nested_cell_accuracy": 0.8878, "human_agreement_f1": 0.808,
+                            "semeval_minilm_heldout": 0.862}}
+    line = report.method_sentence("coverage", results, method="minilm")
+    assert "0.94" not in line and "F1 0.47" in line and "0.89" in line and "0.81" in line
+    assert "r = 0.86" in line
+    stance = report.method_sentence("stance", {"stance": {"newsmtsc_rw_f1m": 0.795, "newsmtsc_mt_f1m": 0.737}})
+    assert "macro-F1 0.80 and 0.74" in stance  # both held-out sets, not only the better one
