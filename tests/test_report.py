@@ -790,3 +790,17 @@ def test_coverage_trust_line_states_the_fact_grouping_benchmark_not_the_flatteri
     assert "r = 0.86" in line
     stance = report.method_sentence("stance", {"stance": {"newsmtsc_rw_f1m": 0.795, "newsmtsc_mt_f1m": 0.737}})
     assert "macro-F1 0.80 and 0.74" in stance  # both held-out sets, not only the better one
+
+
+def test_overview_without_shared_quotes_says_so_in_the_table_and_the_figure() -> None:
+    # no remark quoted by two outlets: the cell must not read "– / – / n/a of 0", the quotes panel
+    # must not be an empty axis
+    inp = _overview_inputs()
+    quotes = inp.quotes.assign(cluster_id=[f"c{i}" for i in range(len(inp.quotes))])  # every quote its own remark
+    table = report.outlet_overview(inp._replace(quotes=quotes))
+    from analysis.report.overview import overview_table_html
+
+    html = overview_table_html(table, ["the mayor"])
+    assert "n/a" not in html and "of 0" not in html and "none shared" in html
+    fig = report.overview_figure(table, ["the mayor"])
+    assert any("No remark was quoted by two outlets" in t.get_text().replace("\n", " ") for t in fig.axes[2].texts)

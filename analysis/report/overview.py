@@ -220,7 +220,9 @@ def overview_table_html(table: pd.DataFrame, targets: Sequence[str]) -> str:
         carried = (f"{_num(rec.get('facts_carried'))} ({_pct(rec.get('facts_share'))})"
                    if _num(rec.get("facts_carried")) else "")
         quotes = ""
-        if _num(rec.get("quotes_compared")):
+        if _num(rec.get("quotes_compared")) == "0":  # no remark it quoted was quoted by another outlet
+            quotes = "none shared"
+        elif _num(rec.get("quotes_compared")):
             meaning = _pct(rec.get("meaning_share")) or "n/a"
             quotes = (f"{_pct(rec.get('verbatim_share')) or '–'} / {_pct(rec.get('changed_share')) or '–'} / "
                       f"{meaning} of {_num(rec.get('quotes_compared'))}")
@@ -327,6 +329,10 @@ def overview_figure(table: pd.DataFrame, targets: Sequence[str]) -> Any | None:
     ax3.barh(y, chg, left=verb, color=OKABE_ITO["vermillion"], hatch="xx", edgecolor="white", label="changed")
     ax3.set_xlim(0, 100)
     ax3.set_xlabel("shared quotes, %", fontsize=8)
+    shared = pd.to_numeric(t.get("quotes_compared"), errors="coerce") if "quotes_compared" in t else None
+    if shared is not None and not (shared.fillna(0) > 0).any():  # say why the panel is empty
+        ax3.text(50, (len(y) - 1) / 2, "No remark was quoted by\ntwo outlets, so there is\nno wording to compare.",
+                 ha="center", va="center", fontsize=7, color="#444")
     ax3.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     for a in (ax1, ax2, ax3):
         a.tick_params(axis="x", labelsize=7)
