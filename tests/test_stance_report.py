@@ -274,4 +274,18 @@ def test_measures_finding_says_which_intervals_exclude_zero():
     assert "runs from -0.30 (A) to +0.05 (B); 1 of 2 intervals lies wholly on one side of 0: A (-0.30)" in text
     assert "Position framing (X) runs from +0.10 (B) to +0.50 (A); 1 of 2 intervals lies" in text
     flat = m.assign(portrayal_low=-1.0, portrayal_high=1.0)
-    assert "no outlet's interval lies wholly on one side of 0" in report.measures_finding(flat, "X")
+    assert "no compared outlet's interval lies wholly on one side of 0; C has too few sentences to compare" in \
+        report.measures_finding(flat, "X")
+
+
+def test_measures_finding_names_what_it_left_out():
+    # three outlets, two with too few sentences whose intervals lie below 0: "no outlet's interval lies
+    # wholly on one side of 0" would be false; the sentence says it compared one outlet
+    rows = [("A", -0.8, -0.9, -0.8, 2, "too few", -0.05, -0.3, 0.2, 7, "neutral"),
+            ("B", 0.0, np.nan, np.nan, 0, "unclear", -0.12, -0.13, -0.11, 2, "too few"),
+            ("C", -0.7, np.nan, np.nan, 1, "too few", -0.05, -0.09, -0.01, 2, "too few")]
+    m = pd.DataFrame([("X", *r) for r in rows], columns=stance.MEASURE_COLUMNS)
+    text = report.measures_finding(m, "X")
+    assert "no outlet's interval" not in text
+    assert "Portrayal of X by the outlets' own sentences: only A has enough sentences (-0.05); its interval" in text
+    assert "B and C have too few" in text

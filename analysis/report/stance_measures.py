@@ -132,24 +132,30 @@ def measures_trust_sentence(measures: pd.DataFrame, target: str, benchmarks: Map
 def measures_finding(measures: pd.DataFrame, target: str) -> str:
     """One sentence per measure on how far apart the outlets are: the lowest and highest score among
     outlets with enough sentences, and how many intervals lie wholly on one side of 0 (else that the
-    outlets' wording does not differ measurably)."""
+    outlets' wording does not differ measurably). Outlets left out for too few sentences are named,
+    so "no interval lies wholly on one side of 0" is never said of intervals it did not look at."""
     m = measures[measures["target"] == target]
     out = []
     for col, what in (("portrayal", f"Portrayal of {target} by the outlets' own sentences"),
                       ("framing", f"Position framing ({target})")):
-        r = m[m[col].notna() & ~m[f"{col}_label"].isin(["too few", "unclear", ""])]
+        scored = m[m[col].notna()]
+        r = scored[~scored[f"{col}_label"].isin(["too few", "unclear", ""])]
         if r.empty:
             continue
+        thin = sorted(_text(o) for o in scored.loc[scored[f"{col}_label"] == "too few", "outlet"])
         lo, hi = r.loc[r[col].idxmin()], r.loc[r[col].idxmax()]
         sided = r[(r[f"{col}_low"] > 0) | (r[f"{col}_high"] < 0)]
-        text = (f"{what} runs from {lo[col]:+.2f} ({_text(lo['outlet'])}) to {hi[col]:+.2f} ({_text(hi['outlet'])})"
-                if len(r) > 1 else f"{what} is {lo[col]:+.2f} ({_text(lo['outlet'])})")
-        if sided.empty:
-            text += "; no outlet's interval lies wholly on one side of 0"
+        if len(r) > 1:
+            text = f"{what} runs from {lo[col]:+.2f} ({_text(lo['outlet'])}) to {hi[col]:+.2f} ({_text(hi['outlet'])})"
+            text += (f"; no {'compared ' if thin else ''}outlet's interval lies wholly on one side of 0" if sided.empty
+                     else f"; {len(sided)} of {len(r)} intervals {'lies' if len(sided) == 1 else 'lie'} wholly on one "
+                          "side of 0: " + ", ".join(f"{_text(o)} ({v:+.2f})" for o, v in zip(sided["outlet"], sided[col])))
         else:
-            names = ", ".join(f"{_text(o)} ({v:+.2f})" for o, v in zip(sided["outlet"], sided[col]))
-            verb = "lies" if len(sided) == 1 else "lie"
-            text += f"; {len(sided)} of {len(r)} intervals {verb} wholly on one side of 0: {names}"
+            text = (f"{what}: only {_text(lo['outlet'])} has enough sentences ({lo[col]:+.2f}); its interval "
+                    + ("does not lie" if sided.empty else "lies") + " wholly on one side of 0")
+        if thin:
+            names = thin[0] if len(thin) == 1 else ", ".join(thin[:-1]) + " and " + thin[-1]
+            text += f"; {names} {'has' if len(thin) == 1 else 'have'} too few sentences to compare"
         out.append(text + ".")
     return " ".join(out)
 
