@@ -804,3 +804,22 @@ def test_overview_without_shared_quotes_says_so_in_the_table_and_the_figure() ->
     assert "n/a" not in html and "of 0" not in html and "none shared" in html
     fig = report.overview_figure(table, ["the mayor"])
     assert any("No remark was quoted by two outlets" in t.get_text().replace("\n", " ") for t in fig.axes[2].texts)
+
+
+def test_counts_read_as_plain_words_not_with_a_plural_s_in_brackets() -> None:
+    from analysis.viz import quotes as viz_quotes
+
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    sentences = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "sent_id": ["a1:s0", "a2:s0", "a3:s0"],
+                              "start": [0, 0, 0], "end": [10, 10, 10], "text": ["x backs it"] * 3})
+    ev = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "target": "Plan", "sent_id": ["a1:s0", "a2:s0", "a3:s0"],
+                       "start": 2, "end": 7, "cue": "backs", "cue_class": "endorsing", "weight": 0.5})
+    html = report.stance_section(_stance(), ev, sentences, arts, summary=None, targets=1)
+    assert "1 cue in 1 sentence" in html
+    quotes = _speaker_quotes().assign(cluster_id=["c1", "", "c1", "", "", "", "", "", ""], fidelity=0.8,
+                                      mutation=["trimmed", "", "verbatim", "", "", "", "", "", ""])
+    clusters = pd.DataFrame({"cluster_id": ["c1"]})
+    inputs = pd.DataFrame({"file": ["a.txt", "b.txt"], "status": ["kept", "rejected"]})
+    lines = viz_quotes.quotes_summary(quotes, clusters, pd.DataFrame())["findings"] + report.limitations(arts, inputs, {})
+    assert "1 utterance was quoted by two or more articles." in lines and "1 input file was not analysed" in " ".join(lines)
+    assert not [line for line in lines + [html] if "(s)" in line]

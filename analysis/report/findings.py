@@ -203,7 +203,8 @@ def limitations(articles: pd.DataFrame, inputs: pd.DataFrame | None, summaries: 
     out.append("Stance scores come from word lists and sentence structure: irony, context across sentences and "
                "what an outlet chose not to say are beyond them. Every score links to its sentences for that reason.")
     if _has(inputs, "status") and (inputs["status"] != "kept").any():
-        out.append(f"{int((inputs['status'] != 'kept').sum())} input file(s) were not analysed (duplicates or "
+        n = int((inputs["status"] != "kept").sum())
+        out.append(f"{n} input file{' was' if n == 1 else 's were'} not analysed (duplicates or "
                    "rejected); their reasons are listed below.")
     return out
 

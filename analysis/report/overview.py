@@ -203,7 +203,7 @@ def _framing_cell(row: Mapping[str, Any], target: str) -> str:
     href = f"#stance-{_slug(target)}"
     if n_cues is not None and n_cues < MIN_CUES:
         thin = f"{body} · {n_cues} cue{'s' if n_cues != 1 else ''}: too little evidence"
-        return (f'<td class="nr-low" title="resting on {n_cues} cue word(s); read as no evidence">'
+        return (f'<td class="nr-low" title="resting on {n_cues} cue word{"s" if n_cues != 1 else ""}; read as no evidence">'
                 f'<a href="{esc(href)}">{esc(thin)}</a></td>')
     tip = f"support score from {n_cues} cue words" if n_cues is not None else "support score"
     return _cell(body, href, title=tip, css="")

@@ -81,7 +81,8 @@ def _target_evidence_html(r: pd.DataFrame, ev: pd.DataFrame, sentences: pd.DataF
         parts.append(stance_evidence_html(
             rows, sentences, label=labels.get(row.article_id, row.article_id), limit=max_evidence,
             summary=f"Why {row.outlet} reads as {row.label} ({row.support_score:+.2f}): "
-                    f"{len(rows)} cue{'s' if len(rows) != 1 else ''} in {rows['sent_id'].nunique()} sentence(s)"))
+                    f"{len(rows)} cue{'s' if len(rows) != 1 else ''} in {rows['sent_id'].nunique()} sentence"
+                    f"{'s' if rows['sent_id'].nunique() != 1 else ''}"))
     return "".join(parts)
 
 

@@ -160,7 +160,8 @@ def _edit_findings(quotes: pd.DataFrame, *, limit: int = 3) -> list[str]:
                  else f"drops '{e['reference_words']}'" if e["reference_words"] else f"adds '{e['variant_words']}'")
         parts.append(f"{m.outlet or m.article_id} quoting {m.speaker or 'an unnamed speaker'} {words} "
                      f"({e['kind']})")
-    return [f"{len(changed)} rendering(s) change what was said: " + "; ".join(parts) + "."]
+    n = len(changed)
+    return [f"{n} rendering{' changes' if n == 1 else 's change'} what was said: " + "; ".join(parts) + "."]
 
 
 def _method_notes(reference: str, embeddings_note: str) -> list[str]:
@@ -220,7 +221,7 @@ def _cluster_findings(quotes: pd.DataFrame, clusters: pd.DataFrame) -> list[str]
     """How many utterances several articles quote, the least faithful rendering, misattributions."""
     if clusters.empty:
         return []
-    findings = [f"{len(clusters)} utterance(s) were quoted by two or more articles."]
+    findings = [f"{len(clusters)} utterance{' was' if len(clusters) == 1 else 's were'} quoted by two or more articles."]
     # reported speech claims no words of the speaker: the least faithful rendering is a quoted one
     quoted = quotes[quotes["cluster_id"].isin(clusters["cluster_id"]) & quotes["fidelity"].notna()
                     & ~quotes["kind"].eq("indirect")].sort_values(["fidelity", "quote_id"])
@@ -234,5 +235,6 @@ def _cluster_findings(quotes: pd.DataFrame, clusters: pd.DataFrame) -> list[str]
                     f"{m['mutation']}{how}): {m['quote'][:160]}")
     mis = quotes[quotes["mutation"] == "misattributed"]
     if not mis.empty:
-        findings.append(f"{len(mis)} rendering(s) credit words to a different speaker than the other outlets.")
+        findings.append(f"{len(mis)} rendering{' credits' if len(mis) == 1 else 's credit'} words to a different "
+                        "speaker than the other outlets.")
     return findings
