@@ -823,3 +823,16 @@ def test_counts_read_as_plain_words_not_with_a_plural_s_in_brackets() -> None:
     lines = viz_quotes.quotes_summary(quotes, clusters, pd.DataFrame())["findings"] + report.limitations(arts, inputs, {})
     assert "1 utterance was quoted by two or more articles." in lines and "1 input file was not analysed" in " ".join(lines)
     assert not [line for line in lines + [html] if "(s)" in line]
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("“But there are questions that we need to discuss", "“But there are questions that we need to discuss”"),
+    ('questions that need to be discussed", including what happens', '"questions that need to be discussed", including what happens'),
+    ('"We agree with the proposals to cease hostilities,', '"We agree with the proposals to cease hostilities,"'),
+    ("He said it was “great and correct”.", "He said it was “great and correct”."),
+    ("in itself is correct” and we support it", "“in itself is correct” and we support it"),
+])
+def test_fact_texts_cut_from_a_quotation_show_balanced_quotation_marks(text: str, shown: str) -> None:
+    # a fact is often a clause cut from inside a quotation: a reader must see where the quoted words end
+    facts = pd.DataFrame({"fact_id": ["f1"], "article_id": ["a1"], "sent_id": ["a1:s0"], "text": [text]})
+    assert report.fact_texts(facts) == {"f1": shown}

@@ -157,14 +157,27 @@ def infer_event(articles: pd.DataFrame, sentences: pd.DataFrame | None = None, *
                         outlets=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))))
 
 
+def balanced_quotes(text: str) -> str:
+    """``text`` with the quotation mark a cut left open closed (or opened), so a reader sees which
+    words were quoted: a fact is often a clause cut from inside a quotation."""
+    opens, closes = text.count("“"), text.count("”")
+    if opens > closes:
+        text = text.rstrip() + "”" * (opens - closes)
+    elif closes > opens:
+        text = "“" * (closes - opens) + text
+    if text.count('"') % 2:
+        text = text.rstrip() + '"' if text.lstrip().startswith('"') else '"' + text
+    return text
+
+
 def _representative_text(group: pd.DataFrame) -> str:
     for col in ("label", "fact_text", "canonical", "summary"):
         if col in group.columns:
             values = [str(v) for v in group[col] if str(v).strip()]
             if values:
-                return values[0]
+                return balanced_quotes(values[0])
     texts = sorted((str(t) for t in group["text"]), key=lambda t: (len(t), t))
-    return texts[len(texts) // 2] if texts else ""
+    return balanced_quotes(texts[len(texts) // 2]) if texts else ""
 
 
 def coverage_order(facts: pd.DataFrame, matrix: pd.DataFrame | None = None) -> list[str]:
