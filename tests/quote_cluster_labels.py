@@ -300,25 +300,20 @@ POPE_GROUPS: list[list[Label]] = [
 
 
 # PolNeAR dev articles by id prefix. Groups list (article prefix, attribution index in its ``quotes``[, content
-# span index]) per utterance, written by reading the four texts. PolNeAR gives a quotation interrupted by its
-# frame ("A," she said. "B.") as one attribution of two content spans; we read each such passage and keep it one
-# utterance when the second part goes on with the first ("They will receive the biggest benefit"), which holds
-# for all of them but one, whose two parts make two points (white people / policing), named by span. A span
-# rendering two remarks goes with the first, as in the seeds' labels.
+# span index]) per utterance, written by reading the four texts (no words of them are kept here: the eval data
+# stays in ../shared/eval). PolNeAR gives a quotation interrupted by its frame as one attribution of two content
+# spans; we read each such passage and keep it one utterance when its second part goes on with the first, which
+# holds for all of them but one (two points), named by span. A span rendering two remarks goes with the first,
+# as in the seeds' labels.
 POLNEAR_ARTICLES = ("huff-post_2016-09-20_hillary-clinton", "west-journal_2016-09-21_chris-christie",
                     "politico_2016-10-04_trump-not-walking", "west-journal_2016-10-04_railing-against-trump")
 _HP, _WC, _PT, _WT = "huff-post", "west-journal_2016-09-21", "politico", "west-journal_2016-10-04"
 POLNEAR_GROUPS: list[list[tuple]] = [
-    # Clinton: "Maybe I can, by speaking directly to white people, say, look, this is not who we are"
-    [(_HP, 0), (_HP, 3), (_HP, 5, 0), (_WC, 6), (_WC, 7)],
-    # Clinton: "We have got to do everything possible to improve policing, to go right at implicit bias"
-    [(_HP, 5, 1), (_WC, 3)],
-    # Clinton: "How many times do we have to see this in our country? ... it needs to be intolerable"
-    [(_HP, 4), (_WC, 5), (_HP, 2)],
-    # Christie: "She's a disgrace"
-    [(_WC, 0), (_WC, 1), (_WC, 10), (_WC, 11)],
-    # Trump: "The unfairness of the tax laws is unbelievable. It's something I've been talking about ..."
-    [(_PT, 12), (_WT, 12)],
+    [(_HP, 0), (_HP, 3), (_HP, 5, 0), (_WC, 6), (_WC, 7)],  # Clinton, remark 1 (quoted, partial, reported)
+    [(_HP, 5, 1), (_WC, 3)],  # Clinton, remark 2: the second part of remark 1's passage, and its summary
+    [(_HP, 4), (_WC, 5), (_HP, 2)],  # Clinton, remark 3
+    [(_WC, 0), (_WC, 1), (_WC, 10), (_WC, 11)],  # Christie's one remark (headline, partials, quotation)
+    [(_PT, 12), (_WT, 12)],  # Trump on tax law, quoted by both outlets
 ]
 
 

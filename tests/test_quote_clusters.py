@@ -67,10 +67,10 @@ def test_a_short_fragment_of_a_named_speaker_joins_the_quote_it_is_cut_from() ->
 
 
 def test_an_article_echoing_its_own_quotation_in_a_partial_quote_keeps_both_in_the_utterance() -> None:
-    full = "“Maybe I can, by speaking directly to the farmers of the valley, show them that this is not who we are,”"
+    full = "“If I talk to the fishermen of the bay myself, they will see that the harbour plan is on their side,”"
     arts = pd.DataFrame([
-        {"article_id": "a1", "outlet": "A", "clean_text": "Ana Ruiz wants to speak “directly to the farmers of the "
-                                                          f"valley.”\n\n{full} Ruiz said on Monday."},
+        {"article_id": "a1", "outlet": "A", "clean_text": "Ana Ruiz wants to talk “to the fishermen of the bay "
+                                                          f"myself.”\n\n{full} Ruiz said on Monday."},
         {"article_id": "a2", "outlet": "B", "clean_text": f"{full} Governor Ana Ruiz said."},
     ])
     q = quotes.cluster_variants(quotes.extract_corpus(arts))

@@ -170,7 +170,7 @@ def _renderings(df: pd.DataFrame, eligible: list[Any], *, max_gap: int, min_word
     reported = [str(df.at[i, "kind"]) == "indirect" for i in eligible]
     standing = [str(df.at[i, "kind"]) != "indirect" and not str(df.at[i, "contained_in"] if "contained_in" in df else "")
                 for i in eligible]
-    # a partial quote in the writer's sentence ("she wanted to speak “directly to white people”") often echoes a
+    # a partial quote in the writer's sentence ("she promised to speak “directly to the farmers”") often echoes a
     # quotation of the same article: it holds no passage, so it never keeps that quotation out of the utterance
     fragment = [s and len(w) < min_words for s, w in zip(standing, words)]
     echo = [s and str(df.at[i, "kind"]) == "partial" for s, i in zip(standing, eligible)]
