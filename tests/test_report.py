@@ -836,3 +836,21 @@ def test_fact_texts_cut_from_a_quotation_show_balanced_quotation_marks(text: str
     # a fact is often a clause cut from inside a quotation: a reader must see where the quoted words end
     facts = pd.DataFrame({"fact_id": ["f1"], "article_id": ["a1"], "sent_id": ["a1:s0"], "text": [text]})
     assert report.fact_texts(facts) == {"f1": shown}
+
+
+def test_stage_findings_that_restate_the_reports_own_counts_are_not_repeated() -> None:
+    # the coverage stage's "72 fact units ... 5 were carried by every outlet" says again what the
+    # report's first coverage sentence says; a stage line with a new figure stays
+    arts = _articles([("a1", "A", ""), ("a2", "B", ""), ("a3", "C", "")])
+    matrix = report.fact_matrix(_facts(), arts)
+    own = report.coverage_findings(matrix, report.omissions(matrix, report.fact_texts(_facts())))
+    stage = {"findings": ["3 fact units were found across 3 outlets; 1 was carried by every outlet, including "
+                          "“f1 as told by a1 in 2025”.", "A carried the most facts no other outlet had (1), e.g. “f3”.",
+                          "Only 50% of C's facts also appear in A."]}
+    event = report.EventSummary("Plan", "a1", ("plan",), "2025-01-02", "2025-01-02", 3, 3)
+    page = report.summary_section(event, coverage=own, stance=[], quotes=[], data_notes=[],
+                                  summaries={"coverage": stage})
+    section = report.coverage_section(_facts(), None, None, arts, summary=stage, figure_png=None)
+    for html in (page, section):
+        assert "3 fact units were found" not in html
+        assert "A carried the most facts no other outlet had (1)" in html

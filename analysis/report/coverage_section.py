@@ -188,7 +188,8 @@ def coverage_section(facts: pd.DataFrame | None, conflicts: pd.DataFrame | None,
     omitted = omissions(matrix, view.texts, checks=unique_checks)
     parts.append(paragraph("A fact is a statement that the coverage stage found, in the same or in other words, in "
                            "one or more articles. Each fact keeps the sentences it was found in."))
-    parts.append(bullets(coverage_findings(matrix, omitted, unique_checks) + _stage_findings(summary, 3)))
+    own = coverage_findings(matrix, omitted, unique_checks)
+    parts.append(bullets(own + _stage_findings(summary, 3, own=own)))
     if figure_png:
         parts.append(figure_html(figure_png, alt="Grid of outlets against facts", caption=GRID_CAPTION + (
             f" Only the {min(len(matrix), 60)} most widely carried of {len(matrix)} facts are drawn."

@@ -27,7 +27,8 @@ def quotes_section(quotes: pd.DataFrame | None, articles: pd.DataFrame, *, summa
     changed = changed_quotes(quotes, articles)
     parts.append(paragraph("Quotes are grouped when different articles reproduce the same remark. Within a group, "
                            "each version is compared with the wording most versions share."))
-    parts.append(bullets(quote_findings(quotes, changed) + _stage_findings(summary, 3)))
+    own = quote_findings(quotes, changed)
+    parts.append(bullets(own + _stage_findings(summary, 3, own=own)))
     if figure_png:
         parts.append(figure_html(figure_png, alt="Quotes per outlet by whether their wording matches other outlets",
                                  caption="How to read: one bar per outlet, its length the number of quotes found. "

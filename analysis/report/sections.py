@@ -5,6 +5,7 @@ Pure: tables in, escaped HTML out. The coverage, stance and quotes sections have
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
@@ -20,8 +21,22 @@ def _missing(what: str, path: str, stage: str) -> str:
                 "The rest of the report does not depend on it.", missing=True)
 
 
-def _stage_findings(summary: Mapping[str, Any] | None, limit: int) -> list[str]:
-    return [str(f) for f in (summary or {}).get("findings", [])[:limit] if str(f).strip()]
+def _stage_findings(summary: Mapping[str, Any] | None, limit: int, *, own: Sequence[str] = ()) -> list[str]:
+    """The stage's own findings, less those that only restate one of the report's ``own`` sentences."""
+    lines = [str(f) for f in (summary or {}).get("findings", [])[:limit] if str(f).strip()]
+    return [f for f in lines if f not in own and not _restates(f, own)]
+
+
+def _figures(line: str) -> list[str]:
+    """The numbers a sentence states, outside what it quotes."""
+    return re.findall(r"\d+(?:\.\d+)?", re.sub(r"“[^”]*”|\"[^\"]*\"", " ", line))
+
+
+def _restates(line: str, own: Sequence[str]) -> bool:
+    """True when ``line`` states two or more numbers and all of them appear in one of ``own`` ("72 fact
+    units …; 5 were carried by every outlet" after "5 of 72 facts were carried by every one …")."""
+    figures = set(_figures(line))
+    return len(_figures(line)) >= 2 and any(figures <= set(_figures(o)) for o in own)
 
 
 def header_html(event: EventSummary, *, run_name: str) -> str:
@@ -47,8 +62,7 @@ def summary_section(event: EventSummary, *, coverage: Sequence[str], stance: Seq
     parts = [section_heading("summary", "The story in one minute"), bullets(event_sentences(event), css_class="nr-summary")]
     for key, title, own in (("coverage", "Coverage", coverage), ("stance", "Framing", stance),
                             ("quotes", "Quotes", quotes)):
-        stage_lines = [] if key == "stance" else [
-            f for f in _stage_findings(summaries.get(key), per_stage) if f not in own]
+        stage_lines = [] if key == "stance" else _stage_findings(summaries.get(key), per_stage, own=own)
         lines = list(own)[:per_stage] if key == "stance" else list(own)[:2] + stage_lines[:2]
         parts.append(f"<h3>{esc(title)}</h3>")
         parts.append(bullets(lines, css_class="nr-summary") if lines else
