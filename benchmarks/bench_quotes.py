@@ -231,9 +231,11 @@ def cluster_figures(*, use_embeddings: bool = True) -> dict[str, float]:
     corpus of translated remarks, a real event of another kind (Pope Leo XIV's first address in
     six English renderings, texts written by us around the published translations), and texts
     nobody here wrote (four PolNeAR dev articles: two stories, each told by two outlets; labels as
-    attribution indices, the texts read from ``--eval-dir`` at run time). Pairwise and B-cubed precision / recall / F1 over all quotes (direct, partial, indirect; a
-    quote with no ``cluster_id`` is its own cluster), with the shipped settings; with embeddings,
-    :func:`cluster_held_out` adds the figures of settings fitted without the set scored.
+    attribution indices, the texts read from ``--eval-dir`` at run time). Pairwise and B-cubed
+    precision / recall / F1 over all quotes (direct, partial, indirect; a quote with no
+    ``cluster_id`` is its own cluster), with the shipped settings, and the missed pairs by cause
+    (:func:`missed_by_cause`); with embeddings, :func:`cluster_held_out` adds the figures of
+    settings fitted without the set scored.
     """
     from analysis import nlp
 

@@ -305,9 +305,8 @@ POPE_GROUPS: list[list[Label]] = [
 # spans; we read each such passage and keep it one utterance when its second part goes on with the first, which
 # holds for all of them but one (two points), named by span. A span rendering two remarks goes with the first,
 # as in the seeds' labels.
-POLNEAR_ARTICLES = ("huff-post_2016-09-20_hillary-clinton", "west-journal_2016-09-21_chris-christie",
-                    "politico_2016-10-04_trump-not-walking", "west-journal_2016-10-04_railing-against-trump")
-_HP, _WC, _PT, _WT = "huff-post", "west-journal_2016-09-21", "politico", "west-journal_2016-10-04"
+_HP, _WC, _PT, _WT = "huff-post_2016-09-20_h", "west-journal_2016-09-21", "politico_2016-10-04", "west-journal_2016-10-04"
+POLNEAR_ARTICLES = (_HP, _WC, _PT, _WT)  # each prefix names one article of the dev file
 POLNEAR_GROUPS: list[list[tuple]] = [
     [(_HP, 0), (_HP, 3), (_HP, 5, 0), (_WC, 6), (_WC, 7)],  # Clinton, remark 1 (quoted, partial, reported)
     [(_HP, 5, 1), (_WC, 3)],  # Clinton, remark 2: the second part of remark 1's passage, and its summary

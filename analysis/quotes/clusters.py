@@ -248,8 +248,8 @@ class _Groups(UnionFind):
 
 
 def _separate_quotations(found: _Renderings, x: int, y: int) -> bool:
-    """Are ``x`` and ``y`` two quotations of one article (not reported speech or a partial quote in the writer's sentence, not one
-    interrupted passage)?"""
+    """Are ``x`` and ``y`` two quotations of one article (not reported speech or a partial quote in the
+    writer's sentence, not one interrupted passage)?"""
     return (found.articles[x] == found.articles[y] and found.quoted_in[x] != found.quoted_in[y]
             and not (found.reported[x] or found.reported[y] or found.echo[x] or found.echo[y]))
 
