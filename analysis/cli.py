@@ -9,6 +9,7 @@ classifies how each row's sentence portrays its marked target.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import sys
@@ -167,14 +168,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "portrayal":
             return _portrayal(args)
+        from .kernel import GC_THRESHOLD
         from .pipeline import run
 
         corpus = Path(args.corpus)
         out = Path(args.out) if args.out else Path("reports") / (corpus.stem or "corpus")
-        result = run(corpus, out, params_file=args.params, overrides=_parse_set(args.set),
-                     formats=_FORMATS[args.format], force=args.force, engine=args.engine,
-                     scheduler=args.scheduler,
-                     log=None if args.quiet else print)
+        previous = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLD)  # rarer full collections while the run imports and renders (kernel.py)
+        try:
+            result = run(corpus, out, params_file=args.params, overrides=_parse_set(args.set),
+                         formats=_FORMATS[args.format], force=args.force, engine=args.engine,
+                         scheduler=args.scheduler,
+                         log=None if args.quiet else print)
+        finally:
+            gc.set_threshold(*previous)
         if not args.quiet:
             print(f"report: {result.outputs['report.html']}")
     except NewsreportError as exc:

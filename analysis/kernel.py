@@ -50,6 +50,15 @@ _newsreport_reset()
 """
 
 
+#: Garbage-collector thresholds of the kernel (set before the first stage) and of the CLI process:
+#: a full collection after 100 rather than 10 collections of the middle generation. While the
+#: libraries are imported the heap keeps growing and every full collection scanned all of it;
+#: on the seeds without embeddings (load 7-9) the kernel spent 3.2 s in the collector, 2.1 s with
+#: this (most of it the four collections at the resets), the CLI 0.5 s -> 0.3 s, the renderer
+#: 0.6 s -> 0.2 s. Young objects are still collected as often as before.
+GC_THRESHOLD = (700, 10, 100)
+SETUP_CODE = f"__import__('gc').set_threshold{GC_THRESHOLD}"
+
 #: the kernel argument nbclient adds when it starts a kernel itself (no history database on disk)
 HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
 
@@ -84,25 +93,26 @@ class KernelSession:
         """The kernel manager for the next stage: a new one, the prestarted one, or the running
         kernel, reset."""
         if self.stages == 0 and self.km is not None and self.km.has_kernel:
-            pass  # prestarted, nothing has run in it yet
+            self._run_silently(SETUP_CODE, "set up")  # prestarted, nothing has run in it yet
         elif self.km is not None and self.km.has_kernel and _alive(self.km):
-            self._reset()
+            self._run_silently(RESET_CODE, "reset")
         else:
             self.close()
             self.km = _new_manager(self.run_dir / "notebooks" / ".kernel.json")
         self.stages += 1
         return self.km
 
-    def _reset(self) -> None:
+    def _run_silently(self, code: str, what: str) -> None:
+        """Run ``code`` in the kernel without output, history or execution count."""
         kc = self.km.blocking_client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(RESET_CODE, silent=True, store_history=False, timeout=120)
+            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
         finally:
             kc.stop_channels()
         if reply["content"].get("status") != "ok":
-            raise PipelineError(f"could not reset the notebook kernel between stages: {reply['content']}")
+            raise PipelineError(f"could not {what} the notebook kernel between stages: {reply['content']}")
 
     def close(self) -> None:
         """Shut the kernel down (also after a failed stage)."""

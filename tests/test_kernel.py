@@ -69,3 +69,15 @@ def test_prestarted_kernel_is_the_first_stage_kernel(tmp_path: Path) -> None:
         assert state == {"cwd": str(tmp_path.resolve()), "history": ":memory:"}  # as nbclient starts it
     finally:
         session.close()
+
+
+def test_prestarted_kernel_collects_old_objects_less_often(tmp_path: Path) -> None:
+    (tmp_path / "notebooks").mkdir()
+    session = kernel.KernelSession(tmp_path)
+    session.prestart()
+    try:
+        km = session.manager()
+        state = _run(km, "import gc, json; print(json.dumps({'threshold': gc.get_threshold()}))")
+        assert tuple(state["threshold"]) == kernel.GC_THRESHOLD != (700, 10, 10)  # CPython's default
+    finally:
+        session.close()
