@@ -854,3 +854,25 @@ def test_stage_findings_that_restate_the_reports_own_counts_are_not_repeated() -
     for html in (page, section):
         assert "3 fact units were found" not in html
         assert "A carried the most facts no other outlet had (1)" in html
+
+
+def test_two_outlets_read_as_both_and_the_other_and_a_summary_without_comparable_framing_says_why() -> None:
+    arts = _articles([("a1", "A", ""), ("a2", "B", "")])
+    facts = _facts()[_facts()["article_id"] != "a3"]
+    matrix = report.fact_matrix(facts, arts)
+    first = report.coverage_findings(matrix, report.omissions(matrix, report.fact_texts(facts)))[0]
+    assert first.startswith("2 of 3 facts were carried by both outlets;") and "every one of the 2" not in first
+    from analysis.report.overview import overview_table_html
+
+    inp = _overview_inputs(articles=arts, matrix=matrix, omitted=report.omissions(matrix, {}))
+    assert "facts the other outlet carried that it left out" in overview_table_html(report.outlet_overview(inp), [])
+    omitted = report.omissions(matrix, report.fact_texts(facts))
+    assert "B left out the most widely reported facts (1 that the other outlet carried)." in \
+        report.coverage_findings(matrix, omitted)
+    section = report.coverage_section(facts, None, None, arts, summary=None, figure_png=None)
+    assert "(reported by the other outlet)" in section and "1 of the 1 other" not in section
+    # the stance stage ran, but no actor had two outlets with enough cue sentences: say so, not "no results"
+    event = report.EventSummary("Plan", "a1", ("plan",), "2025-01-02", "2025-01-02", 2, 2)
+    page = report.summary_section(event, coverage=[], stance=[], quotes=[], data_notes=[],
+                                  summaries={"stance": {"findings": ["Plan: 1 opposed."]}})
+    assert "No stance results" not in page and "fewer than two outlets" in page

@@ -64,6 +64,13 @@ def shared_facts_html(view: FactView, *, max_rows: int) -> str:
         + fact_evidence(view, fid, "how each outlet put it") + "</li>" for fid in everyone[:max_rows]) + "</ul>"
 
 
+def _reported_by(n: int, of: int) -> str:
+    """'reported by the other outlet' / 'by both other outlets' / 'by 3 of the 4 other outlets'."""
+    if of == 1:
+        return "reported by the other outlet"
+    return "reported by both other outlets" if of == n == 2 else f"reported by {n} of the {of} other outlets"
+
+
 def omissions_html(view: FactView, omitted: pd.DataFrame, *, per_outlet: int = 5) -> str:
     """Per outlet, the widely carried facts it did not report: the ``per_outlet`` most widely carried
     are listed, the heading gives the count of all (``omitted`` is uncapped)."""
@@ -78,7 +85,7 @@ def omissions_html(view: FactView, omitted: pd.DataFrame, *, per_outlet: int = 5
         g = g.head(per_outlet)
         parts.append('<ul class="nr-facts">' + "".join(
             f'<li><span class="nr-rank">{esc(r.fact_id)}</span> {esc(r.fact)} '
-            f'<span class="nr-caption">(reported by {r.carried_by} of the {r.of_others} other outlets)</span>'
+            f'<span class="nr-caption">({_reported_by(r.carried_by, r.of_others)})</span>'
             + fact_evidence(view, r.fact_id, "how the others reported it") + "</li>"
             for r in g.itertuples(index=False)) + "</ul>")
     return "".join(parts)

@@ -46,7 +46,8 @@ def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame, checks: pd.Da
     everyone = int((counts == n_outlets).sum())
     again = found_again(checks)[0] & {str(f) for f in matrix.index[counts == 1]}
     single = int((counts == 1).sum()) - len(again)
-    out = [f"{everyone} of {n_facts} facts were carried by every one of the {n_outlets} outlets; "
+    every = "both outlets" if n_outlets == 2 else f"every one of the {n_outlets} outlets"
+    out = [f"{everyone} of {n_facts} facts were carried by {every}; "
            f"{single} appeared in one outlet only"
            + (f" ({len(again)} more looked unique, but another outlet has a close sentence)." if again else ".")]
     per = matrix.sum(axis=0).sort_values(ascending=False, kind="stable")
@@ -57,8 +58,8 @@ def coverage_findings(matrix: pd.DataFrame, omitted: pd.DataFrame, checks: pd.Da
         worst = omitted.groupby("outlet").size().sort_values(ascending=False, kind="stable")
         n = int(worst.iloc[0])
         tied = [str(o) for o, k in worst.items() if int(k) == n]
-        others = "both other outlets" if "of_others" in omitted and int(omitted["of_others"].max()) == 2 else \
-            "most other outlets"
+        n_others = int(omitted["of_others"].max()) if "of_others" in omitted else 0
+        others = {1: "the other outlet", 2: "both other outlets"}.get(n_others, "most other outlets")
         who = (f"{tied[0]} left out the most widely reported facts ({n}" if len(tied) == 1 else
                f"{_and(tied)} each left out {n} widely reported facts, the most (each")
         out.append(f"{who} that {others} carried).")

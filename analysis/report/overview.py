@@ -211,8 +211,10 @@ def _framing_cell(row: Mapping[str, Any], target: str) -> str:
 
 def overview_table_html(table: pd.DataFrame, targets: Sequence[str]) -> str:
     """The overview as an escaped HTML table; each cell links to its evidence section."""
+    left_out = ("facts the other outlet carried that it left out" if len(table) == 2 and not table.get(
+        "aggregate", pd.Series(False, index=table.index)).any() else "widely carried facts it left out")
     head = ["outlet", "articles", "facts carried (% of the event's)", "facts only it carried",
-            "widely carried facts it left out", *[f"framing of {t}" for t in targets],
+            left_out, *[f"framing of {t}" for t in targets],
             "quotes: verbatim / changed / meaning changed", "wire copy (share of its sentences)"]
     rows = []
     for rec in table.to_dict("records"):

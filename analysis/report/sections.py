@@ -65,6 +65,9 @@ def summary_section(event: EventSummary, *, coverage: Sequence[str], stance: Seq
         stage_lines = [] if key == "stance" else _stage_findings(summaries.get(key), per_stage, own=own)
         lines = list(own)[:per_stage] if key == "stance" else list(own)[:2] + stage_lines[:2]
         parts.append(f"<h3>{esc(title)}</h3>")
+        if not lines and key == "stance" and summaries.get("stance"):
+            lines = ["No main actor's framing can be compared: fewer than two outlets have enough cue sentences "
+                     "about any of them. Each outlet's scores and sentences are in the stance section."]
         parts.append(bullets(lines, css_class="nr-summary") if lines else
                      note(f"No {key} results in this run; see the {key} section.", missing=True))
     if data_notes:
