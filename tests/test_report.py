@@ -871,6 +871,7 @@ def test_two_outlets_read_as_both_and_the_other_and_a_summary_without_comparable
         report.coverage_findings(matrix, omitted)
     section = report.coverage_section(facts, None, None, arts, summary=None, figure_png=None)
     assert "(reported by the other outlet)" in section and "1 of the 1 other" not in section
+    assert "Facts both outlets carried" in section and "Facts that the other outlet reported" in section
     # the stance stage ran, but no actor had two outlets with enough cue sentences: say so, not "no results"
     event = report.EventSummary("Plan", "a1", ("plan",), "2025-01-02", "2025-01-02", 2, 2)
     page = report.summary_section(event, coverage=[], stance=[], quotes=[], data_notes=[],

@@ -55,7 +55,7 @@ def shared_facts_html(view: FactView, *, max_rows: int) -> str:
     """Facts every outlet carried, each with how each outlet put it."""
     matrix = view.matrix
     everyone = [fid for fid in matrix.index if bool(matrix.loc[fid].all())] if matrix.shape[1] > 1 else []
-    out = "<h3>Facts every outlet carried</h3>"
+    out = f"<h3>Facts {'both outlets' if matrix.shape[1] == 2 else 'every outlet'} carried</h3>"
     if not everyone:
         return out + paragraph("No fact was reported by every outlet." if matrix.shape[1] > 1 else
                                "Only one outlet is in the corpus, so there is nothing to compare.")
@@ -77,7 +77,8 @@ def omissions_html(view: FactView, omitted: pd.DataFrame, *, per_outlet: int = 5
     parts = ["<h3>What each outlet left out</h3>"]
     if not len(omitted):
         return parts[0] + paragraph("No outlet left out a fact that most of the others carried.")
-    parts.append(paragraph(f"Facts that most of the other outlets reported but this one did not (at most "
+    others = "the other outlet" if int(omitted["of_others"].max()) == 1 else "most of the other outlets"
+    parts.append(paragraph(f"Facts that {others} reported but this one did not (at most "
                            f"{per_outlet} per outlet listed, the most widely carried first)."))
     for outlet, g in omitted.groupby("outlet", sort=True):
         more = f" ({len(g)} in all; the {per_outlet} most widely carried)" if len(g) > per_outlet else ""
@@ -163,6 +164,8 @@ def _pairs_note(n_rows: int, n_articles: int) -> str:
     """Whether the table holds every pair of articles (up to the stage's ``all_pairs_max``) or only neighbours."""
     every = n_articles * (n_articles - 1) // 2
     if n_rows >= every:
+        if every == 1:
+            return "The one pair is scored; it is in data/similarity.csv."
         return f"Every one of the {every:,} pairs is scored; look any pair up in data/similarity.csv."
     return (f"With {n_articles:,} articles only each article's nearest neighbours are scored ({n_rows:,} of {every:,} "
             "pairs); data/outlet_similarity.csv gives every pair of outlets its mean similarity.")
