@@ -318,3 +318,35 @@ def test_printed_outlet_names_are_not_broken_inside_words(tmp_path: Path) -> Non
     lines = dict(json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text()))
     assert set(lines) == set(outlets)
     assert all(n <= len(name.split()) for name, n in lines.items()), lines  # a line break only between words
+
+
+_ROW_HEIGHTS_PROBE = r"""
+<script>
+window.addEventListener('load', function () {
+  var cells = document.querySelector('table.nr-sbs tbody tr').cells;
+  var out = Array.prototype.map.call(cells, function (c) { return c.firstElementChild.getBoundingClientRect().height; });
+  var pre = document.createElement('pre'); pre.id = 'nr-probe'; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def test_printed_side_by_side_gives_a_reworded_quote_room(tmp_path: Path) -> None:
+    """On paper a reworded quote's word diff sits in the middle column; at a sixth of the width it ran
+    to twenty lines beside two-line sentences (the seeds' side-by-side took 2.5 of 12 pages)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    a = "We agree with the proposals to cease hostilities, Putin told reporters at a news conference."
+    b = "We agree with the proposal to cease hostilities but we have to bear in mind that this ceasefire must last."
+    diff = report.word_diff_html(a, b)
+    row = (f'<tr class="nr-sbs-quote"><td><div>{report.esc(a)}</div></td><td class="nr-sbs-kind"><div>reworded quote '
+           f'{diff}</div></td><td><div>{report.esc(b)}</div></td></tr>')
+    page = (f"<html><head><style>{report.READER_CSS}</style></head><body><main><table class=\"nr-table nr-sbs\">"
+            f"<tbody>{row}</tbody></table></main></body></html>")
+    printed = report.print_version(page, evidence="top").replace("@media print", "@media all")
+    path = tmp_path / "sbs.html"
+    path.write_text(printed.replace("</body>", _ROW_HEIGHTS_PROBE + "</body>"), encoding="utf-8")
+    dom, _ = _chromium(path.as_uri(), tmp_path, "--dump-dom", "--window-size=703,1000")
+    left, middle, right = json.loads(LexborHTMLParser(dom).css_first("#nr-probe").text())
+    assert middle <= 2.5 * max(left, right), (left, middle, right)

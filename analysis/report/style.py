@@ -128,6 +128,9 @@ table.nr-sbs tr.nr-sbs-moved td { color: #555; font-style: italic; }
   /* the per-actor tables on paper: the outlet keeps its words whole, else seven columns of nowrap
      headings squeeze an outlet name into "Indep / enden / t" */
   table.nr-table[id^="stance-measures-"] td:first-child { word-break: normal; overflow-wrap: normal; }
+  /* a reworded quote's word diff needs room on paper; the two sentences are clipped to ~130 characters */
+  table.nr-sbs td { width: 35%; }
+  table.nr-sbs td.nr-sbs-kind { width: 30%; }
   table.nr-table thead th { position: static; }
   .nr-filter, .nr-count { display: none; }
   nav.nr-toc ol { columns: 1; }
