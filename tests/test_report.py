@@ -877,3 +877,11 @@ def test_two_outlets_read_as_both_and_the_other_and_a_summary_without_comparable
     page = report.summary_section(event, coverage=[], stance=[], quotes=[], data_notes=[],
                                   summaries={"stance": {"findings": ["Plan: 1 opposed."]}})
     assert "No stance results" not in page and "fewer than two outlets" in page
+
+
+def test_overview_has_a_trust_line_with_each_columns_benchmark() -> None:
+    results = {"coverage": {"basil_nested_f1": 0.4654}, "quotes": {"ggt_all_f1_0.3": 0.8741},
+               "stance": {"newsmtsc_framing_sign_agreement": 0.625}}
+    line = report.overview_trust_html(results)
+    assert "How far to trust this" in line and "F1 0.47" in line and "0.62" in line and "F1 0.87" in line
+    assert "no recorded benchmark" in report.overview_trust_html({})

@@ -39,7 +39,7 @@ from .quotes_section import quotes_section
 from .pdf import PDF_EVIDENCE, pdf_marker, recorded_evidence
 from .overview import OverviewInputs, outlet_overview, overview_figure, overview_section
 from .side_by_side import SIDE_BY_SIDE_JS, side_by_side_section
-from .trust import method_sentence, thin_stance_note, trust_html, with_trust
+from .trust import method_sentence, overview_trust_html, thin_stance_note, trust_html, with_trust
 from .render import (REVIEWER_ONLY_TAG, STAGE_TITLES, TEMPLATE_DIR, chromium_flags, external_urls, find_chromium,
                      merged_notebook, print_pdf, print_version, render_html, render_run)
 from .sections import articles_section, header_html, methods_html, provenance_section, summary_section
@@ -50,7 +50,7 @@ from .style import OKABE_ITO, READER_CSS, READER_JS, STANCE_COLOURS, STANCE_ORDE
 
 __all__ = [
     "OverviewInputs", "PDF_EVIDENCE", "pdf_marker", "recorded_evidence", "SIDE_BY_SIDE_JS", "method_sentence", "outlet_overview", "overview_figure", "overview_section",
-    "side_by_side_section", "thin_stance_note", "trust_html", "with_trust",
+    "side_by_side_section", "thin_stance_note", "trust_html", "with_trust", "overview_trust_html",
     "BENCHMARKS_RESOURCE", "EventSummary", "NEWS_FILLER", "OKABE_ITO", "READER_CSS", "READER_JS", "REPORT_TABLES",
     "REVIEWER_ONLY_TAG", "SECTIONS", "STAGE_SUMMARIES", "STAGE_TITLES", "STANCE_COLOURS", "STANCE_LEGEND",
     "STANCE_ORDER", "TEMPLATE_DIR", "UNCHANGED_MUTATIONS", "article_label", "articles_section", "benchmark_lines",
