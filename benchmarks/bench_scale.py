@@ -21,12 +21,16 @@ are parsed, embedded and read; the cross-article steps run in full (the issue's 
 articles to a cached 1,000"). Its figures go to ``results_scale_<label>_add.json`` (wall time,
 stages, peak, and the 1-minute load when the rerun started).
 
+``--reuse`` keeps an existing run folder: the first run of each size is then a rerun with its
+caches (timed, after whatever code changed since), so ``--reuse --add 10`` re-measures "+10 to a
+cached 1,000" without the cold run.
+
 ``--record-as NAME`` writes the figures to ``results_NAME.json`` (and ``results_NAME_add.json``)
 instead, so a one-off run (5,000 articles, or one taken under load) does not replace the figures
 the README quotes.
 
 Usage: python benchmarks/bench_scale.py [--sizes 50 200 1000] [--no-embeddings] [--engine dask] [--real] [--add 10]
-       [--record-as NAME]
+       [--reuse] [--record-as NAME]
 """
 
 from __future__ import annotations
@@ -219,6 +223,8 @@ def main() -> int:
     parser.add_argument("--engine", choices=("local", "dask"), default=None)
     parser.add_argument("--add", type=int, default=0, metavar="K",
                         help="after each cold run, add K new articles and rerun with the caches")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep an existing run folder: the first run is a rerun with its caches, not cold")
     parser.add_argument("--record-as", default=None, metavar="NAME",
                         help="record in results_NAME.json instead of results_scale_<label>.json")
     parser.add_argument("--real", action="store_true",
@@ -243,7 +249,7 @@ def main() -> int:
     for n in args.sizes:
         corpus_dir = (build_real_corpus(texts, n, OUT / f"corpus_real_{n}") if args.real
                       else build_corpus(texts, n, OUT / f"corpus_{n}"))
-        rows = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine)
+        rows = run_size(corpus_dir, OUT / f"run_{n}_{label}", overrides, args.engine, cold=not args.reuse)
         results[n] = rows
         total = sum(r["seconds"] for r in rows)
         if args.real:
@@ -272,7 +278,8 @@ def main() -> int:
             figures[f"{stage}_exponent"] = round(k, 2)
     figures["load_1min_start"] = round(load, 2)
     engine_label = "" if (args.engine or "local") == "local" else f"_{args.engine}"
-    name = args.record_as or f"scale_{label.replace('-', '_')}{engine_label}"
+    # a rerun with caches is not a cold run: by default its figures do not replace the cold ones
+    name = args.record_as or f"scale_{label.replace('-', '_')}{engine_label}{'_reuse' if args.reuse else ''}"
     print("recorded in", record(name, figures))
     if added:
         print("recorded in", record(f"{name}_add", added))
