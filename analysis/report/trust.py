@@ -136,13 +136,14 @@ def overview_trust_html(results: Mapping[str, Figures] | None) -> str:
     f1 = _f(r.get("coverage") or {}, "basil_nested_f1")
     sign = _f(r.get("stance") or {}, "newsmtsc_framing_sign_agreement")
     quotes = _f(r.get("quotes") or {}, "ggt_all_f1_0.3")
-    parts = [f"facts: grouping sentences into facts matched hand labels at F1 {f1} on events held out" if f1 else "",
-             f"framing: the cue words' direction matched annotated polarity {sign} of the time, about what always "
-             "guessing the commoner sign scores, so read it as which words were chosen" if sign else "",
-             f"quotes: found at F1 {quotes} on labelled news" if quotes else ""]
+    parts = [f"the fact columns on grouping sentences into facts, which matched hand labels at F1 {f1} on "
+             "held-out events" if f1 else "",
+             f"the framing columns on cue words whose direction matched annotated polarity {sign} of the time, "
+             "about what guessing scores (read them as which words were chosen)" if sign else "",
+             f"the quote column on quotes found at F1 {quotes}" if quotes else ""]
     parts = [p for p in parts if p]
-    text = ("On labelled data, " + "; ".join(parts) + ". Each section below opens with its figures and the "
-            "number of sentences behind them." if parts else
+    text = ("These columns rest on three methods: " + "; ".join(parts) + ". Each section below opens with its "
+            "figures and the number of sentences behind them." if parts else
             "The methods behind these columns have no recorded benchmark figures in this installation, so treat "
             "the numbers as indicative.")
     return f'<p class="nr-trust"><strong>How far to trust this:</strong> {esc(text)}</p>'
