@@ -885,3 +885,15 @@ def test_overview_has_a_trust_line_with_each_columns_benchmark() -> None:
     line = report.overview_trust_html(results)
     assert "How far to trust this" in line and "F1 0.47" in line and "0.62" in line and "F1 0.87" in line
     assert "no recorded benchmark" in report.overview_trust_html({})
+
+
+def test_methods_list_accuracy_figures_in_words_without_counts_of_the_sample_corpus() -> None:
+    # on another event, "seeds facts: 72" reads as a count about this corpus; a speed is not accuracy
+    results = {"coverage": {"basil_nested_f1": 0.4654, "seeds_facts": 72, "seeds_f1": 0.4584,
+                            "recheck_seeds_unique_after": 36},
+               "stance": {"newsmtsc_sentences_per_second": 13.8, "newsmtsc_rw_f1m": 0.795}}
+    html = report.methods_html({"coverage": {"method": "minilm"}, "stance": {"method": "lexical"}}, {},
+                               descriptions={"coverage": "Facts.", "stance": "Stance."}, results=results)
+    assert "0.465" in html and "0.795" in html and "0.458" in html
+    assert "72" not in html and "36" not in html and "13.8" not in html
+    assert "seeds f1" not in html and "the sample articles in seeds/ f1: 0.458" in html

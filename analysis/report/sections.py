@@ -121,7 +121,7 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
         if not bench and stage_results:
             parts.append(f"<p><strong>Measured accuracy</strong> (benchmarks/bench_{esc(stage)}.py on labelled "
                          "data; the README names the datasets and the anchors to compare with):</p>"
-                         + bullets(f"{k.replace('_', ' ')}: {_fmt(v)}" for k, v in sorted(stage_results.items())))
+                         + bullets(_accuracy_lines(stage_results)))
         elif bench:
             parts.append("<p><strong>Measured accuracy</strong> (benchmarks on labelled data, "
                          "recorded by the stage):</p>" + bullets(bench))
@@ -138,6 +138,23 @@ def methods_html(summaries: Mapping[str, Mapping[str, Any]], params: Mapping[str
             parts.append('<p class="nr-caption">Parameters: ' + esc("; ".join(
                 f"{k} = {_fmt(v)}" for k, v in sorted(stage_params.items()))) + "</p>")
     return "".join(parts)
+
+
+def _accuracy_lines(figures: Mapping[str, Any]) -> list[str]:
+    """Recorded benchmark figures that are accuracies (0…1), named in words. Counts and speeds are left
+    out ("seeds facts: 72" read, on another event, like a count about that event's corpus), and the
+    benchmark corpus shipped in ``seeds/`` is named as such."""
+    out = []
+    for key, value in sorted(figures.items()):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not 0.0 <= number <= 1.0 or "per_second" in key:
+            continue
+        name = re.sub(r"\bseeds?\b", "the sample articles in seeds/", key.replace("_", " "))
+        out.append(f"{name}: {_fmt(value)}")
+    return out
 
 
 def provenance_section(inputs: pd.DataFrame | None, params: Mapping[str, Any], versions: Mapping[str, str],
