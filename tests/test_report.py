@@ -666,6 +666,9 @@ def test_stance_findings_say_opposed_when_every_outlet_leans_to_opposition() -> 
     assert "favourabl" not in line and "most supportive" not in line
     assert line.startswith("On President, all 3 outlets compared lean towards opposition: Sentinel the most")
     assert "Daily Planet the least (skeptical, -0.17" in line
+    stance.loc[2, "label"] = "unclear"  # no stance wording at all: named, not ranked
+    [line] = report.stance_findings(report.stance_ranking(stance, arts), ["President"])
+    assert line.endswith("(not compared: Sentinel: no clear stance wording).")
 
 
 def test_stance_findings_leave_out_scores_resting_on_too_few_sentences() -> None:
@@ -673,8 +676,8 @@ def test_stance_findings_leave_out_scores_resting_on_too_few_sentences() -> None
     framing = pd.DataFrame({"outlet": ["Daily Planet", "Bugle", "Sentinel"], "target": "President",
                             "label": ["skeptical", "opposed", "too few"]})
     [line] = report.stance_findings(report.stance_ranking(stance, arts), ["President"], framing=framing)
-    assert "Sentinel" not in line.split("(Sentinel")[0]  # not ranked ...
-    assert line.endswith("(Sentinel not compared: too few sentences).")  # ... but named as left out
+    assert "Sentinel" not in line.split("(not compared")[0]  # not ranked ...
+    assert line.endswith("(not compared: Sentinel: too few sentences).")  # ... but named as left out
     assert "both outlets compared" in line and "Bugle the most" in line
     framing.loc[1, "label"] = "too few"  # one outlet left: nothing to compare
     assert report.stance_findings(report.stance_ranking(stance, arts), ["President"], framing=framing) == []

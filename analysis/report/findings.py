@@ -105,15 +105,19 @@ def stance_findings(ranking: pd.DataFrame, targets: Sequence[str], *,
     """
     out = []
     for target in targets:
-        r = ranking[(ranking["target"] == target) & (ranking["label"].map(_text) != "unclear")]
+        every = ranking[ranking["target"] == target]
+        r = every[every["label"].map(_text) != "unclear"]
         thin = _too_few(framing, target) & set(r["outlet"].map(_text))
+        unclear = set(every["outlet"].map(_text)) - set(r["outlet"].map(_text))  # no stance wording at all
         r = r[~r["outlet"].map(_text).isin(thin)]
         if r["outlet"].nunique() < 2:
             continue
         means = r.groupby("outlet")["support_score"].agg(["mean", "size"])
         order = sorted(means.index, key=lambda o: (-round(float(means.loc[o, "mean"]), 9), str(o)))
         top_outlet, low_outlet = order[0], order[-1]
-        left_out = f" ({', '.join(sorted(thin))} not compared: too few sentences)" if thin else ""
+        why = [f"{_and(sorted(names))}: {reason}" for names, reason in
+               ((thin, "too few sentences"), (unclear, "no clear stance wording")) if names]
+        left_out = f" (not compared: {'; '.join(why)})" if why else ""
         hi, lo = round(float(means.loc[top_outlet, "mean"]), 6), round(float(means.loc[low_outlet, "mean"]), 6)
         if hi == lo:
             out.append(f"On {target}, all outlets compared scored alike ({hi:+.2f}){left_out}.")
