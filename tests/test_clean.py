@@ -216,3 +216,12 @@ def test_sentence_spans(paragraph: str, expected: list[str]) -> None:
 
     doc = load_sentencizer()(paragraph)
     assert [paragraph[s:e] for s, e in clean.sentence_spans(doc)] == expected
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-", "―"])  # U+2015 (horizontal bar) is one outlet's dateline dash
+def test_dateline_with_any_dash_moves_to_metadata(dash: str) -> None:
+    from analysis.clean.rules import _DATELINE
+
+    line = f"WASHINGTON {dash} The city council voted on Tuesday to close the old harbour bridge for repairs."
+    m = _DATELINE.match(line)
+    assert m is not None and m.group("dateline").strip() == "WASHINGTON"

@@ -63,7 +63,7 @@ _METADATA_PREFIX = re.compile(
 # "(CNN) —", "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -", "PARIS, France —"
 _DATELINE = re.compile(
     r"^(?P<dateline>(?:[A-Z][A-Z .'-]{1,30}(?:,\s*[A-Z][\w .]{1,25})?\s*)?\((?:[A-Z][\w .&]{0,20})\)|"
-    r"[A-Z][A-Z'-]{2,}(?:\s[A-Z][A-Z'-]{2,})?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?)\s*[—–-]{1,2}\s+")
+    r"[A-Z][A-Z'-]{2,}(?:\s[A-Z][A-Z'-]{2,})?(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?)\s*[—–―-]{1,2}\s+")
 
 #: Frequent English function words; their share of tokens separates English from other languages
 #: without a model download (news English: 0.35-0.50; French/German/Spanish: < 0.08).
