@@ -279,7 +279,7 @@ def test_changed_quotes_and_findings() -> None:
     assert set(changed["reference"]) == {"we support the idea in itself"}
     assert report.quote_findings(_quotes(), changed) == [
         "2 remarks were quoted by more than one article; in 1 of them the wording differs between outlets.",
-        "Kinds of change (one per changed version): trimmed (1)."]
+        "Kinds of change (one per changed version, 1 in all): trimmed (1)."]
     given = _quotes().assign(reference_text=["the full wording"] * 3 + [""] * 3)
     assert set(report.changed_quotes(given, arts)["reference"]) == {"the full wording"}
     cats = report.quote_categories(_quotes(), arts).set_index("outlet")
@@ -900,3 +900,13 @@ def test_methods_list_accuracy_figures_in_words_without_counts_of_the_sample_cor
     assert "0.465" in html and "0.795" in html and "0.458" in html
     assert "72" not in html and "36" not in html and "13.8" not in html
     assert "seeds f1" not in html and "the sample articles in seeds/ f1: 0.458" in html
+
+
+def test_kinds_of_change_account_for_every_changed_version() -> None:
+    # six kinds, four named: the sentence must say the other two versions exist (seeds: 33 of 35 named)
+    changed = pd.DataFrame({"cluster_id": ["c1"] * 8, "mutation": ["reported"] * 3 + ["trimmed"] * 1 + [
+        "reworded", "expanded", "translation-variant", "paraphrase-in-quotes"]})
+    lines = report.quote_findings(_quotes(), changed)
+    kinds = next(line for line in lines if line.startswith("Kinds of change"))
+    assert kinds.startswith("Kinds of change (one per changed version, 8 in all): reported (3)")
+    assert kinds.endswith("and 2 of 2 other kinds.")

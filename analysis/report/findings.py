@@ -165,8 +165,12 @@ def quote_findings(quotes: pd.DataFrame | None, changed: pd.DataFrame) -> list[s
         muts = changed["mutation"].map(_text).str.strip().str.lower()
         muts = muts[~muts.isin(UNCHANGED_MUTATIONS)]
         if len(muts):
-            out.append("Kinds of change (one per changed version): "
-                       + ", ".join(f"{k} ({v})" for k, v in muts.value_counts().head(4).items()) + ".")
+            counts = muts.value_counts()
+            shown, rest = counts.head(4), counts.iloc[4:]
+            more = (f", and {int(rest.sum())} of {len(rest)} other kind{'s' if len(rest) != 1 else ''}"
+                    if len(rest) else "")
+            out.append(f"Kinds of change (one per changed version, {len(muts)} in all): "
+                       + ", ".join(f"{k} ({v})" for k, v in shown.items()) + more + ".")
     return out
 
 
