@@ -910,3 +910,21 @@ def test_kinds_of_change_account_for_every_changed_version() -> None:
     kinds = next(line for line in lines if line.startswith("Kinds of change"))
     assert kinds.startswith("Kinds of change (one per changed version, 8 in all): reported (3)")
     assert kinds.endswith("and 2 of 2 other kinds.")
+
+
+def test_overview_greys_a_framing_the_stance_section_calls_too_few() -> None:
+    # the stance section reads a score on 1 sentence as "too few"; the overview must not show it as solid
+    framing = pd.DataFrame({"outlet": ["Harbour Post"], "target": "the mayor", "label": ["too few"]})
+    from analysis.report.overview import overview_table_html
+
+    solid = overview_table_html(report.outlet_overview(_overview_inputs()), ["the mayor"])
+    table = report.outlet_overview(_overview_inputs(framing=framing))
+    html = overview_table_html(table, ["the mayor"])
+    row = html.split("Harbour Post")[1].split("</tr>")[0]
+    assert 'class="nr-low"' not in solid.split("Harbour Post")[1].split("</tr>")[0]
+    assert 'class="nr-low"' in row and "too few sentences" in row
+    def hollow(t: pd.DataFrame) -> int:
+        fig = report.overview_figure(t, ["the mayor"])
+        return sum(c.get_facecolor().tolist() == [[1.0, 1.0, 1.0, 1.0]] for c in fig.axes[1].collections)
+
+    assert hollow(table) == hollow(report.outlet_overview(_overview_inputs())) + 1

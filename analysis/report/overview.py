@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, NamedTuple, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .digests import _is_changed, outlet_labels
@@ -51,6 +52,7 @@ class OverviewInputs(NamedTuple):
     copies: pd.DataFrame | None  # data/copies.csv: article_a, sent_a, article_b, sent_b
     portrayal: pd.DataFrame | None  # data/stance_portrayal_outlets.csv
     unique_checks: pd.DataFrame | None = None  # data/unique_checks.csv: facts found again are not "only here"
+    framing: pd.DataFrame | None = None  # data/stance_framing_outlets.csv: a "too few" label greys the score
 
 
 def _coverage_columns(inp: OverviewInputs, outlets: list[str]) -> pd.DataFrame:
@@ -80,6 +82,10 @@ def _framing_columns(inp: OverviewInputs, outlets: list[str]) -> pd.DataFrame:
                                   if g is not None and "label" in rows else "")
         out[f"cues:{target}"] = (pd.to_numeric(rows["n_cues"], errors="coerce").groupby(rows["outlet"]).sum()
                                  .reindex(outlets) if g is not None and "n_cues" in rows else math.nan)
+        f = inp.framing
+        few = set(f.loc[(f["target"].map(_text) == target) & (f["label"].map(_text) == "too few"), "outlet"].map(_text)) \
+            if _has(f, "outlet", "target", "label") else set()
+        out[f"few:{target}"] = [o in few for o in outlets]
         p = inp.portrayal
         if _has(p, "outlet", "target", "score"):
             narr = p[(p["target"] == target) & (p["voice"] == "narration" if "voice" in p else True)]
@@ -191,6 +197,11 @@ def _cell(text: str, href: str, *, title: str = "", css: str = "nr-num") -> str:
     return f'<td class="{css}"{tip}><a href="{esc(href)}">{esc(text)}</a></td>'
 
 
+def _flag(value: Any) -> bool:
+    """True for a true boolean cell (Python or numpy); a pooled row's mean of flags is not a flag."""
+    return isinstance(value, (bool, np.bool_)) and bool(value)
+
+
 def _framing_cell(row: Mapping[str, Any], target: str) -> str:
     score, label = row.get(f"frame:{target}"), _text(row.get(f"label:{target}", ""))
     text = _num(score, "{:+.2f}")
@@ -201,6 +212,9 @@ def _framing_cell(row: Mapping[str, Any], target: str) -> str:
     portrayal = _num(row.get(f"portrayal:{target}"), "{:+.2f}")
     body = f"{text} {label}".strip() + (f" · portrayal {portrayal}" if portrayal else "")
     href = f"#stance-{_slug(target)}"
+    if _flag(row.get(f"few:{target}")):  # the stance stage's own "too few" (sentences), as in its section
+        return (f'<td class="nr-low" title="too few sentences behind this score; read as no evidence">'
+                f'<a href="{esc(href)}">{esc(body + " · too few sentences")}</a></td>')
     if n_cues is not None and n_cues < MIN_CUES:
         thin = f"{body} · {n_cues} cue{'s' if n_cues != 1 else ''}: too little evidence"
         return (f'<td class="nr-low" title="resting on {n_cues} cue word{"s" if n_cues != 1 else ""}; read as no evidence">'
@@ -259,7 +273,7 @@ def overview_missing(inp: OverviewInputs) -> list[str]:
 
 OVERVIEW_CAPTION = ("How to read: one row per outlet. Left: the share of the event's facts it reported (bar; the "
                     "number is facts only it carried). Middle: its framing score of each main actor, −1 opposed to "
-                    "+1 supportive; a hollow marker rests on fewer than two cue words. Right: of its quotes that "
+                    "+1 supportive; a hollow marker rests on fewer than two cue words or too few sentences. Right: of its quotes that "
                     "other outlets also carried, the share reproduced word for word (blue) and changed (crossed "
                     "vermillion).")
 
@@ -269,7 +283,7 @@ def overview_section(table: pd.DataFrame, inp: OverviewInputs, *, figure_png: by
     """The "Outlets at a glance" section: a sentence, the table, the figure, what was not measured."""
     parts = [section_heading("overview", "Outlets at a glance"), trust,
              paragraph("One row per outlet. Every cell links to the section with the sentences behind it; "
-                       "a greyed framing score rests on too few cue words to read anything into.")]
+                       "a greyed framing score rests on too few cue words or sentences to read anything into.")]
     parts.append(overview_table_html(table, inp.targets))
     if table["aggregate"].any():
         parts.append(note("Outlets beyond the first rows are pooled into the last row (counts summed, shares and "
@@ -315,7 +329,8 @@ def overview_figure(table: pd.DataFrame, targets: Sequence[str]) -> Any | None:
         for yi, s in zip(y, scores):
             if math.isnan(s):
                 continue
-            thin = cues is not None and not math.isnan(cues.iloc[yi]) and cues.iloc[yi] < MIN_CUES
+            thin = (cues is not None and not math.isnan(cues.iloc[yi]) and cues.iloc[yi] < MIN_CUES) or \
+                _flag(t.get(f"few:{target}", pd.Series(False, index=t.index)).iloc[yi])
             ax2.scatter([s], [yi + offset], marker=markers[k], s=38, zorder=3, linewidth=1,
                         facecolor="white" if thin else colours[k], edgecolor=colours[k])
         handles.append(Line2D([], [], marker=markers[k], color="none", markerfacecolor=colours[k],
