@@ -598,3 +598,45 @@ def test_transcript_paragraphs_are_quotes_of_their_labelled_speakers() -> None:
 def test_an_organisation_speaks_under_its_whole_name(text: str, speaker: str) -> None:
     """A body named with an "of" phrase is not cut at "of" ("Ministry of Defence", not "Ministry")."""
     assert [(q.speaker, q.speaker_type) for q in extract(text)] == [(speaker, "group")]
+
+
+# --------------------------------------------------------------------------- pronouns and the framing verb
+
+@pytest.mark.parametrize("text", [
+    "Those close to the mayor say that she will run again next year.",
+    "Mayor Ana Ruiz met the farmers on Monday. They said that the harvest had failed this year.",
+])
+def test_a_pronoun_other_than_he_or_she_is_never_a_speaker_name(text: str) -> None:
+    """"Those", "them", "they" name nobody: left unresolved when no organisation spoke just before."""
+    found = extract(text)
+    assert found and all(q.speaker == "" and q.resolution == "none" for q in found)
+    assert found[-1].speaker_mention.lower() in ("those", "they")
+
+
+def test_they_resolves_to_the_organisation_that_spoke_just_before() -> None:
+    text = ("The Ministry of Health said on Monday that the clinics would reopen. "
+            "They said that the staff would return in May.")
+    found = extract(text)
+    assert [(q.speaker, q.speaker_type) for q in found] == [("Ministry of Health", "group")] * 2
+    assert found[1].resolution == "pronoun"
+    # another paragraph, or a person quoted in between: not guessed
+    apart = text.replace("reopen. ", "reopen.\n\n")
+    assert [q.speaker for q in extract(apart)] == ["Ministry of Health", ""]
+
+
+def test_a_quote_after_a_subordinate_clause_belongs_to_the_main_clause_subject() -> None:
+    """"When X noted that ..., Y boasted, “...”": Y said it, not X named nearby by a reporting verb."""
+    text = "When Ana Ruiz noted that Tom Hale had not paid his taxes, Hale boasted, “That makes me smart.”"
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [(q.speaker, q.verb) for q in direct] == [("Tom Hale", "boasted")]
+    # a participle naming its speaker inside the main clause keeps the quote: not the clause's subject
+    text = "The new ad ends with footage of Tom Hale saying at the debate, “That makes me smart.”"
+    assert [q.speaker for q in extract(text) if q.kind == "direct"] == ["Tom Hale"]
+
+
+def test_he_never_resolves_to_an_indefinite_pronoun() -> None:
+    """"Some say ..." has no name to give "he": the person named before it is the antecedent."""
+    text = ("Mr. Tom Hale spoke first at the hearing. Some say that the plan will fail next year.\n\n"
+            "“It will work,” he said.")
+    found = extract(text)
+    assert [(q.speaker_mention, q.speaker) for q in found] == [("Some", "Some"), ("he", "Tom Hale")]

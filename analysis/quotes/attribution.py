@@ -120,7 +120,7 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
     tail_first = [(t, i, tail) for t, i in tail_verbs[:1]]
     head_last = [(t, i, head) for t, i in head_verbs[-1:]]
     if prefer_head and not (inner.endswith(",") and tail_first):
-        ordered = head_last + tail_first
+        ordered = _framing_verb(parse, span, head, head_last) + head_last + tail_first
     else:
         ordered = tail_first + head_last
     for verb, _info, region in ordered:
@@ -143,6 +143,28 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
         return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, verb="",
                        attribution="signature", speaker_type=stype)
     return replace(base, attribution="floating")
+
+
+def _framing_verb(parse: ArticleParse, span: MarkSpan, head: list[Any],
+                  head_last: list[tuple[Any, tuple[str, str], list[Any]]]) -> list[tuple[Any, Any, list[Any]]]:
+    """The verb the quotation hangs on, when the reporting verb found before it sits in a clause
+    subordinate to that verb ("When X noted that ..., Y boasted, “...”": Y's words, whatever the
+    verb; the nearer reporting verb belongs to X's clause). ``[]`` otherwise."""
+    if not head_last:
+        return []
+    inside = [t for t in parse.doc[parse.tok_at(span.start):parse.tok_at(span.end - 1) + 1]
+              if span.start <= t.idx < span.end]
+    roots = [t for t in inside if not (span.start <= t.head.idx < span.end)]
+    gov = roots[0].head if roots else None
+    if gov is None or gov.pos_ != "VERB" or not any(gov.i == t.i for t in head) or parse.in_mark(gov.idx):
+        return []
+    path = [head_last[0][0]]  # the reporting verb and its heads up to (not including) ``gov``
+    while path[-1].head.i != path[-1].i and path[-1].head.i != gov.i:
+        path.append(path[-1].head)
+    if path[-1].head.i != gov.i or path[0].i == gov.i or not any(t.dep_ == "advcl" for t in path) \
+            or not any(c.dep_ in ("nsubj", "nsubjpass") for c in path[0].children):
+        return []  # not a clause of its own under ``gov`` ("footage of X saying, “...”" is X's)
+    return [(gov, None, head)]
 
 
 # "” ― Ana Ruiz" to the end of the line: a dash, then up to six capitalised words (initials allowed)

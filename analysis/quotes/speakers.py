@@ -124,6 +124,8 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
     for p in persons:
         if p.gender != "-":
             gender_of.setdefault(_full_name(persons, p), p.gender)
+    # (position, name) of organisations already quoted: antecedents for "they said"
+    groups: list[tuple[int, str]] = []
     final: list[Quote] = []
     for q in quotes:
         if q.contained_in:
@@ -134,9 +136,11 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
                             speaker_end=parent.speaker_end, verb=parent.verb, attribution="containing",
                             speaker_type=parent.speaker_type)
         if q.speaker_mention:
-            name, how = _resolve_mention(parse, persons, voices, q)
+            name, how = _resolve_mention(parse, persons, voices, q, groups)
             named = how == "name" and bool(name.split()) and name.split()[-1].lower() in surnames
             stype = "person" if how in ("pronoun", "title") or named else q.speaker_type
+            if how == "pronoun" and q.speaker_mention.lower() in PLURAL_PRONOUNS:
+                stype = "group"
             if how in ("seat", "place"):
                 stype, how = ("group", "name") if how == "seat" else ("place", "none")
             q = replace(q, speaker=name, resolution=how, speaker_type=stype)
@@ -150,12 +154,14 @@ def resolve_speakers(parse: ArticleParse, quotes: list[Quote]) -> list[Quote]:
                 gender = strip_titles(q.speaker_mention)[1] if q.speaker_mention else "-"
             if gender == "-":
                 gender = gender_of.get(q.speaker, "-")
-            if q.resolution not in ("pronoun", "title") and (q.speaker_type == "nominal" or (
+            if q.resolution not in ("pronoun", "title") and (q.speaker_type in ("nominal", "pronoun") or (
                     q.speaker_type == "group" and len(q.speaker_mention.split()) > 1)):
                 # a body or a document ("the ministry", "data from ..."): never "he" or "she"; a lone
                 # capitalised word tagged as an organisation may be a surname the model mistook
                 gender = "n"
             voices.append((q.speaker_start if q.speaker_start >= 0 else q.start, q.speaker, gender))
+            if q.speaker_type == "group":
+                groups.append((voices[-1][0], q.speaker))
         final.append(q)
     return final
 
@@ -188,19 +194,25 @@ def _full_name(persons: list[Person], p: Person) -> str:
 
 
 def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tuple[int, str, str]],
-                     q: Quote) -> tuple[str, str]:
+                     q: Quote, groups: Sequence[tuple[int, str]] = ()) -> tuple[str, str]:
     """(name, how) for a quote's speaker mention.
 
     ``how`` is ``name / pronoun / title / seat / place / nominal / none``: tried in turn are a
     pronoun (:func:`_resolve_pronoun`), a name, seat or place (:func:`_resolve_name`), a thing that
     cannot speak (:func:`_resolve_non_agent`) and a definite description
     (:func:`_resolve_description`); a mention none of them resolves is kept as written (``nominal``).
+    A pronoun that points at someone other than he / she never becomes a speaker's name: "they" /
+    "them" take the organisation quoted just before (:func:`_resolve_plural`), the rest ("those",
+    "which", "I") stay unresolved (``none``, the mention kept in ``speaker_mention``). An indefinite
+    one ("some", "everyone") points at nobody and is kept, like "a spokesperson".
     """
     mention = q.speaker_mention.strip()
     low = mention.lower()
     if low in PRONOUN_GENDER:
         return _resolve_pronoun(persons, voices, q.speaker_start, PRONOUN_GENDER[low])
-    if low in OTHER_PRONOUNS:
+    if low in PLURAL_PRONOUNS:
+        return _resolve_plural(parse.text, voices, groups, q.speaker_start)
+    if low in OTHER_PRONOUNS or low in _REFERRING_PRONOUNS or not re.search(r"[^\W\d_]", low):
         return "", "none"
     named = _resolve_name(parse, persons, q, mention)
     if named is not None:
@@ -221,6 +233,17 @@ def _resolve_pronoun(persons: list[Person], voices: list[tuple[int, str, str]], 
     if not name:
         name = _antecedent(persons, voices, before, gender=gender, subjects_only=False)
     return (name, "pronoun") if name else ("", "none")
+
+
+def _resolve_plural(text: str, voices: Sequence[tuple[int, str, str]], groups: Sequence[tuple[int, str]],
+                    before: int) -> tuple[str, str]:
+    """(name, "pronoun") for "they said" when the last speaker before it, in the same paragraph, is
+    an organisation ("The ministry said ... They said ..."); else ``("", "none")``: a plural
+    pronoun is never guessed onto a person nor across a paragraph break."""
+    last = max((v for v in voices if v[0] < before), default=None, key=lambda v: v[0])
+    if last is None or (last[0], last[1]) not in set(groups) or "\n" in text[last[0]:before]:
+        return "", "none"
+    return last[1], "pronoun"
 
 
 def _resolve_name(parse: ArticleParse, persons: list[Person], q: Quote, mention: str) -> tuple[str, str] | None:
@@ -354,6 +377,12 @@ def _role_head(word: str) -> str:
     return first if "-" in word and first in ROLE_NOUNS else word
 
 
+# plural pronouns: an organisation that spoke just before may be their antecedent, a person never
+PLURAL_PRONOUNS = frozenset({"they", "them"})
+# pronouns that stand for someone named elsewhere (or nobody): never a speaker's name themselves
+_REFERRING_PRONOUNS = frozenset({"me", "us", "those", "these", "which", "whom", "whose", "themselves",
+                                 "himself", "herself", "itself", "ourselves", "myself", "yourself", "its", "their",
+                                 "our", "my", "your"})
 # capitalised words that open a description like a possessive ("History’s first pope")
 _POSSESSIVE_OPENERS = frozenset({"history’s", "history's"})
 # heads of descriptions that stand for a person in office ("the Finnish leader", "the new pope")
