@@ -297,6 +297,21 @@ def overview_section(table: pd.DataFrame, inp: OverviewInputs, *, figure_png: by
     return "".join(parts)
 
 
+def _quotes_panel(ax: Any, t: pd.DataFrame, y: list[int]) -> None:
+    """The right-hand panel: each outlet's shared quotes, verbatim and changed; says so when none is shared."""
+    verb = pd.to_numeric(t.get("verbatim_share"), errors="coerce").fillna(0) * 100 if "verbatim_share" in t else 0
+    chg = pd.to_numeric(t.get("changed_share"), errors="coerce").fillna(0) * 100 if "changed_share" in t else 0
+    ax.barh(y, verb, color=OKABE_ITO["blue"], edgecolor="white", label="verbatim")
+    ax.barh(y, chg, left=verb, color=OKABE_ITO["vermillion"], hatch="xx", edgecolor="white", label="changed")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("shared quotes, %", fontsize=8)
+    shared = pd.to_numeric(t.get("quotes_compared"), errors="coerce") if "quotes_compared" in t else None
+    if shared is not None and not (shared.fillna(0) > 0).any():  # say why the panel is empty
+        ax.text(50, (len(y) - 1) / 2, "No remark was quoted by\ntwo outlets, so there is\nno wording to compare.",
+                ha="center", va="center", fontsize=7, color="#444")
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+
+
 def overview_figure(table: pd.DataFrame, targets: Sequence[str]) -> Any | None:
     """Three small panels sharing the outlet axis: facts carried, framing per target, quote fidelity."""
     from matplotlib.lines import Line2D
@@ -340,17 +355,7 @@ def overview_figure(table: pd.DataFrame, targets: Sequence[str]) -> Any | None:
     ax2.set_xlabel("framing: ← opposed   support score   supportive →", fontsize=8)
     if handles:
         ax2.legend(handles=handles, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
-    verb = pd.to_numeric(t.get("verbatim_share"), errors="coerce").fillna(0) * 100 if "verbatim_share" in t else 0
-    chg = pd.to_numeric(t.get("changed_share"), errors="coerce").fillna(0) * 100 if "changed_share" in t else 0
-    ax3.barh(y, verb, color=OKABE_ITO["blue"], edgecolor="white", label="verbatim")
-    ax3.barh(y, chg, left=verb, color=OKABE_ITO["vermillion"], hatch="xx", edgecolor="white", label="changed")
-    ax3.set_xlim(0, 100)
-    ax3.set_xlabel("shared quotes, %", fontsize=8)
-    shared = pd.to_numeric(t.get("quotes_compared"), errors="coerce") if "quotes_compared" in t else None
-    if shared is not None and not (shared.fillna(0) > 0).any():  # say why the panel is empty
-        ax3.text(50, (len(y) - 1) / 2, "No remark was quoted by\ntwo outlets, so there is\nno wording to compare.",
-                 ha="center", va="center", fontsize=7, color="#444")
-    ax3.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    _quotes_panel(ax3, t, y)
     for a in (ax1, ax2, ax3):
         a.tick_params(axis="x", labelsize=7)
         a.grid(axis="x", color="#ddd", linewidth=0.6)
