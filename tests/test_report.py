@@ -928,3 +928,23 @@ def test_overview_greys_a_framing_the_stance_section_calls_too_few() -> None:
         return sum(c.get_facecolor().tolist() == [[1.0, 1.0, 1.0, 1.0]] for c in fig.axes[1].collections)
 
     assert hollow(table) == hollow(report.outlet_overview(_overview_inputs())) + 1
+
+
+def test_least_faithful_rendering_is_a_rendering_long_enough_to_judge() -> None:
+    # a one-word quoted fragment ("free") scores fidelity 0 against any longer rendering; naming it
+    # the least faithful rendering says nothing about how an outlet changed a remark
+    from analysis.viz import quotes as viz_quotes
+
+    rows = [("q1", "a1", "A", "“We will free the town before the winter comes.”", 1.0),
+            ("q2", "a2", "B", "“We shall free the town before winter.”", 0.62),
+            ("q3", "a3", "C", "“free”", 0.0)]
+    quotes = pd.DataFrame([{"quote_id": q, "article_id": a, "outlet": o, "speaker": "Jane Roe", "speaker_type": "person",
+                            "contained_in": "", "kind": "direct", "mutation": "trimmed", "cluster_id": "u1",
+                            "cluster_method": "lexical", "fidelity": f, "quote": t} for q, a, o, t, f in rows])
+    clusters = pd.DataFrame({"cluster_id": ["u1"]})
+    lines = [x for x in viz_quotes.quotes_summary(quotes, clusters, pd.DataFrame())["findings"]
+             if x.startswith("Least faithful")]
+    assert len(lines) == 1 and "B quoting Jane Roe (fidelity 0.62" in lines[0]
+    lone = quotes[quotes["quote_id"] == "q3"]  # nothing long enough: no such finding at all
+    assert not [x for x in viz_quotes.quotes_summary(lone, clusters, pd.DataFrame())["findings"]
+                if x.startswith("Least faithful")]

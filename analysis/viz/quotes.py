@@ -217,14 +217,20 @@ def _speaker_findings(top: pd.DataFrame) -> list[str]:
     return findings
 
 
+#: a rendering needs this many words before the findings call it the least faithful one
+JUDGED_MIN_WORDS = 4
+
+
 def _cluster_findings(quotes: pd.DataFrame, clusters: pd.DataFrame) -> list[str]:
     """How many utterances several articles quote, the least faithful rendering, misattributions."""
     if clusters.empty:
         return []
     findings = [f"{len(clusters)} utterance{' was' if len(clusters) == 1 else 's were'} quoted by two or more articles."]
     # reported speech claims no words of the speaker: the least faithful rendering is a quoted one
+    # a fragment of a few words scores near 0 against any fuller rendering: too short to judge
+    judged = quotes["quote"].fillna("").str.count(r"\w+") >= JUDGED_MIN_WORDS
     quoted = quotes[quotes["cluster_id"].isin(clusters["cluster_id"]) & quotes["fidelity"].notna()
-                    & ~quotes["kind"].eq("indirect")].sort_values(["fidelity", "quote_id"])
+                    & ~quotes["kind"].eq("indirect") & judged].sort_values(["fidelity", "quote_id"])
     if quoted.empty:
         return findings
     m = quoted.iloc[0]
