@@ -659,3 +659,36 @@ def test_a_grouped_body_keeps_its_of_phrase(sentence, name):
     mentions = stance.portrayal_mentions(arts, sents, targets, docs=stance.parse_sentences(sents))
     body = mentions[mentions["sent_id"] == "a0:s004"]
     assert list(body["how"]) == ["side"] and body["mention"].str.replace("The ", "").tolist() == [name]
+
+
+@pytest.mark.parametrize("lines, lean", [
+    ((["Ana Duarte rejects the budget plan.", *FILLER], ["Ana Duarte claims the budget plan is ready.", *FILLER]),
+     "opposition"),
+    ((["Ana Duarte strongly backs the budget plan.", *FILLER], ["Ana Duarte welcomes the budget plan.", *FILLER],
+      ["Ana Duarte backs the budget plan if taxes fall.", *FILLER]), "support"),
+    ((["Ana Duarte backs the budget plan.", *FILLER], ["Ana Duarte rejects the budget plan.", *FILLER]), None),
+])
+def test_stage_finding_respects_the_sign_of_the_scores(lines, lean):
+    """Reviewer (BASIL event): with every score negative the stage's sentence called the least opposed
+    outlet "the most supportive". Like the report's finding, it says "supportive"/"opposed" only
+    when the scores have that sign, and otherwise which way all the compared ones lean."""
+    arts, sents = corpus(*lines)
+    arts["outlet"] = [f"Outlet {chr(65 + n)}" for n in range(len(lines))]
+    targets, res = run(arts, sents, actors=["Ana Duarte"], proposition="")
+    scores = res.stance.loc[(res.stance["target"] == "Ana Duarte") & (res.stance["label"] != "unclear"),
+                            "support_score"]
+    assert len(scores) == len(lines)
+    finding = stance.stance_summary(res.stance, targets, arts, res.evidence)["findings"][0]
+    if lean == "opposition":
+        assert (scores < 0).all()
+        assert "most supportive" not in finding and "lean towards opposition" in finding
+        assert re.search(r"Outlet A \(opposed, -[0-9.]+; “rejects”\) the most opposed, Outlet B \(", finding)
+    elif lean == "support":
+        assert (scores >= 0).all()
+        assert "most opposed" not in finding and "lean towards support" in finding
+        assert re.search(r"all 3 articles lean towards support: Outlet A \([^)]*\) the most supportive, "
+                         r"Outlet C \(conditional[^)]*\) the least", finding)
+    else:
+        assert scores.min() < 0 < scores.max()
+        assert re.search(r"run from support to opposition: Outlet A \([^)]*\) the most supportive, "
+                         r"Outlet B \([^)]*\) the most opposed", finding)

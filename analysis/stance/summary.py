@@ -35,6 +35,27 @@ def _strongest_cues(evidence: pd.DataFrame, article_id: Any, target: str, n: int
     return ", ".join(f"“{c}”" for c in dict.fromkeys(e["cue"].head(n)))
 
 
+def _extremes(what: str, top: Any, low: Any, names: tuple[str, str], n: int, cues: tuple[str, str]) -> str:
+    """The sentence naming the two extreme articles, worded by the sign of the scores.
+
+    "Supportive" or "opposed" is said only when the scores have that sign, as the report's finding
+    does (:func:`analysis.report.findings.stance_findings`): the least opposed of several opposed
+    articles is not "the most supportive".
+    """
+    hi, lo = round(float(top.support_score), 6), round(float(low.support_score), 6)
+    group = "both articles" if n == 2 else f"all {n} articles"
+    if hi == lo:
+        return f"On {what}, {group} scored alike ({hi:+.2f})."
+    first, last = (f"{name} ({row.label}, {row.support_score:+.2f}{'; ' + cue if cue else ''})"
+                   for name, row, cue in zip(names, (top, low), cues))
+    if lo >= 0:
+        return f"On {what}, {group} lean towards support: {first} the most supportive, {last} the least."
+    if hi <= 0:
+        return f"On {what}, {group} lean towards opposition: {last} the most opposed, {first} the least."
+    return (f"On {what}, the {n} articles run from support to opposition: {first} the most supportive, "
+            f"{last} the most opposed.")
+
+
 def _findings(stance: pd.DataFrame, targets: pd.DataFrame, evidence: pd.DataFrame,
               outlets: dict[Any, str]) -> list[str]:
     """Two sentences per target with at least two labelled articles: extremes, then label counts."""
@@ -46,13 +67,10 @@ def _findings(stance: pd.DataFrame, targets: pd.DataFrame, evidence: pd.DataFram
         st = st.sort_values(["support_score", "article_id"], ascending=[False, True])
         top, low = st.iloc[0], st.iloc[-1]
         # an article without an outlet goes by its id
-        top_name = outlets.get(top.article_id) or top.article_id
-        low_name = outlets.get(low.article_id) or low.article_id
+        names = (outlets.get(top.article_id) or top.article_id, outlets.get(low.article_id) or low.article_id)
         what = f"{t.target}'s position" if t.kind == "actor" else f"the proposition “{t.target}”"
-        findings.append(
-            f"On {what}, {top_name} is the most supportive ({top.label}, {top.support_score:+.2f}; "
-            f"{_strongest_cues(evidence, top.article_id, t.target)}) and {low_name} the least "
-            f"({low.label}, {low.support_score:+.2f}; {_strongest_cues(evidence, low.article_id, t.target)}).")
+        cues = (_strongest_cues(evidence, top.article_id, t.target), _strongest_cues(evidence, low.article_id, t.target))
+        findings.append(_extremes(what, top, low, names, len(st), cues))
         counts = st["label"].value_counts()
         findings.append(f"{t.target}: " + ", ".join(f"{counts[l]} {l}" for l in LABELS if l in counts) + ".")
     return findings
