@@ -682,13 +682,13 @@ def test_stage_finding_respects_the_sign_of_the_scores(lines, lean):
     if lean == "opposition":
         assert (scores < 0).all()
         assert "most supportive" not in finding and "lean towards opposition" in finding
-        assert re.search(r"Outlet A \(opposed, -[0-9.]+; “rejects”\) the most opposed, Outlet B \(", finding)
+        assert re.search(r"Outlet A the most opposed \(opposed, -[0-9.]+; “rejects”\), Outlet B the least \(", finding)
     elif lean == "support":
         assert (scores >= 0).all()
         assert "most opposed" not in finding and "lean towards support" in finding
-        assert re.search(r"all 3 articles lean towards support: Outlet A \([^)]*\) the most supportive, "
-                         r"Outlet C \(conditional[^)]*\) the least", finding)
+        assert re.search(r"all 3 articles lean towards support: Outlet A the most supportive \([^)]*\), "
+                         r"Outlet C the least \(conditional", finding)
     else:
         assert scores.min() < 0 < scores.max()
-        assert re.search(r"run from support to opposition: Outlet A \([^)]*\) the most supportive, "
-                         r"Outlet B \([^)]*\) the most opposed", finding)
+        assert re.search(r"run from support to opposition: Outlet A the most supportive \([^)]*\), "
+                         r"Outlet B the most opposed \(", finding)

@@ -46,14 +46,17 @@ def _extremes(what: str, top: Any, low: Any, names: tuple[str, str], n: int, cue
     group = "both articles" if n == 2 else f"all {n} articles"
     if hi == lo:
         return f"On {what}, {group} scored alike ({hi:+.2f})."
-    first, last = (f"{name} ({row.label}, {row.support_score:+.2f}{'; ' + cue if cue else ''})"
-                   for name, row, cue in zip(names, (top, low), cues))
+
+    def said(k: int, how: str) -> str:  # "X the most supportive (supportive, +0.53; “backs”)"
+        row, cue = (top, low)[k], cues[k]
+        return f"{names[k]} the {how} ({row.label}, {row.support_score:+.2f}{'; ' + cue if cue else ''})"
+
     if lo >= 0:
-        return f"On {what}, {group} lean towards support: {first} the most supportive, {last} the least."
+        return f"On {what}, {group} lean towards support: {said(0, 'most supportive')}, {said(1, 'least')}."
     if hi <= 0:
-        return f"On {what}, {group} lean towards opposition: {last} the most opposed, {first} the least."
-    return (f"On {what}, the {n} articles run from support to opposition: {first} the most supportive, "
-            f"{last} the most opposed.")
+        return f"On {what}, {group} lean towards opposition: {said(1, 'most opposed')}, {said(0, 'least')}."
+    return (f"On {what}, the {n} articles run from support to opposition: {said(0, 'most supportive')}, "
+            f"{said(1, 'most opposed')}.")
 
 
 def _findings(stance: pd.DataFrame, targets: pd.DataFrame, evidence: pd.DataFrame,
