@@ -640,3 +640,37 @@ def test_he_never_resolves_to_an_indefinite_pronoun() -> None:
             "“It will work,” he said.")
     found = extract(text)
     assert [(q.speaker_mention, q.speaker) for q in found] == [("Some", "Some"), ("he", "Tom Hale")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # two people share a surname: the bare surname is the one carrying the title, or the one named last
+    ("President Barack Obama spoke in Texas on Monday. His wife, Michelle Obama, spoke in Ohio.\n\n"
+     "“We will win in November,” President Obama said.", "Barack Obama"),
+    ("First lady Michelle Obama spoke in Ohio on Monday. Senator Barack Obama spoke in Texas.\n\n"
+     "“We will win in November,” Obama said.", "Barack Obama"),
+])
+def test_a_surname_two_people_share_goes_to_the_one_the_context_names(text: str, speaker: str) -> None:
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert [q.speaker for q in direct] == [speaker]
+
+
+def test_a_plural_description_is_not_resolved_to_one_person() -> None:
+    """A person's title words may hold a plural noun ("a professor who studies coal companies"): it names
+    a group, never that person."""
+    text = ("Peter Lane, a law professor who studies the debts of coal companies, spoke on Monday.\n\n"
+            "In court, companies say that the debts are too high to pay.")
+    assert [q.speaker for q in extract(text)] == ["companies"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The rules are fine,” said Mayor Ana Ruiz.\n\nDr. Lena Marsh, the clinic’s director, is more blunt: "
+     "“The new rules will not save anyone.”", "Lena Marsh"),
+    ("“The rules are fine,” said Mayor Ana Ruiz.\n\nTom Hale laughed and stuttered, “I really do not know.”",
+     "Tom Hale"),
+])
+def test_a_quote_opened_by_a_colon_or_comma_is_the_subject_of_the_clause_before_it(text: str, speaker: str) -> None:
+    """No reporting verb, but the quote completes the clause before it: that clause's subject said it, not
+    the speaker quoted earlier."""
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert direct[-1].speaker == speaker
+    assert direct[-1].attribution == "verb"

@@ -142,7 +142,29 @@ def _direct_quote(parse: ArticleParse, span: MarkSpan, article_id: str) -> Quote
         s, e, stype = signed
         return replace(base, speaker_mention=text[s:e], speaker_start=s, speaker_end=e, verb="",
                        attribution="signature", speaker_type=stype)
+    gov = _governing_verb(parse, span, head) if prefer_head else None
+    subj = subject_of(gov, parse=parse, outside=(span.start, span.end)) if gov is not None else None
+    if subj is not None and any(subj.i == t.i for t in head):
+        # "X is more blunt: “...”", "X laughed and stuttered, “...”": the clause the quote completes
+        mention, s, e, stype = mention_of(parse, subj)
+        return replace(base, speaker_mention=mention, speaker_start=s, speaker_end=e, verb=gov.text,
+                       attribution="verb", speaker_type=stype)
     return replace(base, attribution="floating")
+
+
+def _governing_verb(parse: ArticleParse, span: MarkSpan, head: list[Any]) -> Any | None:
+    """The verb before the quotation (in ``head``, outside quotation marks) that its words hang on, or None."""
+    inside = [t for t in parse.doc[parse.tok_at(span.start):parse.tok_at(span.end - 1) + 1]
+              if span.start <= t.idx < span.end]
+    roots = [t for t in inside if not (span.start <= t.head.idx < span.end) or t.head.i == t.i]
+    gov = roots[0].head if roots else None
+    if gov is not None and gov.i == roots[0].i:
+        # the parser made the quotation the sentence and its frame a clause under it ("X is blunt: “...”")
+        frame = [t for t in head if t.dep_ in ("ccomp", "parataxis") and t.head.i == gov.i]
+        gov = frame[-1] if frame else None
+    if gov is None or gov.pos_ not in ("VERB", "AUX") or not any(gov.i == t.i for t in head) or parse.in_mark(gov.idx):
+        return None
+    return gov
 
 
 def _framing_verb(parse: ArticleParse, span: MarkSpan, head: list[Any],
@@ -150,13 +172,8 @@ def _framing_verb(parse: ArticleParse, span: MarkSpan, head: list[Any],
     """The verb the quotation hangs on, when the reporting verb found before it sits in a clause
     subordinate to that verb ("When X noted that ..., Y boasted, “...”": Y's words, whatever the
     verb; the nearer reporting verb belongs to X's clause). ``[]`` otherwise."""
-    if not head_last:
-        return []
-    inside = [t for t in parse.doc[parse.tok_at(span.start):parse.tok_at(span.end - 1) + 1]
-              if span.start <= t.idx < span.end]
-    roots = [t for t in inside if not (span.start <= t.head.idx < span.end)]
-    gov = roots[0].head if roots else None
-    if gov is None or gov.pos_ != "VERB" or not any(gov.i == t.i for t in head) or parse.in_mark(gov.idx):
+    gov = _governing_verb(parse, span, head)
+    if not head_last or gov is None:
         return []
     path = [head_last[0][0]]  # the reporting verb and its heads up to (not including) ``gov``
     while path[-1].head.i != path[-1].i and path[-1].head.i != gov.i:

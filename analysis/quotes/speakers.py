@@ -184,13 +184,28 @@ def _antecedent(persons: list[Person], voices: list[tuple[int, str, str]], befor
 
 
 def _full_name(persons: list[Person], p: Person) -> str:
-    """Longest name in the article sharing the surname of ``p`` ("Petrov" -> "Ivan Petrov")."""
+    """Longest name in the article sharing the surname of ``p`` ("Petrov" -> "Ivan Petrov").
+
+    When two people share the surname ("Barack Obama", "Michelle Obama"), a bare "Obama" is the one
+    whose titles or gender fit ``p``'s ("President Obama"), else the one named last before ``p``;
+    with no such hint it stays as written, never another family member's name by list order.
+    """
     last = p.name.split()[-1].lower()
-    best = p.name
-    for o in persons:
-        if o.name.split()[-1].lower() == last and len(o.name.split()) > len(best.split()):
-            best = o.name
-    return best
+    longer = [o for o in persons if o.name.split()[-1].lower() == last and len(o.name.split()) > len(p.name.split())]
+    if not longer:
+        return p.name
+    firsts = {fold(o.name.split()[0]) for o in longer}
+    if len(firsts) > 1:
+        fits = [o for o in longer if (p.titles & o.titles - _GENERIC_MODS) or p.gender != "-" and o.gender == p.gender]
+        if len({fold(o.name.split()[0]) for o in fits}) == 1:
+            longer = fits
+        else:
+            before = [o for o in longer if o.start < p.start]
+            if not before:
+                return p.name
+            first = fold(max(before, key=lambda o: o.start).name.split()[0])
+            longer = [o for o in longer if fold(o.name.split()[0]) == first]
+    return max(longer, key=lambda o: (len(o.name.split()), -o.start)).name
 
 
 def _resolve_mention(parse: ArticleParse, persons: list[Person], voices: list[tuple[int, str, str]],
@@ -265,7 +280,10 @@ def _resolve_name(parse: ArticleParse, persons: list[Person], q: Quote, mention:
     if role == "place":
         return "", "place"  # "Oslo said": a place is not a speaker (see lexicon.place_role)
     if speaker_type == "person" and name and not name.islower():
-        tmp = Person(0, 0, name, False, "-", frozenset())
+        # the person entity at the mention carries its titles ("President Obama"); else the mention's words
+        at = [p for p in persons if p.start < q.speaker_end and q.speaker_start < p.end and p.name == name]
+        tmp = at[0] if at else Person(q.speaker_start, q.speaker_end, name, False, strip_titles(mention)[1],
+                                      frozenset(w.lower().rstrip(".") for w in mention.split()[:-len(name.split())]))
         return _full_name(persons, tmp), "name"
     if speaker_type == "group" and not name.islower():
         return re.sub(r"^(the|a|an)\s+", "", name, flags=re.I), "name"
@@ -296,6 +314,8 @@ def _resolve_description(parse: ArticleParse, persons: list[Person], voices: lis
         and not mention[:1].isupper() or (bool(words) and words[0] in _POSSESSIVE_OPENERS)
     if not (words and (words[0] in ("the", "this", "that") and len(words) >= 2 or mention.islower() or possessive)):
         return ""
+    if parse.doc[parse.tok_at(max(q.speaker_end - 1, 0))].tag_ in ("NNS", "NNPS"):
+        return ""  # "companies", "top lawmakers": a group, never the one person carrying the word as a title
     head, mods = _role_head(words[-1]), set(words[1:-1]) if words[0] in ("the", "this", "that") or possessive \
         else set(words[:-1])
     prior = [p for p in persons if p.end <= q.speaker_start]
