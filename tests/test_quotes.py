@@ -648,6 +648,8 @@ def test_he_never_resolves_to_an_indefinite_pronoun() -> None:
      "“We will win in November,” President Obama said.", "Barack Obama"),
     ("First lady Michelle Obama spoke in Ohio on Monday. Senator Barack Obama spoke in Texas.\n\n"
      "“We will win in November,” Obama said.", "Barack Obama"),
+    ("Senator Sarah Miller toured the plant on Monday. Sarah Miller met the workers there. Her husband, "
+     "Tom Miller, stayed home.\n\n“It will reopen in May,” Miller said.", "Sarah Miller"),  # named most
 ])
 def test_a_surname_two_people_share_goes_to_the_one_the_context_names(text: str, speaker: str) -> None:
     direct = [q for q in extract(text) if q.kind == "direct"]

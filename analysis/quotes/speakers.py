@@ -187,8 +187,9 @@ def _full_name(persons: list[Person], p: Person) -> str:
     """Longest name in the article sharing the surname of ``p`` ("Petrov" -> "Ivan Petrov").
 
     When two people share the surname ("Barack Obama", "Michelle Obama"), a bare "Obama" is the one
-    whose titles or gender fit ``p``'s ("President Obama"), else the one named last before ``p``;
-    with no such hint it stays as written, never another family member's name by list order.
+    whose titles or gender fit ``p``'s ("President Obama"), else the one the article names most in
+    full, else the one named last before ``p``; with no such hint it stays as written, never another
+    family member's name by list order.
     """
     last = p.name.split()[-1].lower()
     longer = [o for o in persons if o.name.split()[-1].lower() == last and len(o.name.split()) > len(p.name.split())]
@@ -200,10 +201,14 @@ def _full_name(persons: list[Person], p: Person) -> str:
         if len({fold(o.name.split()[0]) for o in fits}) == 1:
             longer = fits
         else:
+            counts = Counter(fold(o.name.split()[0]) for o in longer).most_common()
             before = [o for o in longer if o.start < p.start]
-            if not before:
+            if counts[0][1] > counts[1][1]:
+                first = counts[0][0]
+            elif before:
+                first = fold(max(before, key=lambda o: o.start).name.split()[0])
+            else:
                 return p.name
-            first = fold(max(before, key=lambda o: o.start).name.split()[0])
             longer = [o for o in longer if fold(o.name.split()[0]) == first]
     return max(longer, key=lambda o: (len(o.name.split()), -o.start)).name
 
