@@ -114,6 +114,44 @@ def test_disagreements_on_numbers_and_dates(a, b, kinds):
     assert got == kinds
 
 
+@pytest.mark.parametrize("text, numbers, dates", [
+    # a number after a month (name or abbreviation) is its day, not a count; the count keeps its noun
+    # (a date that says which hijackers or committee is keyed by that noun: see the test below)
+    ("Relatives blame the 15 Sept. 11 hijackers for the loss.", {("hijacker", 15.0)},
+     {("date of hijacker", "sep 11")}),
+    ("The January 6 committee met for 12 hours.", {("hour", 12.0)}, {("date of committee", "jan 6")}),
+    ("The ship sank on 11 September 2001 with 40 crew.", {("crew", 40.0)}, {("date", "sep 11"), ("year", "2001")}),
+    ("Oct 3 is when 200 people marched.", {("people", 200.0)}, {("date", "oct 3")}),
+    # a slashed date is not two numbers
+    ("Families of 9/11 victims may now sue.", set(), set()),
+    ("The deadline of 10/3/2024 passed for 5 firms.", {("firm", 5.0)}, set()),
+    # a capitalised word that begins like a month is not one
+    ("Decision day came for 30 senators.", {("senator", 30.0)}, set()),
+])
+def test_dates_are_not_quantities(text, numbers, dates):
+    """Reviewer (BASIL event): "the 19 Sept. 11 hijackers" was read as "11 hijackers", a false number
+    conflict with "19 hijackers" that kept two copies of one fact apart."""
+    sig = coverage.signature(text)
+    assert {(u, v) for u, v, _ in sig.numbers} == numbers
+    assert {(u, v) for u, v, _ in sig.dates} == dates
+
+
+@pytest.mark.parametrize("a, b, kinds", [
+    ("Relatives blame the 15 Sept. 11 hijackers for the loss.", "Relatives blame 15 hijackers for the loss.", set()),
+    ("The lawsuit names the 15 Sept. 11 hijackers.", "The lawsuit names the 16 hijackers.", {"number"}),
+    ("The ferry sank on Sept. 11 with 40 crew.", "The ferry sank on Sept. 12 with 40 crew.", {"date"}),
+    # years that name which thing ("the 2001 attacks", "a 1976 law") are not the claim's date ...
+    ("Victims of the 2001 attacks may sue under the bill.", "The bill amends a 1976 law so victims may sue.", set()),
+    ("The bill lets families of the Sept. 11 attacks sue.", "The bill was passed by the Senate on Sept. 28.", set()),
+    # ... but two different years for the same thing still disagree
+    ("The bill amends the 1976 law on immunity.", "The bill amends the 1967 law on immunity.", {"date"}),
+    ("The bill amends the 1976 law on immunity.", "The bill, passed in 2016, amends the 1976 law.", set()),
+])
+def test_disagreements_with_dates_in_the_claim(a, b, kinds):
+    got = {d.kind for d in coverage.disagreements(coverage.signature(a), coverage.signature(b))}
+    assert got == kinds
+
+
 @pytest.mark.parametrize("pa, pb, conflict", [
     (["Keir Starmer"], ["Rachel Reeves"], True),
     (["Mr. Starmer's"], ["Keir Starmer"], False),   # honorific and possessive dropped

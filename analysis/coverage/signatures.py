@@ -36,10 +36,20 @@ _NUMBER_RE = re.compile(
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per cent\b))?"
     r"(?:[\s-]+(?P<unit>[A-Za-z]+))?", re.IGNORECASE)
+# a date: a slashed form ("9/11", "10/3/2024", compared as nothing: day and month order vary), a
+# weekday, a month with its day ("Sept. 11", "January 6") or a day with its month ("11 September";
+# not "19 Sept. 11", where 11 is the day and 19 a count)
 _DATE_RE = re.compile(
-    rf"\b(?P<weekday>{_WEEKDAYS})\b"
-    rf"|\b(?P<month>{_MONTH_RE})\.?(?:\s+(?P<day>\d{{1,2}})\b)?"
-    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE})\b")
+    r"\b(?P<slash>\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b(?!/)"
+    rf"|\b(?P<weekday>{_WEEKDAYS})\b"
+    rf"|\b(?P<month>{_MONTH_RE})\b\.?(?:\s+(?P<day>\d{{1,2}})\b)?"
+    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)")
+# what comes before a date or year that names which thing ("the 2001 attacks", "a 1976 law",
+# "the 19 Sept. 11 hijackers", "Obama's 2016 veto"); the text before it has dates blanked out
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:the|a|an|this|that|its|their|his|her|our)|['’]s)"
+                                r"(?:\s+\d[\d,]*)?[\s,]*$", re.IGNORECASE)
+# the noun after a date: "Sept. 11, 2001, attacks" -> "attacks"
+_NOUN_AFTER = re.compile(r"(?:,?\s*\d{4})?,?[\s-]+(?P<noun>[A-Za-z]+)")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 # honorifics dropped from a person's name before comparing by surname
 _HONORIFICS = frozenset("mr mrs ms dr sir president minister gen general pope king queen prince".split())
@@ -114,19 +124,66 @@ def signature(text: str, persons: Iterable[str] = ()) -> Signature:
     return Signature(frozenset(numbers), frozenset(dates), frozenset(people), words)
 
 
+def _date_spans(text: str) -> list[tuple[int, int, tuple[str, str, str] | None]]:
+    """``(start, end, date)`` of each date a text names; ``date`` is ``None`` for one not compared
+    (a slashed form, the modal verb "may")."""
+    spans: list[tuple[int, int, tuple[str, str, str] | None]] = []
+    for m in _DATE_RE.finditer(text):
+        surface = m.group(0).strip()
+        if m.group("slash"):
+            date = None
+        elif m.group("weekday"):
+            date = ("weekday", m.group("weekday").lower(), surface)
+        else:
+            month = (m.group("month") or m.group("month2") or "")[:3].lower()
+            day = m.group("day") or m.group("day2")
+            date = (("date", f"{month} {int(day)}", surface) if day
+                    else None if month == "may" else ("month", month, surface))
+        spans.append((m.start(), m.end(), date))
+    return spans
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int, object]]) -> str:
+    """``text`` with the spans replaced by spaces: offsets stay those of ``text``."""
+    chars = list(text)
+    for start, end, _ in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _named_thing(blanked: str, start: int, end: int) -> str:
+    """The noun a date or year at ``blanked[start:end]`` names which one of, or ``""``.
+
+    "the 2001 attacks", "a 1976 law", "the Sept. 11 attacks": the date tells which attacks or law
+    is meant, it is not when the claim's event happened, so it is compared only with the date of
+    the same noun ("the 1976 law" / "the 1967 law" still disagree).
+    """
+    after = _NOUN_AFTER.match(blanked, end)
+    if not after or not _DETERMINER_BEFORE.search(blanked, 0, start):
+        return ""
+    noun = after.group("noun").lower()
+    return "" if noun in _NOT_UNITS or noun in _NUMBER_WORDS else _singular(noun)
+
+
 def _quantities(text: str) -> tuple[set[tuple[str, float, str]], set[tuple[str, str, str]]]:
-    """The quantities a text states, each with its unit, and the years (which are dates, not counts)."""
+    """The quantities a text states, each with its unit, and the years (which are dates, not counts).
+
+    Numbers inside a date ("Sept. 11", "9/11", "11 September") are not quantities; a count before a
+    date takes the noun after it ("the 19 Sept. 11 hijackers" -> 19 ``hijacker``).
+    """
     numbers: set[tuple[str, float, str]] = set()
     dates: set[tuple[str, str, str]] = set()
-    for m in _NUMBER_RE.finditer(text):
+    blanked = _blank(text, _date_spans(text))
+    for m in _NUMBER_RE.finditer(blanked):
         num = m.group("num")
         value = _parse_number(num)
         if value is None:
             continue
         cur, scale, pct, unit = m.group("cur"), m.group("scale"), m.group("pct"), m.group("unit") or ""
-        surface = m.group(0).strip()
+        surface = text[m.start():m.end()].strip()
         if not (cur or scale or pct) and _YEAR_RE.match(num):
-            dates.add(("year", num, num))
+            thing = _named_thing(blanked, m.start("num"), m.end("num"))
+            dates.add((f"year of {thing}", num, surface) if thing else ("year", num, num))
             continue
         is_word = num.lower() in _NUMBER_WORDS
         if scale:
@@ -153,20 +210,16 @@ def _quantities(text: str) -> tuple[set[tuple[str, float, str]], set[tuple[str, 
 
 
 def _calendar_dates(text: str) -> set[tuple[str, str, str]]:
-    """Weekdays, month-day dates and bare months a text names."""
+    """Weekdays, month-day dates and bare months a text names; a date that names which thing
+    ("the Sept. 11 attacks") is keyed by that thing (``date of attack``), see :func:`_named_thing`."""
+    spans = _date_spans(text)
+    blanked = _blank(text, spans)
     dates: set[tuple[str, str, str]] = set()
-    for m in _DATE_RE.finditer(text):
-        if m.group("weekday"):
-            dates.add(("weekday", m.group("weekday").lower(), m.group("weekday")))
+    for start, end, date in spans:
+        if date is None:
             continue
-        month = (m.group("month") or m.group("month2") or "")[:3].lower()
-        day = m.group("day") or m.group("day2")
-        if month == "may" and not day:
-            continue  # the modal verb "may"
-        if day:
-            dates.add(("date", f"{month} {int(day)}", m.group(0).strip()))
-        else:
-            dates.add(("month", month, m.group(0).strip()))
+        thing = _named_thing(blanked, start, end) if date[0] == "date" else ""
+        dates.add((f"date of {thing}", date[1], date[2]) if thing else date)
     return dates
 
 
