@@ -44,6 +44,9 @@ def _newsreport_reset():
         get_ipython().reset(new_session=True)
     finally:
         gc.collect = collect
+    # reset empties __main__, __spec__ included, and multiprocessing's spawn reads it: without it the
+    # parse worker processes of a later stage fail (an interactive __main__ has __spec__ = None)
+    get_ipython().user_ns.setdefault("__spec__", None)
     gc.collect()
     gc.freeze()
 _newsreport_reset()

@@ -261,3 +261,40 @@ def test_stages_share_one_kernel_with_a_clean_namespace(tmp_path: Path, seeds_di
     pipeline.run(seeds_dir, run_dir, force=True, log=None)
     pids = {json.loads((run_dir / f"probe_{i}.json").read_text())["pid"] for i in range(len(pipeline.STAGES))}
     assert len(pids) == len(pipeline.STAGES)
+
+
+def test_a_reset_kernel_can_spawn_worker_processes() -> None:
+    """Parsing with worker processes (2,000,000 uncached characters: any corpus of a few hundred
+    articles) spawns them from the kernel; after the reset between stages ``__main__`` must still
+    carry ``__spec__``, or every stage after the first fails (5,000 articles: coverage did)."""
+    from jupyter_client import KernelManager
+
+    from analysis.kernel import RESET_CODE
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+
+        def run(code: str) -> list[str]:
+            kc.execute(code)
+            out = []
+            while True:
+                msg = kc.get_iopub_msg(timeout=120)
+                if msg["msg_type"] == "stream":
+                    out.append(msg["content"]["text"].strip())
+                elif msg["msg_type"] == "error":
+                    out.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+                elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return out
+
+        run(RESET_CODE)
+        spawned = run("import multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n"
+                      "with ProcessPoolExecutor(1, mp_context=mp.get_context('spawn')) as ex:\n"
+                      "    print(list(ex.map(abs, [-3])))")
+        assert spawned == ["[3]"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
