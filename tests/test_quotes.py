@@ -629,8 +629,14 @@ def test_a_quote_after_a_subordinate_clause_belongs_to_the_main_clause_subject()
     text = "When Ana Ruiz noted that Tom Hale had not paid his taxes, Hale boasted, “That makes me smart.”"
     direct = [q for q in extract(text) if q.kind == "direct"]
     assert [(q.speaker, q.verb) for q in direct] == [("Tom Hale", "boasted")]
-    # a participle naming its speaker inside the main clause keeps the quote: not the clause's subject
-    text = "The new ad ends with footage of Tom Hale saying at the debate, “That makes me smart.”"
+
+
+@pytest.mark.parametrize("text", [
+    "The new ad ends with footage of Tom Hale saying at the debate, “That makes me smart.”",
+    "The new ad uses footage of Tom Hale asking, “Why are we not ahead in the polls?”",
+])
+def test_a_participle_right_after_a_name_is_that_persons_speech(text: str) -> None:
+    """"footage of X saying/asking, “...”": X speaks, not the subject of the clause ("the ad")."""
     assert [q.speaker for q in extract(text) if q.kind == "direct"] == ["Tom Hale"]
 
 

@@ -27,7 +27,7 @@ def subject_of(verb: Any, *, parse: ArticleParse | None = None,
                 outside: tuple[int, int] | None = None) -> Any | None:
     """Grammatical subject of a reporting verb, climbing conjunctions and participles."""
     prev = verb.doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and prev is not None and prev.ent_type_ == "PERSON" \
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl", "xcomp") and prev is not None and prev.ent_type_ == "PERSON" \
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return prev  # "footage of X saying": the person just before the participle, not the clause's subject
     v = verb
