@@ -682,3 +682,14 @@ def test_a_quote_opened_by_a_colon_or_comma_is_the_subject_of_the_clause_before_
     direct = [q for q in extract(text) if q.kind == "direct"]
     assert direct[-1].speaker == speaker
     assert direct[-1].attribution == "verb"
+
+
+def test_a_description_is_not_given_to_the_rival_it_contradicts() -> None:
+    """"The Democratic presidential nominee" is not the person titled "Republican presidential nominee"."""
+    text = ("Republican presidential nominee Tom Hale spoke in Ohio on Monday.\n\n"
+            "The Democratic presidential nominee said that taxes would rise next year.")
+    assert [q.speaker for q in extract(text)] == ["The Democratic presidential nominee"]
+    same = text.replace("The Democratic", "The Republican")
+    assert [q.speaker for q in extract(same)] == ["Tom Hale"]
+    senator = "Senator Tom Hale spoke in Ohio on Monday.\n\nThe Democratic senator said that taxes would rise next year."
+    assert [q.speaker for q in extract(senator)] == ["Tom Hale"]  # no modifier of his contradicts it

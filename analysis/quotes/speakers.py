@@ -324,7 +324,8 @@ def _resolve_description(parse: ArticleParse, persons: list[Person], voices: lis
     head, mods = _role_head(words[-1]), set(words[1:-1]) if words[0] in ("the", "this", "that") or possessive \
         else set(words[:-1])
     prior = [p for p in persons if p.end <= q.speaker_start]
-    titled = [p for p in prior if head in p.titles]
+    proper = {w.lower() for w in mention.split()[1:-1] if w[:1].isupper()} - _GENERIC_MODS
+    titled = [p for p in prior if head in p.titles and not _contradicts(parse.text, p, proper, head)]
     if titled:
         best = max(titled, key=lambda p: (len(mods & p.titles), p.start))
         return _full_name(persons, best)
@@ -338,6 +339,17 @@ def _resolve_description(parse: ArticleParse, persons: list[Person], voices: lis
     # one person in the rest of the article carrying the title
     later = {_full_name(persons, p) for p in persons if p.start > q.speaker_start and head in p.titles}
     return later.pop() if head in ROLE_NOUNS and len(later) == 1 else ""
+
+
+def _contradicts(text: str, p: Person, proper: set[str], head: str) -> bool:
+    """Does ``p`` carry a capitalised modifier where the description has another ("Republican
+    presidential nominee X" is not "the Democratic presidential nominee"; "Senator X" may be "the
+    Democratic senator": the head and honorifics are no modifiers)?"""
+    if not proper - p.titles:
+        return False
+    before = text[max(0, p.start - 60):p.start]
+    others = p.titles - proper - ROLE_NOUNS - _GENERIC_MODS - set(honorifics()) - {head}
+    return any(re.search(rf"\b{re.escape(w.capitalize())}\b", before) for w in others if w.isalpha())
 
 
 def _subordinate_subject(parse: ArticleParse, persons: list[Person], prior: list[Person], q: Quote) -> str:
