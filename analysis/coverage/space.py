@@ -59,7 +59,8 @@ class ClaimSpace:
         """
         n = len(claim_table)
         is_sub = (claim_table["kind"] == "sub").tolist() if "kind" in claim_table else [False] * n
-        dense = _dense(vectors) if n * vectors.shape[1] <= _DENSE_CELLS else None
+        # MiniLM rows are dense already (no copy); only a large sparse TF-IDF matrix is kept as dicts
+        dense = _dense(vectors) if not hasattr(vectors, "tocsr") or n * vectors.shape[1] <= _DENSE_CELLS else None
         sparse_rows: list[dict[int, float]] = []
         if dense is None:
             csr = vectors.tocsr()
