@@ -693,3 +693,16 @@ def test_a_description_is_not_given_to_the_rival_it_contradicts() -> None:
     assert [q.speaker for q in extract(same)] == ["Tom Hale"]
     senator = "Senator Tom Hale spoke in Ohio on Monday.\n\nThe Democratic senator said that taxes would rise next year."
     assert [q.speaker for q in extract(senator)] == ["Tom Hale"]  # no modifier of his contradicts it
+
+
+@pytest.mark.parametrize("text", [
+    "“We have done our part. The rest is up to the council and frankly the mayor and her staff,” Hale, a longtime "
+    "Ruiz ally, said Thursday morning on Radio Five’s “Early Show.”",
+    "“The rest is up to the board and frankly the mayor and her staff,” Tom Hale, a union leader, said Thursday "
+    "morning on the radio.",
+])
+def test_a_day_is_never_a_speaker_and_a_name_before_its_apposition_is(text: str) -> None:
+    """"“...,” X, a union leader, said Thursday": the parse leaves "said" without a subject; the name
+    before the comma-fenced apposition speaks, not "Thursday" after the verb."""
+    direct = [q for q in extract(text) if q.kind == "direct"]
+    assert direct[0].speaker in ("Hale", "Tom Hale")

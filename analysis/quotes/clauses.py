@@ -75,8 +75,13 @@ def positional_speaker(tokens: Sequence[Any], verb: Any) -> Any | None:
         if t.pos_ in ("PROPN", "PRON", "NOUN"):
             return t
         if t.is_punct:
+            named = _apposed_name(t, verb) if t.text == "," else None
+            if named is not None:
+                return named
             break
     for t in after:
+        if t.ent_type_ in ("DATE", "TIME"):
+            break  # "said Thursday": a day is not a speaker
         if t.pos_ in ("PROPN", "PRON", "NOUN"):
             # "said Cindy Secord": take the last word of the name
             j = t.i
@@ -85,4 +90,16 @@ def positional_speaker(tokens: Sequence[Any], verb: Any) -> Any | None:
             return t.doc[j]
         if t.pos_ not in ("DET", "ADJ", "ADV", "PUNCT") or t.text in {".", "!", "?"}:
             break
+    return None
+
+
+def _apposed_name(comma: Any, verb: Any) -> Any | None:
+    """"X, a union leader, said": the name an apposition closed by ``comma`` describes, or None."""
+    a = comma.doc[comma.i - 1] if comma.i > 0 else comma
+    for _ in range(6):
+        if a.dep_ == "appos" and a.head.i < a.i and a.head.pos_ == "PROPN":
+            return a.head
+        if a.head.i == a.i or a.head.i > verb.i:
+            return None
+        a = a.head
     return None
