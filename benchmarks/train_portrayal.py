@@ -37,7 +37,7 @@ configuration                                                  held-out  dev rw 
   the same + 1 more epoch, ``--class-weights balanced``        0.784     0.7879 / 0.7339  no
 =============================================================  ========  ===============  =======
 
-\* cross-fitted (offsets fitted on the other half of the held-out part); 0.794 fitted and scored on
+* cross-fitted (offsets fitted on the other half of the held-out part); 0.794 fitted and scored on
 all of it. Candidates were written with ``--out-dir /tmp/... --no-dev`` and scored with
 ``--score-dev``: ``--epochs 0 --offsets``, ``--epochs 1 --lr 3e-5 --head-lr 2e-4`` (then again from
 its output), the same with ``--class-weights balanced``, each with ``--init-from`` the shipped
