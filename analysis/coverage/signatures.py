@@ -38,14 +38,14 @@ _NUMBER_RE = re.compile(
     r"(?:[\s-]+(?P<unit>[A-Za-z]+))?", re.IGNORECASE)
 # a date: a slashed form ("9/11", "10/3/2024", compared as nothing: day and month order vary), a
 # weekday, a month with its day ("Sept. 11", "January 6") or a day with its month ("11 September";
-# not "19 Sept. 11", where 11 is the day and 19 a count)
+# not "12 March 3", where 3 is the day and 12 a count)
 _DATE_RE = re.compile(
     r"\b(?P<slash>\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b(?!/)"
     rf"|\b(?P<weekday>{_WEEKDAYS})\b"
     rf"|\b(?P<month>{_MONTH_RE})\b\.?(?:\s+(?P<day>\d{{1,2}})\b)?"
     rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)")
 # what comes before a date or year that names which thing ("the 2001 attacks", "a 1976 law",
-# "the 19 Sept. 11 hijackers", "Obama's 2016 veto"); the text before it has dates blanked out
+# "the 12 March 3 defendants", "the mayor's 2016 veto"); the text before it has dates blanked out
 _DETERMINER_BEFORE = re.compile(r"(?:\b(?:the|a|an|this|that|its|their|his|her|our)|['’]s)"
                                 r"(?:\s+\d[\d,]*)?[\s,]*$", re.IGNORECASE)
 # the noun after a date: "Sept. 11, 2001, attacks" -> "attacks"
@@ -169,7 +169,7 @@ def _quantities(text: str) -> tuple[set[tuple[str, float, str]], set[tuple[str, 
     """The quantities a text states, each with its unit, and the years (which are dates, not counts).
 
     Numbers inside a date ("Sept. 11", "9/11", "11 September") are not quantities; a count before a
-    date takes the noun after it ("the 19 Sept. 11 hijackers" -> 19 ``hijacker``).
+    date takes the noun after it ("the 12 March 3 defendants" -> 12 ``defendant``).
     """
     numbers: set[tuple[str, float, str]] = set()
     dates: set[tuple[str, str, str]] = set()
