@@ -16,12 +16,21 @@ Only items whose key is missing are parsed and computed; the result is the same 
 computation gives (the functions are pure and parses are deterministic), so artifacts stay
 byte-identical to a cold run (``tests/test_incremental.py``). Cross-article steps are never
 cached here: their results depend on the whole corpus (corpus-mean centring, IDF, neighbour lists).
+
+The file is a pickle, and unpickling runs code, so a run folder copied from someone else must not
+be trusted: each file is signed (HMAC-SHA256) with a key kept outside the run folder, in this
+user's model cache (:func:`analysis.nlp_onnx.cache_folder`, file ``derived.key``, made on first use).
+A file this machine did not sign, or one edited since, is ignored unread (a cold cache); without a
+writable key file nothing is stored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 import pickle
+import secrets
 from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +45,42 @@ FORMAT = "1"
 #: package files no stage result depends on: the benchmark figures the report quotes, rewritten by
 #: every benchmark run (``benchmarks/_record.py``)
 _NOT_CODE = frozenset({Path("resources/benchmarks.json")})
+
+#: first bytes of a signed store; the HMAC-SHA256 of the pickle follows, then the pickle
+_MAGIC = b"newsreport-derived\n"
+
+
+def _signing_key() -> bytes | None:
+    """This user's key for signing stores (made on first use, readable by the user only); ``None``
+    when it can be neither read nor made, and then nothing is stored or read."""
+    from .nlp_onnx import cache_folder
+
+    path = cache_folder() / "derived.key"
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+def _signed(payload: bytes, key: bytes) -> bytes:
+    return _MAGIC + hmac.new(key, payload, hashlib.sha256).digest() + payload
+
+
+def _verified(blob: bytes, key: bytes) -> bytes | None:
+    """The pickle inside ``blob`` if this key signed it, else ``None`` (never unpickled)."""
+    head = len(_MAGIC) + 32
+    if len(blob) < head or not blob.startswith(_MAGIC):
+        return None
+    payload = blob[head:]
+    ok = hmac.compare_digest(blob[len(_MAGIC):head], hmac.new(key, payload, hashlib.sha256).digest())
+    return payload if ok else None
+
 
 #: ``(text, doc, extra) -> result``: a pure, module-level function of one article
 Derive = Callable[[str, Any, Hashable], Any]
@@ -83,10 +128,11 @@ class DerivedStore:
     def _load(self) -> dict[str, Any]:
         if self._known is None:
             self._known = {}
-            if self.path is not None and self.path.is_file():
+            key = _signing_key() if self.path is not None and self.path.is_file() else None
+            if key is not None:
                 try:
-                    with open(self.path, "rb") as fh:
-                        stored = pickle.load(fh)
+                    payload = _verified(self.path.read_bytes(), key)
+                    stored = pickle.loads(payload) if payload is not None else None
                     if isinstance(stored, dict) and stored.get("format") == FORMAT:
                         self._known = stored["items"]
                 except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError):
@@ -109,12 +155,13 @@ class DerivedStore:
                 known[keys[i]] = func(texts[i], doc, extras[i])
             del docs
         out = [known[k] for k in keys]
-        if self.path is not None and (todo or len(known) > len(set(keys))):
+        key = _signing_key() if self.path is not None and (todo or len(known) > len(set(keys))) else None
+        if key is not None:
             self._known = {k: known[k] for k in sorted(set(keys))}
+            payload = pickle.dumps({"format": FORMAT, "items": self._known}, protocol=pickle.HIGHEST_PROTOCOL)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump({"format": FORMAT, "items": self._known}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(_signed(payload, key))
             tmp.replace(self.path)
         return out
 

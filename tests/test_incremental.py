@@ -106,8 +106,7 @@ def test_derived_store_computes_only_missing_items_and_prunes(tmp_path: Path) ->
     calls.clear()
     again = DerivedStore(path, "salt").compute(_count(calls), ["c", "d e f"], ["2", "3"], _parse)
     assert again == [("C", "2", 1), ("D E F", "3", 3)] and calls == ["d e f"]
-    with open(path, "rb") as fh:
-        assert len(pickle.load(fh)["items"]) == 2  # "a b" is no longer in the corpus: dropped
+    assert len(DerivedStore(path, "salt")._load()) == 2  # "a b" is no longer in the corpus: dropped
 
 
 @pytest.mark.parametrize("salt, extra", [("other salt", "2"), ("salt", "other id")])
@@ -117,6 +116,33 @@ def test_derived_store_recomputes_when_settings_or_extra_change(tmp_path: Path, 
     calls: list[str] = []
     DerivedStore(path, salt).compute(_count(calls), ["c"], [extra], _parse)
     assert calls == ["c"]
+
+
+class _Planted:
+    """A pickle that runs code when loaded: what a run folder from someone else could carry."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_store_this_machine_did_not_sign_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a run folder copied from elsewhere (or edited) must not make a rerun execute its cache
+    monkeypatch.setenv("NEWSREPORT_MODEL_CACHE", str(tmp_path / "home-cache"))
+    path, marker = tmp_path / "run" / ".cache" / "derived-x.pkl", tmp_path / "code-ran"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(pickle.dumps({"format": "1", "items": {"k": _Planted(marker)}}))
+    calls: list[str] = []
+    assert DerivedStore(path, "s").compute(_count(calls), ["q"], [""], _parse) == [("Q", "", 1)]
+    assert calls == ["q"] and not marker.exists()
+    calls.clear()  # the file this machine wrote is signed and read back
+    assert DerivedStore(path, "s").compute(_count(calls), ["q"], [""], _parse) == [("Q", "", 1)] and calls == []
+    tampered = bytearray(path.read_bytes())
+    tampered[-2] ^= 1
+    path.write_bytes(bytes(tampered))
+    assert DerivedStore(path, "s").compute(_count(calls), ["q"], [""], _parse) == [("Q", "", 1)] and calls == ["q"]
 
 
 def test_unreadable_store_is_a_cold_cache(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_same_inputs_same_artifacts(seed_run: Path, tmp_path: Path) -> None:
 def test_rerun_adding_articles_equals_a_cold_run(seed_run: Path, tmp_path: Path) -> None:
     """Three seed articles, then the other two added to the same run folder: every data table equals
     the cold run over all five byte for byte, and the per-article caches hold exactly the five."""
-    import pickle
+    from analysis.derived import DerivedStore
 
     cold_corpus = Path(json.loads((seed_run / "provenance.json").read_text())["corpus"])
     corpus = tmp_path / "seeds"
@@ -87,8 +87,8 @@ def test_rerun_adding_articles_equals_a_cold_run(seed_run: Path, tmp_path: Path)
     for rel in names + [Path("inputs.csv")]:
         assert filecmp.cmp(seed_run / rel, run_dir / rel, shallow=False), f"{rel} differs from the cold run"
     for name in ("coverage-claims", "quotes-extract"):
-        with open(run_dir / ".cache" / f"derived-{name}.pkl", "rb") as fh:
-            assert len(pickle.load(fh)["items"]) == len(lines) - 1, name
+        stored = DerivedStore(run_dir / ".cache" / f"derived-{name}.pkl", "")._load()
+        assert len(stored) == len(lines) - 1, name
 
 
 def test_rerun_reuses_cache_and_force_recomputes(seed_run: Path) -> None:
